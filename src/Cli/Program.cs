@@ -1,0 +1,17 @@
+using System.CommandLine;
+using SeRanet.Video.Cli.Commands;
+
+var root = new RootCommand("SeRanet.Video: 2x and 4x super-resolution for videos and images with SeRanet networks.")
+{
+    ImageCommand.Create(),
+    TrainCommand.Create(),
+    EvalCommand.Create(),
+    ModelsCommand.Create(),
+};
+
+var invocation = new InvocationConfiguration
+{
+    // Ctrl-C cancels the token; give the encoder and the trainer time to finish their files.
+    ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+};
+return await root.Parse(args).InvokeAsync(invocation);

@@ -1,0 +1,77 @@
+using System.Buffers;
+
+namespace SeRanet.Video.Core.Imaging;
+
+/// <summary>
+/// One interleaved RGB picture in a pooled buffer. Disposing returns the buffer to its pool,
+/// so a pipeline that handles thousands of frames allocates only a few.
+/// </summary>
+public sealed class Frame : IDisposable
+{
+    private readonly ArrayPool<byte>? _pool;
+    private byte[]? _buffer;
+
+    private Frame(int width, int height, PixelFormat format, byte[] buffer, ArrayPool<byte>? pool)
+    {
+        Width = width;
+        Height = height;
+        Format = format;
+        _buffer = buffer;
+        _pool = pool;
+    }
+
+    public int Width { get; }
+
+    public int Height { get; }
+
+    public PixelFormat Format { get; }
+
+    /// <summary>Position in the source, counting from 0.</summary>
+    public long Index { get; init; }
+
+    /// <summary>Presentation time in the source's time base, when the frame came from a video.</summary>
+    public long? Pts { get; init; }
+
+    public int ByteCount => Width * Height * Format.BytesPerPixel();
+
+    /// <summary>The pixels: <see cref="ByteCount"/> bytes, rows top to bottom, no padding.</summary>
+    public Span<byte> Data => (_buffer ?? throw new ObjectDisposedException(nameof(Frame))).AsSpan(0, ByteCount);
+
+    /// <summary>A frame whose buffer comes from <paramref name="pool"/> (shared pool when null).</summary>
+    public static Frame Rent(int width, int height, PixelFormat format, ArrayPool<byte>? pool = null, long index = 0, long? pts = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        pool ??= ArrayPool<byte>.Shared;
+        byte[] buffer = pool.Rent(checked(width * height * format.BytesPerPixel()));
+        return new Frame(width, height, format, buffer, pool) { Index = index, Pts = pts };
+    }
+
+    /// <summary>A frame over a buffer it owns alone (tests, one-off images).</summary>
+    public static Frame Wrap(int width, int height, PixelFormat format, byte[] data)
+    {
+        if (data.Length < width * height * format.BytesPerPixel())
+        {
+            throw new ArgumentException($"{data.Length} bytes cannot hold a {width}x{height} {format} frame.", nameof(data));
+        }
+        return new Frame(width, height, format, data, null);
+    }
+
+    /// <summary>Channel value at (x, y, c) scaled to [0, 1].</summary>
+    public float GetNormalized(int x, int y, int channel)
+    {
+        int i = (y * Width + x) * 3 + channel;
+        return Format == PixelFormat.Rgb48
+            ? BitConverter.ToUInt16(Data.Slice(i * 2, 2)) / 65535f
+            : Data[i] / 255f;
+    }
+
+    public void Dispose()
+    {
+        byte[]? buffer = Interlocked.Exchange(ref _buffer, null);
+        if (buffer is not null)
+        {
+            _pool?.Return(buffer);
+        }
+    }
+}

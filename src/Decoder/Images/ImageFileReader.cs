@@ -1,0 +1,51 @@
+using SeRanet.Video.Core.Ffmpeg;
+using SeRanet.Video.Core.Imaging;
+using SeRanet.Video.Decoder.Probing;
+
+namespace SeRanet.Video.Decoder.Images;
+
+/// <summary>
+/// Reads a still image (anything ffmpeg reads: PNG, JPEG, WebP, TIFF, BMP...) into a frame.
+/// Images deeper than 8 bits come back as 16-bit RGB so no precision is lost.
+/// </summary>
+public static class ImageFileReader
+{
+    public static async Task<Frame> ReadAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var analysis = await MediaProbe.AnalyseAsync(path, cancellationToken).ConfigureAwait(false);
+        var stream = analysis.PrimaryVideoStream
+            ?? throw new FfmpegException($"{path} holds no image.");
+        int width = stream.Width ?? 0;
+        int height = stream.Height ?? 0;
+        if (width <= 0 || height <= 0)
+        {
+            throw new FfmpegException($"{path} has no picture size; it is not a readable image.");
+        }
+        var format = PixelFormatInfo.ForBitDepth(MediaProbe.BitDepthOf(stream.PixelFormat, stream.BitsPerRawSample ?? 0));
+        var frame = Frame.Rent(width, height, format);
+        try
+        {
+            string[] arguments =
+            [
+                "-nostdin", "-v", "error", "-i", path,
+                "-map", "0:v:0", "-frames:v", "1",
+                "-f", "rawvideo", "-pix_fmt", format.FfmpegName(), "-",
+            ];
+            await using var process = FfmpegProcess.Start(FfmpegTools.Ffmpeg, arguments, redirectInput: false);
+            byte[] pixels = new byte[frame.ByteCount];
+            if (!await process.ReadExactlyOrEndAsync(pixels, cancellationToken).ConfigureAwait(false))
+            {
+                await process.WaitForSuccessAsync($"Decoding {path}", cancellationToken).ConfigureAwait(false);
+                throw new FfmpegException($"ffmpeg decoded no picture from {path}.");
+            }
+            await process.WaitForSuccessAsync($"Decoding {path}", cancellationToken).ConfigureAwait(false);
+            pixels.CopyTo(frame.Data);
+            return frame;
+        }
+        catch
+        {
+            frame.Dispose();
+            throw;
+        }
+    }
+}

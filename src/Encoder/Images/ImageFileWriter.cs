@@ -1,0 +1,67 @@
+using SeRanet.Video.Core.Ffmpeg;
+using SeRanet.Video.Core.Imaging;
+
+namespace SeRanet.Video.Encoder.Images;
+
+/// <summary>
+/// Writes a frame as an image whose format follows the file extension. The file appears under
+/// its final name only when complete: ffmpeg writes a temporary sibling that is then renamed.
+/// </summary>
+public static class ImageFileWriter
+{
+    public static async Task WriteAsync(Frame frame, string path, bool overwrite, CancellationToken cancellationToken = default)
+    {
+        string fullPath = Path.GetFullPath(path);
+        if (File.Exists(fullPath) && !overwrite)
+        {
+            throw new IOException($"{path} exists; pass --overwrite to replace it.");
+        }
+        string extension = Path.GetExtension(fullPath).ToLowerInvariant();
+        string temporary = Path.Combine(Path.GetDirectoryName(fullPath)!,
+            $".{Path.GetFileNameWithoutExtension(fullPath)}.{Guid.NewGuid():N}.partial{extension}");
+        try
+        {
+            await using (var process = FfmpegProcess.Start(FfmpegTools.Ffmpeg, Arguments(frame, extension, temporary), redirectInput: true))
+            {
+                try
+                {
+                    await process.StandardInput.WriteAsync(frame.Data.ToArray(), cancellationToken).ConfigureAwait(false);
+                    await process.StandardInput.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException)
+                {
+                    // ffmpeg closed its input early; its own message follows from WaitForSuccessAsync.
+                }
+                process.StandardInput.Close();
+                await process.WaitForSuccessAsync($"Writing {path}", cancellationToken).ConfigureAwait(false);
+            }
+            File.Move(temporary, fullPath, overwrite);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>The ffmpeg command line that encodes one raw frame from stdin into <paramref name="output"/>.</summary>
+    public static IReadOnlyList<string> Arguments(Frame frame, string extension, string output)
+    {
+        var arguments = new List<string>
+        {
+            "-nostdin", "-v", "error",
+            "-f", "rawvideo", "-pix_fmt", frame.Format.FfmpegName(), "-s", $"{frame.Width}x{frame.Height}",
+            "-i", "-", "-frames:v", "1",
+        };
+        arguments.AddRange(extension switch
+        {
+            ".png" => ["-c:v", "png", "-pix_fmt", frame.Format == PixelFormat.Rgb48 ? "rgb48be" : "rgb24"],
+            ".jpg" or ".jpeg" => ["-c:v", "mjpeg", "-q:v", "2", "-pix_fmt", "yuvj444p"],
+            ".webp" => ["-c:v", "libwebp", "-lossless", "1"],
+            ".tif" or ".tiff" => ["-c:v", "tiff", "-pix_fmt", frame.Format == PixelFormat.Rgb48 ? "rgb48le" : "rgb24"],
+            ".bmp" => ["-c:v", "bmp"],
+            _ => throw new ArgumentException($"Cannot write {extension} images; use .png, .jpg, .webp, .tif or .bmp.", nameof(extension)),
+        });
+        arguments.AddRange(["-f", "image2", "-update", "1", "-y", output]);
+        return arguments;
+    }
+}

@@ -1,0 +1,42 @@
+namespace SeRanet.Video.Upscaler.Architectures;
+
+/// <summary>Named network shapes. Each is a split/fusion/splice network; they differ in widths and depths.</summary>
+public static class Presets
+{
+    /// <summary>The seed's network (SeRanet, 2016), layer for layer: about 3.3 M parameters for RGB.</summary>
+    public const string SeRanetV1 = "seranet-v1";
+
+    /// <summary>The CPU preset: the same topology, narrow, 3x3 kernels, a residual over bicubic.</summary>
+    public const string SeRanetFast = "seranet-fast";
+
+    public static IReadOnlyList<string> Names { get; } = [SeRanetFast, SeRanetV1];
+
+    public static SplitSpliceOptions Get(string name, int channels = 3) => name switch
+    {
+        SeRanetV1 => new SplitSpliceOptions
+        {
+            Channels = channels,
+            PathWidths = [64, 64, 128],
+            PathKernel = 5,
+            Fusion = true,
+            BranchWidths = [512, 256, 128],
+            BranchKernels = [1, 1, 3],
+            TailWidths = [128, 128, 128],
+            TailKernel = 3,
+            Residual = false,
+        },
+        SeRanetFast => new SplitSpliceOptions
+        {
+            Channels = channels,
+            PathWidths = [24, 24],
+            PathKernel = 3,
+            Fusion = true,
+            BranchWidths = [32, 16],
+            BranchKernels = [1, 3],
+            TailWidths = [],
+            TailKernel = 3,
+            Residual = true,
+        },
+        _ => throw new ArgumentException($"Unknown preset '{name}'. Known: {string.Join(", ", Names)}."),
+    };
+}

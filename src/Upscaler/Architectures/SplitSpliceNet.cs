@@ -1,0 +1,137 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SeRanet.Video.Upscaler.Architectures;
+
+/// <summary>
+/// The SeRanet split/fusion/splice network at any width and depth. Field names are the keys
+/// of the weight file; WeightKeysTests pins them.
+/// </summary>
+/// <remarks>
+/// Every convolution is unpadded, as in the seed: the caller supplies the input already
+/// edge-replicated by <see cref="SplitSpliceOptions.Padding"/> pixels, which is what makes a tile
+/// with that much context give exactly the pixels the whole image would.
+/// </remarks>
+public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>
+{
+    private const double LeakySlope = 0.1;
+
+    private readonly Sequential lrelu_path;
+    private readonly Sequential? crbm_path;
+    private readonly Sequential branch_lu;
+    private readonly Sequential branch_ru;
+    private readonly Sequential branch_ld;
+    private readonly Sequential branch_rd;
+    private readonly Sequential tail;
+
+    public SplitSpliceNet(string name, SplitSpliceOptions options)
+        : base(name)
+    {
+        options.Validate();
+        Options = options;
+
+        lrelu_path = Path(options, nn.LeakyReLU(LeakySlope));
+        crbm_path = options.Fusion ? Path(options, nn.Sigmoid()) : null;
+        int fused = options.PathWidths[^1] * (options.Fusion ? 2 : 1);
+        branch_lu = Branch(options, fused);
+        branch_ru = Branch(options, fused);
+        branch_ld = Branch(options, fused);
+        branch_rd = Branch(options, fused);
+        tail = Tail(options);
+
+        RegisterComponents();
+    }
+
+    public SplitSpliceOptions Options { get; }
+
+    /// <param name="input">[N, C, H + 2P, W + 2P], values in [0, 1], P = Options.Padding.</param>
+    /// <returns>[N, C, 2H, 2W]; clipped to [0, 1] outside training.</returns>
+    public override Tensor forward(Tensor input)
+    {
+        int padding = Options.Padding;
+        long outHeight = 2 * (input.shape[2] - 2 * padding);
+        long outWidth = 2 * (input.shape[3] - 2 * padding);
+        if (outHeight < 2 || outWidth < 2)
+        {
+            throw new ArgumentException($"Input {input.shape[3]}x{input.shape[2]} is smaller than the network's context ({padding} px per side).");
+        }
+
+        Tensor features = crbm_path is null
+            ? lrelu_path.call(input)
+            : torch.cat([lrelu_path.call(input), crbm_path.call(input)], dim: 1);
+
+        Tensor spliced = Splice(branch_lu.call(features), branch_ru.call(features), branch_ld.call(features), branch_rd.call(features));
+        Tensor output = CenterCrop(tail.call(spliced), outHeight, outWidth);
+
+        if (Options.Residual)
+        {
+            Tensor upscaled = nn.functional.interpolate(input, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bicubic, align_corners: false);
+            output = output + CenterCrop(upscaled, outHeight, outWidth);
+        }
+        return training ? output : output.clamp(0, 1);
+    }
+
+    /// <summary>
+    /// Interleaves four maps into one of twice the size: (2i, 2j) from lu, (2i, 2j+1) from ru,
+    /// (2i+1, 2j) from ld and (2i+1, 2j+1) from rd.
+    /// </summary>
+    public static Tensor Splice(Tensor lu, Tensor ru, Tensor ld, Tensor rd)
+    {
+        // pixel_shuffle reads sub-pixel (i, j) of channel c from input channel 4c + 2i + j.
+        Tensor stacked = torch.stack([lu, ru, ld, rd], dim: 2);
+        long[] shape = lu.shape;
+        return nn.functional.pixel_shuffle(stacked.reshape(shape[0], shape[1] * 4, shape[2], shape[3]), 2);
+    }
+
+    private static Tensor CenterCrop(Tensor x, long height, long width)
+    {
+        long top = (x.shape[2] - height) / 2;
+        long left = (x.shape[3] - width) / 2;
+        return top == 0 && left == 0 && x.shape[2] == height && x.shape[3] == width
+            ? x
+            : x[.., .., TensorIndex.Slice(top, top + height), TensorIndex.Slice(left, left + width)];
+    }
+
+    private static Sequential Path(SplitSpliceOptions options, nn.Module<Tensor, Tensor> activation)
+    {
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
+        int inWidth = options.Channels;
+        for (int i = 0; i < options.PathWidths.Count; i++)
+        {
+            layers.Add(($"conv{i + 1}", nn.Conv2d(inWidth, options.PathWidths[i], options.PathKernel)));
+            layers.Add(($"act{i + 1}", i == 0 ? activation : CloneActivation(activation)));
+            inWidth = options.PathWidths[i];
+        }
+        return nn.Sequential(layers);
+    }
+
+    private static Sequential Branch(SplitSpliceOptions options, int inWidth)
+    {
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
+        for (int i = 0; i < options.BranchWidths.Count; i++)
+        {
+            layers.Add(($"conv{i + 1}", nn.Conv2d(inWidth, options.BranchWidths[i], options.BranchKernels[i])));
+            layers.Add(($"act{i + 1}", nn.LeakyReLU(LeakySlope)));
+            inWidth = options.BranchWidths[i];
+        }
+        return nn.Sequential(layers);
+    }
+
+    private static Sequential Tail(SplitSpliceOptions options)
+    {
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
+        int inWidth = options.BranchWidths[^1];
+        for (int i = 0; i < options.TailWidths.Count; i++)
+        {
+            layers.Add(($"conv{i + 1}", nn.Conv2d(inWidth, options.TailWidths[i], options.TailKernel)));
+            layers.Add(($"act{i + 1}", nn.LeakyReLU(LeakySlope)));
+            inWidth = options.TailWidths[i];
+        }
+        layers.Add(("output", nn.Conv2d(inWidth, options.Channels, options.TailKernel)));
+        return nn.Sequential(layers);
+    }
+
+    private static nn.Module<Tensor, Tensor> CloneActivation(nn.Module<Tensor, Tensor> activation) =>
+        activation is Sigmoid ? nn.Sigmoid() : nn.LeakyReLU(LeakySlope);
+}

@@ -1,0 +1,46 @@
+using TorchSharp;
+
+namespace SeRanet.Video.Upscaler.Inference;
+
+/// <summary>What the user asked for with --device.</summary>
+public enum DeviceChoice
+{
+    Auto,
+    Cpu,
+    Cuda,
+}
+
+/// <summary>Turns a <see cref="DeviceChoice"/> into a torch device, saying why.</summary>
+public static class ComputeDevice
+{
+    public static torch.Device Resolve(DeviceChoice choice, out string description)
+    {
+        bool cuda = IsCudaAvailable();
+        switch (choice)
+        {
+            case DeviceChoice.Cuda when !cuda:
+                throw new InvalidOperationException(
+                    "CUDA was requested but is not available: this build carries the CPU backend or no CUDA GPU is present. " +
+                    "Rebuild with -p:SeRanetTorchBackend=cuda on a machine with an NVIDIA GPU, or use --device cpu.");
+            case DeviceChoice.Cuda:
+            case DeviceChoice.Auto when cuda:
+                description = $"cuda ({torch.cuda.device_count()} GPU{(torch.cuda.device_count() == 1 ? "" : "s")})";
+                return torch.CUDA;
+            default:
+                description = $"cpu ({torch.get_num_threads()} threads)";
+                return torch.CPU;
+        }
+    }
+
+    private static bool IsCudaAvailable()
+    {
+        try
+        {
+            return torch.cuda.is_available();
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or NotSupportedException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using SeRanet.Video.Upscaler.Imaging;
+using SeRanet.Video.Upscaler.Inference.Tiling;
+using SeRanet.Video.Upscaler.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SeRanet.Video.Upscaler.Inference;
+
+/// <summary>
+/// Upscales images with a loaded model: pre-process (colour mode), tiled batched 2x passes,
+/// post-process (exact size). Not thread-safe: torch dispose scopes are per thread, so one
+/// instance serves one inference thread.
+/// </summary>
+public sealed class ImageUpscaler : IDisposable
+{
+    private readonly LoadedModel _model;
+    private readonly torch.Device _device;
+    private readonly UpscaleOptions _options;
+    private readonly int _tileSize;
+
+    public ImageUpscaler(LoadedModel model, torch.Device device, UpscaleOptions options)
+    {
+        options.Validate();
+        _model = model;
+        _device = device;
+        _options = options;
+        _model.Network.to(device);
+        _model.Network.eval();
+        long floatsPerPixel = (model.Network as Architectures.SplitSpliceNet)?.Options.ActivationFloatsPerPixel ?? 4096;
+        _tileSize = options.TileSize ?? TilePlanner.AutoTileSize(floatsPerPixel, model.Padding, options.MemoryBudgetBytes);
+        FloatsPerPixel = floatsPerPixel;
+    }
+
+    public int TileSize => _tileSize;
+
+    public ModelHeader Header => _model.Header;
+
+    private long FloatsPerPixel { get; }
+
+    /// <summary>Upscales images of one size together (a batch of video frames, say).</summary>
+    public IReadOnlyList<ImagePlanes> Upscale(IReadOnlyList<ImagePlanes> images)
+    {
+        if (images.Count == 0)
+        {
+            return [];
+        }
+        var first = images[0];
+        if (images.Any(i => i.Width != first.Width || i.Height != first.Height || i.Channels != 3))
+        {
+            throw new ArgumentException("Images upscaled together must be RGB and share one size.", nameof(images));
+        }
+        using var scope = torch.NewDisposeScope();
+        using var inference = torch.inference_mode();
+        float[] packed = new float[images.Count * first.Data.Length];
+        for (int i = 0; i < images.Count; i++)
+        {
+            images[i].Data.CopyTo(packed, i * first.Data.Length);
+        }
+        Tensor batch = torch.tensor(packed, [images.Count, 3, first.Height, first.Width]).to(_device);
+        Tensor result = UpscaleTensor(batch).cpu().contiguous();
+
+        int outHeight = (int)result.shape[2];
+        int outWidth = (int)result.shape[3];
+        float[] values = result.data<float>().ToArray();
+        int size = 3 * outHeight * outWidth;
+        return Enumerable.Range(0, images.Count)
+            .Select(i => new ImagePlanes(3, outHeight, outWidth, values.AsSpan(i * size, size).ToArray()))
+            .ToList();
+    }
+
+    public ImagePlanes Upscale(ImagePlanes image) => Upscale([image])[0];
+
+    /// <summary>Output size for an input size at the configured scale.</summary>
+    public (int Width, int Height) OutputSize(int width, int height) =>
+        ((int)Math.Round(width * _options.Scale), (int)Math.Round(height * _options.Scale));
+
+    /// <summary>[N, 3, H, W] RGB in [0, 1] to the configured scale, in the caller's dispose scope.</summary>
+    public Tensor UpscaleTensor(Tensor rgb)
+    {
+        var (width, height) = OutputSize((int)rgb.shape[3], (int)rgb.shape[2]);
+        Tensor x = rgb;
+        for (int pass = 0; pass < _options.Passes; pass++)
+        {
+            x = UpscaleOnce(x);
+        }
+        if (x.shape[2] != height || x.shape[3] != width)
+        {
+            x = nn.functional.interpolate(x, size: [height, width], mode: InterpolationMode.Bicubic, align_corners: false, antialias: true).clamp(0, 1);
+        }
+        return x;
+    }
+
+    private Tensor UpscaleOnce(Tensor rgb)
+    {
+        int padding = _model.Padding;
+        int tile = _tileSize;
+        long tileFloats = FloatsPerPixel * (tile + 2L * padding) * (tile + 2L * padding);
+        int maxBatch = _options.MaxBatch ?? (int)Math.Max(1, _options.MemoryBudgetBytes / (4 * tileFloats));
+        Func<Tensor, Tensor> network = _model.Network.call;
+
+        if (_model.Header.ColorMode == ColorMode.Rgb)
+        {
+            return TiledInference.Run(network, rgb, padding, tile, maxBatch);
+        }
+        Tensor ycbcr = ColorSpaces.RgbToYCbCr(rgb);
+        Tensor y = TiledInference.Run(network, ycbcr[.., ..1], padding, tile, maxBatch);
+        Tensor chroma = nn.functional.interpolate(ycbcr[.., 1..], scale_factor: [2.0, 2.0], mode: InterpolationMode.Bicubic, align_corners: false);
+        return ColorSpaces.YCbCrToRgb(torch.cat([y, chroma], dim: 1)).clamp(0, 1);
+    }
+
+    public void Dispose() => _model.Dispose();
+}

@@ -1,0 +1,36 @@
+namespace SeRanet.Video.Upscaler.Inference;
+
+/// <summary>How to run a model over images.</summary>
+public sealed record UpscaleOptions
+{
+    /// <summary>Overall factor: 2 and 4 are exact network passes; others are 2x passes, then a bicubic downscale.</summary>
+    public double Scale { get; init; } = 2;
+
+    /// <summary>Tile side in input pixels; null picks one from <see cref="MemoryBudgetBytes"/>.</summary>
+    public int? TileSize { get; init; }
+
+    /// <summary>Tiles (or frames) per forward pass; null fits as many as the memory budget allows.</summary>
+    public int? MaxBatch { get; init; }
+
+    /// <summary>Activation memory one forward pass may use.</summary>
+    public long MemoryBudgetBytes { get; init; } = 1L << 30;
+
+    public void Validate()
+    {
+        if (!(Scale > 1) || Scale > 16)
+        {
+            throw new ArgumentException($"Scale must be above 1 and at most 16, not {Scale}.");
+        }
+        if (TileSize is < 8)
+        {
+            throw new ArgumentException("Tile size must be at least 8 pixels.");
+        }
+        if (MaxBatch is < 1)
+        {
+            throw new ArgumentException("Batch size must be at least 1.");
+        }
+    }
+
+    /// <summary>Network passes needed: the smallest n with 2^n at least the scale.</summary>
+    public int Passes => (int)Math.Ceiling(Math.Log2(Scale) - 1e-9);
+}

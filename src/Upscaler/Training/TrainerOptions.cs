@@ -1,0 +1,106 @@
+using SeRanet.Video.Upscaler.Architectures;
+using SeRanet.Video.Upscaler.Weights;
+
+namespace SeRanet.Video.Upscaler.Training;
+
+/// <summary>Training loss.</summary>
+public enum LossKind
+{
+    Mse,
+    L1,
+    Charbonnier,
+}
+
+/// <summary>Everything a training run needs; recorded in the model file it produces.</summary>
+public sealed record TrainerOptions
+{
+    /// <summary>Name written into the model file.</summary>
+    public string ModelName { get; init; } = Presets.SeRanetFast;
+
+    public required SplitSpliceOptions Architecture { get; init; }
+
+    public ColorMode ColorMode { get; init; } = ColorMode.Rgb;
+
+    /// <summary>Folders of training images (searched recursively).</summary>
+    public required IReadOnlyList<string> DataFolders { get; init; }
+
+    /// <summary>Where the finished model is written.</summary>
+    public required string OutputPath { get; init; }
+
+    /// <summary>Checkpoints, CSV log and plot go here.</summary>
+    public required string RunFolder { get; init; }
+
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>Side of a low-resolution training patch, without the network's context.</summary>
+    public int PatchSize { get; init; } = 32;
+
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>The cosine schedule ends at LearningRate * FinalLearningRateFraction.</summary>
+    public double FinalLearningRateFraction { get; init; } = 0.02;
+
+    /// <summary>Total optimiser steps: the length of the learning-rate schedule.</summary>
+    public long Steps { get; init; } = 20_000;
+
+    /// <summary>Stop (with a checkpoint) after this much wall time in this run; resume later.</summary>
+    public double? Minutes { get; init; }
+
+    public int StepsPerEpoch { get; init; } = 500;
+
+    public LossKind Loss { get; init; } = LossKind.Mse;
+
+    public int Seed { get; init; } = 1234;
+
+    /// <summary>Fraction of images held out for validation.</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
+    public Degradations Degradations { get; init; } = Degradations.None;
+
+    /// <summary>Probability that a patch gets each enabled degradation.</summary>
+    public double DegradationProbability { get; init; } = 0.5;
+
+    public bool Resume { get; init; }
+
+    /// <summary>The command line, recorded in the model file.</summary>
+    public string Command { get; init; } = "";
+
+    public void Validate()
+    {
+        Architecture.Validate();
+        if (DataFolders.Count == 0)
+        {
+            throw new ArgumentException("Name at least one folder of training images with --data.");
+        }
+        foreach (string folder in DataFolders)
+        {
+            if (!Directory.Exists(folder))
+            {
+                throw new DirectoryNotFoundException($"Training data folder not found: {folder}. Fetch the photos with scripts/fetch-data.sh.");
+            }
+        }
+        if (BatchSize < 1 || PatchSize < 4 || Steps < 1 || StepsPerEpoch < 1 || LearningRate <= 0)
+        {
+            throw new ArgumentException("Batch size, patch size, steps, steps per epoch and learning rate must be positive.");
+        }
+        if (ValidationFraction is <= 0 or >= 1)
+        {
+            throw new ArgumentException("The validation fraction must be between 0 and 1.");
+        }
+        if ((Architecture.Channels == 1) != (ColorMode == ColorMode.Y))
+        {
+            throw new ArgumentException("Y colour mode needs a 1-channel network and RGB a 3-channel one.");
+        }
+    }
+}
+
+/// <summary>Degradations real video has, applied to the low-resolution input during training.</summary>
+[Flags]
+public enum Degradations
+{
+    None = 0,
+    Jpeg = 1,
+    H264 = 2,
+    Noise = 4,
+    Blur = 8,
+}

@@ -1,0 +1,125 @@
+using SeRanet.Video.Decoder.Images;
+using SeRanet.Video.Upscaler.Imaging;
+
+namespace SeRanet.Video.Upscaler.Training;
+
+/// <summary>Loads folders of photos into <see cref="TrainingImage"/>s, split into training and validation.</summary>
+public static class TrainingSetLoader
+{
+    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"];
+
+    /// <summary>Image files under the folders, sorted so runs are reproducible.</summary>
+    public static IReadOnlyList<string> FindImages(IEnumerable<string> folders) =>
+        folders.SelectMany(folder => Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+            .Where(path => ImageExtensions.Contains(Path.GetExtension(path).ToLowerInvariant()))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>
+    /// Splits by a hash of the file name, so an image stays on its side of the split however
+    /// the folder grows. At least one image goes to each side.
+    /// </summary>
+    public static (IReadOnlyList<string> Train, IReadOnlyList<string> Validation) Split(IReadOnlyList<string> files, double validationFraction)
+    {
+        if (files.Count < 2)
+        {
+            throw new InvalidDataException($"Training needs at least two images (one for validation); found {files.Count}.");
+        }
+        var validation = files.Where(f => StableHash(Path.GetFileName(f)) % 1000 < validationFraction * 1000).ToList();
+        if (validation.Count == 0)
+        {
+            validation.Add(files[^1]);
+        }
+        if (validation.Count == files.Count)
+        {
+            validation.RemoveAt(0);
+        }
+        var train = files.Except(validation).ToList();
+        return (train, validation);
+    }
+
+    public static async Task<IReadOnlyList<TrainingImage>> LoadAsync(
+        IReadOnlyList<string> files, int minimumLowResolutionSide, Degradations degradations, int seed,
+        IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var images = new TrainingImage?[files.Count];
+        int done = 0;
+        await Parallel.ForAsync(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                images[i] = await LoadOneAsync(files[i], minimumLowResolutionSide, degradations, seed + i, ct).ConfigureAwait(false);
+                progress?.Report($"loaded {Interlocked.Increment(ref done)}/{files.Count} images");
+            }).ConfigureAwait(false);
+        return images.OfType<TrainingImage>().ToList();
+    }
+
+    private static async Task<TrainingImage?> LoadOneAsync(string path, int minimumLowResolutionSide, Degradations degradations, int seed, CancellationToken cancellationToken)
+    {
+        using var frame = await ImageFileReader.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+        int width = frame.Width & ~1;
+        int height = frame.Height & ~1;
+        if (width / 2 < minimumLowResolutionSide || height / 2 < minimumLowResolutionSide)
+        {
+            return null;
+        }
+        var high = ImagePlanes.FromFrame(frame).Crop(0, 0, width, height).Quantized8();
+        var low = Resampler.Downscale(high, 2).Quantized8();
+
+        var variants = new List<byte[]> { ToPlanarBytes(low) };
+        var random = new Random(seed);
+        if (degradations.HasFlag(Degradations.Jpeg))
+        {
+            variants.Add(await CompressedAsync(low, Degradations.Jpeg, random.Next(4, 16), cancellationToken).ConfigureAwait(false));
+        }
+        if (degradations.HasFlag(Degradations.H264))
+        {
+            variants.Add(await CompressedAsync(low, Degradations.H264, random.Next(20, 33), cancellationToken).ConfigureAwait(false));
+        }
+        return new TrainingImage(Path.GetFileName(path), width, height, ToPlanarBytes(high), variants);
+    }
+
+    private static async Task<byte[]> CompressedAsync(ImagePlanes low, Degradations codec, int quality, CancellationToken cancellationToken)
+    {
+        int plane = low.PlaneSize;
+        byte[] interleaved = new byte[plane * 3];
+        for (int i = 0; i < plane; i++)
+        {
+            for (int c = 0; c < 3; c++)
+            {
+                interleaved[i * 3 + c] = ToByte(low.Data[c * plane + i]);
+            }
+        }
+        byte[] compressed = await CompressionRoundTrip.RunAsync(interleaved, low.Width, low.Height, codec, quality, cancellationToken).ConfigureAwait(false);
+        byte[] planar = new byte[plane * 3];
+        for (int i = 0; i < plane; i++)
+        {
+            for (int c = 0; c < 3; c++)
+            {
+                planar[c * plane + i] = compressed[i * 3 + c];
+            }
+        }
+        return planar;
+    }
+
+    private static byte[] ToPlanarBytes(ImagePlanes image)
+    {
+        byte[] bytes = new byte[image.Data.Length];
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            bytes[i] = ToByte(image.Data[i]);
+        }
+        return bytes;
+    }
+
+    private static byte ToByte(float value) => (byte)Math.Clamp(MathF.Round(value * 255f), 0f, 255f);
+
+    private static uint StableHash(string text)
+    {
+        uint hash = 2166136261;
+        foreach (char ch in text)
+        {
+            hash = (hash ^ ch) * 16777619;
+        }
+        return hash;
+    }
+}

@@ -1,0 +1,125 @@
+using System.Reflection;
+using SeRanet.Video.Upscaler.Architectures;
+
+namespace SeRanet.Video.Upscaler.Weights;
+
+/// <summary>
+/// Finds a model by path or by name. Names are looked up as NAME.srnv in the models folders
+/// (SERANET_MODELS, the tool's own models/ folder, the repository's models/), then among the
+/// models embedded in this assembly, so the default works with nothing downloaded.
+/// </summary>
+public static class ModelCatalog
+{
+    private const string ResourcePrefix = "SeRanet.Video.Models.";
+
+    /// <summary>The model used when none is named: the CPU preset.</summary>
+    public const string DefaultName = Presets.SeRanetFast;
+
+    public static LoadedModel Load(string? nameOrPath)
+    {
+        string name = string.IsNullOrWhiteSpace(nameOrPath) ? DefaultName : nameOrPath;
+        if (LooksLikePath(name))
+        {
+            return ModelFile.Load(name);
+        }
+        foreach (string folder in Folders())
+        {
+            string candidate = Path.Combine(folder, name + ModelFile.Extension);
+            if (File.Exists(candidate))
+            {
+                return ModelFile.Load(candidate);
+            }
+        }
+        using Stream? embedded = typeof(ModelCatalog).Assembly.GetManifestResourceStream(ResourcePrefix + name + ModelFile.Extension);
+        if (embedded is not null)
+        {
+            return ModelFile.Load(embedded, $"embedded {name}");
+        }
+        throw new ModelNotFoundException(name, Presets.Names.Contains(name)
+            ? $"No trained weights for '{name}' ship with this build yet. Train them with:\n" +
+              $"  seranet train --preset {name} --data data/train --out models/{name}{ModelFile.Extension}\n" +
+              "(see README, \"Training\"), or pass a .srnv file with --model."
+            : $"No model named '{name}'. Available: {string.Join(", ", Available())}. Or pass a path to a .srnv file.");
+    }
+
+    /// <summary>Names of the models that can be loaded by name.</summary>
+    public static IReadOnlyList<string> Available()
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (string folder in Folders())
+        {
+            foreach (string file in Directory.EnumerateFiles(folder, "*" + ModelFile.Extension))
+            {
+                names.Add(Path.GetFileNameWithoutExtension(file));
+            }
+        }
+        foreach (string resource in typeof(ModelCatalog).Assembly.GetManifestResourceNames())
+        {
+            if (resource.StartsWith(ResourcePrefix, StringComparison.Ordinal))
+            {
+                names.Add(Path.GetFileNameWithoutExtension(resource[ResourcePrefix.Length..]));
+            }
+        }
+        return names.ToList();
+    }
+
+    private static bool LooksLikePath(string name) =>
+        name.EndsWith(ModelFile.Extension, StringComparison.OrdinalIgnoreCase)
+        || name.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal)
+        || name.Contains(Path.AltDirectorySeparatorChar, StringComparison.Ordinal);
+
+    private static IEnumerable<string> Folders()
+    {
+        string? fromEnvironment = Environment.GetEnvironmentVariable("SERANET_MODELS");
+        if (!string.IsNullOrEmpty(fromEnvironment) && Directory.Exists(fromEnvironment))
+        {
+            yield return fromEnvironment;
+        }
+        string beside = Path.Combine(AppContext.BaseDirectory, "models");
+        if (Directory.Exists(beside))
+        {
+            yield return beside;
+        }
+        // Running from a clone: walk up to the repository's models/ folder.
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SeRanet.Video.sln")))
+            {
+                string models = Path.Combine(dir.FullName, "models");
+                if (Directory.Exists(models))
+                {
+                    yield return models;
+                }
+                yield break;
+            }
+        }
+    }
+
+    internal static Assembly Assembly => typeof(ModelCatalog).Assembly;
+}
+
+/// <summary>A model named by the user is not available; the message says what to do.</summary>
+public sealed class ModelNotFoundException : Exception
+{
+    public ModelNotFoundException()
+    {
+    }
+
+    public ModelNotFoundException(string message)
+        : base(message)
+    {
+    }
+
+    public ModelNotFoundException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public ModelNotFoundException(string name, string message)
+        : base(message)
+    {
+        ModelName = name;
+    }
+
+    public string? ModelName { get; }
+}

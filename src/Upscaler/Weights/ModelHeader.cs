@@ -1,0 +1,67 @@
+using System.Text.Json;
+
+namespace SeRanet.Video.Upscaler.Weights;
+
+/// <summary>Whether a model sees RGB or only luma (Y), as the seed offered both.</summary>
+public enum ColorMode
+{
+    Rgb,
+    Y,
+}
+
+/// <summary>Everything a model file says about itself besides the weights.</summary>
+public sealed record ModelHeader
+{
+    public const int CurrentFormatVersion = 1;
+
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+
+    /// <summary>Preset or user-chosen name, e.g. seranet-fast.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Key in <see cref="Architectures.ArchitectureRegistry"/>.</summary>
+    public required string Architecture { get; init; }
+
+    public required JsonElement ArchitectureOptions { get; init; }
+
+    public ColorMode ColorMode { get; init; } = ColorMode.Rgb;
+
+    public int Scale { get; init; } = 2;
+
+    public TrainingRecord? Training { get; init; }
+
+    /// <summary>Validation and evaluation figures, e.g. val_psnr_db.</summary>
+    public IReadOnlyDictionary<string, double>? Metrics { get; init; }
+
+    public IReadOnlyList<TensorEntry> Tensors { get; init; } = [];
+
+    /// <summary>SHA-256 of the weight bytes that follow the header, in hex.</summary>
+    public string PayloadSha256 { get; init; } = "";
+}
+
+/// <summary>How the weights were made, so anyone can make them again.</summary>
+public sealed record TrainingRecord
+{
+    public required string Command { get; init; }
+
+    public IReadOnlyList<string> Data { get; init; } = [];
+
+    public int Images { get; init; }
+
+    public long Steps { get; init; }
+
+    public int BatchSize { get; init; }
+
+    public int PatchSize { get; init; }
+
+    public double Minutes { get; init; }
+
+    public int Seed { get; init; }
+
+    public string? Degradations { get; init; }
+
+    public DateTimeOffset Finished { get; init; }
+}
+
+/// <summary>One float32 tensor in the payload.</summary>
+public sealed record TensorEntry(string Name, IReadOnlyList<long> Shape, long Offset, long Length);
