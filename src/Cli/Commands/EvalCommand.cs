@@ -1,1 +1,115 @@
-namespace SeRanet.Video.Cli.Commands; internal static class EvalCommand { public static System.CommandLine.Command Create() => new("eval", "todo"); }
+using System.CommandLine;
+using System.Text.Json;
+using SeRanet.Video.Cli.Console;
+using SeRanet.Video.Upscaler;
+using SeRanet.Video.Upscaler.Evaluation;
+using SeRanet.Video.Upscaler.Inference;
+using SeRanet.Video.Upscaler.Training;
+using SeRanet.Video.Upscaler.Weights;
+using Spectre.Console;
+
+namespace SeRanet.Video.Cli.Commands;
+
+/// <summary><c>seranet eval</c>: how much better than bicubic and Lanczos a model is, on real photos.</summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data")
+        {
+            Description = "Folder of high-resolution reference images (data/eval after scripts/fetch-data.sh).",
+            Required = true,
+        };
+        var models = new Option<string[]>("--model", "-m")
+        {
+            Description = "Models to score (names or .srnv paths); repeat for several. Default: seranet-fast.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var external = new Option<string[]>("--external")
+        {
+            Description = "NAME=FOLDER: score another tool's 2x outputs of the low-resolution inputs (see --write-lr).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var writeLow = new Option<string?>("--write-lr") { Description = "Write the low-resolution inputs here, for other tools to upscale." };
+        var save = new Option<string?>("--save") { Description = "Write every method's output here, one folder per method." };
+        var device = CommonOptions.Device();
+        var json = CommonOptions.Json();
+
+        var command = new Command("eval", "Score models against bicubic and Lanczos on a folder of photos (Y-PSNR, RGB PSNR, SSIM).")
+        {
+            data, models, external, writeLow, save, device, json,
+        };
+        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            string folder = result.GetValue(data)!;
+            if (!Directory.Exists(folder))
+            {
+                throw new DirectoryNotFoundException($"Evaluation folder not found: {folder}. Fetch the public set with scripts/fetch-data.sh.");
+            }
+            var images = TrainingSetLoader.FindImages([folder]);
+            if (images.Count == 0)
+            {
+                throw new FileNotFoundException($"No images in {folder}.");
+            }
+
+            var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out _);
+            var evaluator = new Evaluator().WithConventionalBaselines();
+            var upscalers = new List<ImageUpscaler>();
+            try
+            {
+                string[] names = result.GetValue(models) is { Length: > 0 } given ? given : [ModelCatalog.DefaultName];
+                foreach (string name in names)
+                {
+                    var upscaler = new ImageUpscaler(ModelCatalog.Load(name), torchDevice, new UpscaleOptions { Scale = 2 });
+                    upscalers.Add(upscaler);
+                    evaluator.With(upscaler.Header.Name, upscaler.Upscale);
+                }
+                foreach (string pair in result.GetValue(external) ?? [])
+                {
+                    int equals = pair.IndexOf('=', StringComparison.Ordinal);
+                    if (equals <= 0 || !Directory.Exists(pair[(equals + 1)..]))
+                    {
+                        throw new ArgumentException($"--external wants NAME=FOLDER with an existing folder, not '{pair}'.");
+                    }
+                    evaluator.WithExternal(pair[..equals], pair[(equals + 1)..]);
+                }
+
+                var evaluation = await evaluator.RunAsync(images, result.GetValue(writeLow), result.GetValue(save), cancellationToken);
+                if (result.GetValue(json))
+                {
+                    System.Console.WriteLine(JsonSerializer.Serialize(evaluation, ModelJson.Options));
+                }
+                else
+                {
+                    Print(evaluation);
+                }
+                return ExitCodes.Success;
+            }
+            finally
+            {
+                upscalers.ForEach(u => u.Dispose());
+            }
+        }, cancellationToken));
+        return command;
+    }
+
+    private static void Print(EvaluationResult evaluation)
+    {
+        var table = new Table().AddColumn("image");
+        var methods = evaluation.Means.Select(m => m.Method).ToList();
+        foreach (string method in methods)
+        {
+            table.AddColumn(new TableColumn(Markup.Escape(method)).RightAligned());
+        }
+        foreach (string image in evaluation.Images)
+        {
+            table.AddRow([Markup.Escape(image), .. methods.Select(m => Cell(evaluation.Scores.First(s => s.Image == image && s.Method == m)))]);
+        }
+        table.AddRow(["[bold]mean[/]", .. evaluation.Means.Select(m => $"[bold]{m.YPsnr:F2} / {m.RgbPsnr:F2} / {m.Ssim:F4}[/]")]);
+        AnsiConsole.WriteLine("Y-PSNR dB / RGB PSNR dB / SSIM(Y)");
+        AnsiConsole.Write(table);
+        AnsiConsole.WriteLine(evaluation.Protocol);
+    }
+
+    private static string Cell(ImageScore score) => $"{score.YPsnr:F2} / {score.RgbPsnr:F2} / {score.Ssim:F4}";
+}

@@ -6,7 +6,10 @@ public static class Presets
     /// <summary>The seed's network (SeRanet, 2016), layer for layer: about 3.3 M parameters for RGB.</summary>
     public const string SeRanetV1 = "seranet-v1";
 
-    /// <summary>The CPU preset: the same topology, narrow, 3x3 kernels, a residual over bicubic.</summary>
+    /// <summary>
+    /// The CPU preset: the same topology, narrow, 3x3 kernels, predicting a residual over bicubic.
+    /// About 37 k multiply-adds per input pixel in Y mode (where it spends all of them on luma).
+    /// </summary>
     public const string SeRanetFast = "seranet-fast";
 
     public static IReadOnlyList<string> Names { get; } = [SeRanetFast, SeRanetV1];
@@ -28,10 +31,10 @@ public static class Presets
         SeRanetFast => new SplitSpliceOptions
         {
             Channels = channels,
-            PathWidths = [24, 24],
+            PathWidths = [32, 32],
             PathKernel = 3,
             Fusion = true,
-            BranchWidths = [32, 16],
+            BranchWidths = [32, 8],
             BranchKernels = [1, 3],
             TailWidths = [],
             TailKernel = 3,

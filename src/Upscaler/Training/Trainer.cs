@@ -72,6 +72,13 @@ public sealed class Trainer(TrainerOptions options)
         var batches = Channel.CreateBounded<TrainingBatch>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
         Task producer = ProduceAsync(sampler, batches.Writer, options.Seed + (int)(state.Step % int.MaxValue), stop.Token);
 
+        if (state.Step == 0)
+        {
+            // Epoch 0: the untrained network, so the log shows where training started from.
+            var (initialLoss, initialPsnr) = Validate(model, validation);
+            log.Append(new TrainingLog.Row(0, 0, initialLoss, initialLoss, initialPsnr, bicubicPsnr, options.LearningRate, 0, 0));
+        }
+
         long step = state.Step;
         int epoch = state.Epoch;
         double lossSum = 0;

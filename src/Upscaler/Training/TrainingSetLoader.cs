@@ -48,7 +48,11 @@ public static class TrainingSetLoader
             async (i, ct) =>
             {
                 images[i] = await LoadOneAsync(files[i], minimumLowResolutionSide, degradations, seed + i, ct).ConfigureAwait(false);
-                progress?.Report($"loaded {Interlocked.Increment(ref done)}/{files.Count} images");
+                int loaded = Interlocked.Increment(ref done);
+                if (loaded == files.Count || loaded % 25 == 0)
+                {
+                    progress?.Report($"loaded {loaded}/{files.Count} images");
+                }
             }).ConfigureAwait(false);
         return images.OfType<TrainingImage>().ToList();
     }

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using SeRanet.Video.Cli.Console;
+using SeRanet.Video.Upscaler;
+using SeRanet.Video.Upscaler.Architectures;
+using SeRanet.Video.Upscaler.Imaging;
+using SeRanet.Video.Upscaler.Inference;
+using SeRanet.Video.Upscaler.Weights;
+
+namespace SeRanet.Video.Cli.Commands;
+
+/// <summary>
+/// <c>seranet bench</c>: the model alone (no file or ffmpeg work) on synthetic frames, in output
+/// megapixels per second. The benchmark scripts compare whole-tool runs against this.
+/// </summary>
+internal static class BenchCommand
+{
+    private static LoadedModel Untrained(string preset, ColorMode color)
+    {
+        var options = Presets.Get(preset, color == ColorMode.Y ? 1 : 3);
+        return new LoadedModel(ModelFile.HeaderFor(preset, options, color), new SplitSpliceNet("seranet", options));
+    }
+
+    public static Command Create()
+    {
+        var model = CommonOptions.Model();
+        var preset = new Option<string?>("--preset") { Description = "Time an untrained preset instead of a model file (speed only)." };
+        var size = new Option<string>("--size") { Description = "Input frame size WxH.", DefaultValueFactory = _ => "640x360" };
+        var frames = new Option<int>("--frames") { Description = "Frames to time (after one warm-up).", DefaultValueFactory = _ => 10 };
+        var color = new Option<ColorMode>("--color") { Description = "Colour mode of an untrained --preset.", DefaultValueFactory = _ => ColorMode.Rgb };
+        var batch = CommonOptions.Batch();
+        var tile = CommonOptions.Tile();
+        var device = CommonOptions.Device();
+        var command = new Command("bench", "Time the model alone on synthetic frames (output megapixels per second).")
+        {
+            model, preset, color, size, frames, batch, tile, device,
+        };
+        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(() =>
+        {
+            string[] parts = result.GetValue(size)!.Split('x');
+            int width = int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
+            int height = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            int count = result.GetValue(frames);
+            int batchSize = result.GetValue(batch) ?? 1;
+            var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out string deviceDescription);
+            LoadedModel loaded = result.GetValue(preset) is { } presetName
+                ? Untrained(presetName, result.GetValue(color))
+                : ModelCatalog.Load(result.GetValue(model));
+            using var upscaler = new ImageUpscaler(loaded, torchDevice, new UpscaleOptions { TileSize = result.GetValue(tile), MaxBatch = batchSize });
+
+            var random = new Random(1);
+            var frame = new ImagePlanes(3, height, width);
+            for (int i = 0; i < frame.Data.Length; i++)
+            {
+                frame.Data[i] = (float)random.NextDouble();
+            }
+            var batchFrames = Enumerable.Repeat(frame, batchSize).ToList();
+            upscaler.Upscale(batchFrames);
+            var clock = Stopwatch.StartNew();
+            int done = 0;
+            while (done < count)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                upscaler.Upscale(batchFrames);
+                done += batchSize;
+            }
+            double seconds = clock.Elapsed.TotalSeconds;
+            double outputMegapixels = done * 4.0 * width * height / 1e6;
+            var report = new
+            {
+                model = upscaler.Header.Name,
+                device = deviceDescription,
+                width,
+                height,
+                frames = done,
+                batch = batchSize,
+                seconds,
+                frames_per_second = done / seconds,
+                output_megapixels_per_second = outputMegapixels / seconds,
+                multiply_adds_per_pixel = (loaded.Network as SplitSpliceNet)?.Options.MultiplyAddsPerPixel,
+            };
+            System.Console.WriteLine(JsonSerializer.Serialize(report, ModelJson.Options));
+            return Task.FromResult(ExitCodes.Success);
+        }, cancellationToken));
+        return command;
+    }
+}

@@ -1,0 +1,98 @@
+using SeRanet.Video.Tests.Support;
+
+namespace SeRanet.Video.Tests.Cli;
+
+[Trait("Category", "Integration")]
+public class ImageCommandTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    private static string Photo => Path.Combine(RepoPaths.Samples, "photo.png");
+
+    public void Dispose() => _temp.Dispose();
+
+    private static (int Width, int Height) SizeOf(string file) =>
+        (int.Parse(Processes.Probe(file, "width"), System.Globalization.CultureInfo.InvariantCulture),
+         int.Parse(Processes.Probe(file, "height"), System.Globalization.CultureInfo.InvariantCulture));
+
+    [Theory]
+    [InlineData("2", 2)]
+    [InlineData("4", 4)]
+    public void Upscales_a_photo_to_a_png_of_the_requested_scale(string scale, int factor)
+    {
+        string output = _temp.File("out.png");
+
+        var result = Processes.Seranet("image", Photo, "-o", output, "--scale", scale);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var (width, height) = SizeOf(Photo);
+        Assert.Equal((width * factor, height * factor), SizeOf(output));
+        Assert.Equal("png", Processes.Probe(output, "codec_name"));
+        Assert.Empty(Directory.GetFiles(_temp.Path, "*.partial*"));
+    }
+
+    [Fact]
+    public void A_folder_in_gives_a_folder_out()
+    {
+        string input = _temp.File("in");
+        Directory.CreateDirectory(input);
+        Processes.Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=48x32", "-frames:v", "1", Path.Combine(input, "a.png"));
+        Processes.Ffmpeg("-f", "lavfi", "-i", "smptebars=size=33x21", "-frames:v", "1", Path.Combine(input, "b.jpg"));
+        string output = _temp.File("out");
+
+        var result = Processes.Seranet("image", input, "-o", output);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Equal((96, 64), SizeOf(Path.Combine(output, "a.png")));
+        Assert.Equal((66, 42), SizeOf(Path.Combine(output, "b.png")));
+    }
+
+    [Fact]
+    public void Sixteen_bit_input_stays_sixteen_bit()
+    {
+        string input = _temp.File("deep.png");
+        Processes.Ffmpeg("-f", "lavfi", "-i", "gradients=size=40x30:seed=1", "-frames:v", "1", "-pix_fmt", "rgb48be", input);
+        string output = _temp.File("deep-2x.png");
+
+        var result = Processes.Seranet("image", input, "-o", output);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Equal("rgb48be", Processes.Probe(output, "pix_fmt"));
+        Assert.Equal((80, 60), SizeOf(output));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_an_image_fails_clearly_and_writes_nothing()
+    {
+        string input = _temp.File("notes.png");
+        File.WriteAllText(input, "definitely not a picture");
+        string output = _temp.File("out.png");
+
+        var result = Processes.Seranet("image", input, "-o", output);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("not a readable image", result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void Refuses_to_overwrite_without_being_asked()
+    {
+        string output = _temp.File("exists.png");
+        File.WriteAllText(output, "keep me");
+
+        var result = Processes.Seranet("image", Photo, "-o", output);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal("keep me", File.ReadAllText(output));
+    }
+
+    [Fact]
+    public void Names_the_missing_seranet_v1_weights_and_the_training_command()
+    {
+        var result = Processes.Seranet("image", Photo, "-o", _temp.File("v1.png"), "--model", "seranet-v1");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("seranet train --preset seranet-v1", result.Stderr, StringComparison.Ordinal);
+    }
+}

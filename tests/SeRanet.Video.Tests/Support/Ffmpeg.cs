@@ -1,0 +1,54 @@
+using System.Diagnostics;
+
+namespace SeRanet.Video.Tests.Support;
+
+/// <summary>Runs the real ffmpeg/ffprobe (and the built tool) from tests.</summary>
+public static class Processes
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static Result Run(string executable, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{executable} {string.Join(' ', arguments)} took over 5 minutes.");
+        }
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>ffmpeg, failing the test with its stderr if it fails.</summary>
+    public static void Ffmpeg(params string[] arguments)
+    {
+        var result = Run("ffmpeg", ["-nostdin", "-v", "error", "-y", .. arguments]);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"ffmpeg {string.Join(' ', arguments)} failed: {result.Stderr}");
+        }
+    }
+
+    /// <summary>The seranet tool as built.</summary>
+    public static Result Seranet(params string[] arguments) => Run("dotnet", [RepoPaths.CliDll, .. arguments]);
+
+    /// <summary>ffprobe's value of one stream entry, e.g. width.</summary>
+    public static string Probe(string file, string entry, string stream = "v:0")
+    {
+        var result = Run("ffprobe", "-v", "error", "-select_streams", stream, "-show_entries", $"stream={entry}", "-of", "default=nw=1:nk=1", file);
+        return result.Stdout.Trim();
+    }
+}

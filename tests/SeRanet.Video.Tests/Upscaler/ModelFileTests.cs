@@ -1,0 +1,131 @@
+using SeRanet.Video.Tests.Support;
+using SeRanet.Video.Upscaler.Architectures;
+using SeRanet.Video.Upscaler.Weights;
+using TorchSharp;
+
+namespace SeRanet.Video.Tests.Upscaler;
+
+public class ModelFileTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    private static SplitSpliceOptions Options => Presets.Get(Presets.SeRanetFast, channels: 1);
+
+    public void Dispose() => _temp.Dispose();
+
+    private string SaveFresh(string name = "m.srnv")
+    {
+        using var net = new SplitSpliceNet("seranet", Options);
+        string path = _temp.File(name);
+        ModelFile.Save(path, net, ModelFile.HeaderFor("test-model", Options, ColorMode.Y) with
+        {
+            Metrics = new Dictionary<string, double> { ["val_psnr_db"] = 31.5 },
+        });
+        return path;
+    }
+
+    [Fact]
+    public void Save_then_load_round_trips_every_weight_exactly()
+    {
+        using var net = new SplitSpliceNet("seranet", Options);
+        string path = _temp.File("round.srnv");
+        ModelFile.Save(path, net, ModelFile.HeaderFor("round", Options, ColorMode.Y));
+
+        using var loaded = ModelFile.Load(path);
+
+        var original = net.state_dict();
+        var restored = loaded.Network.state_dict();
+        Assert.Equal(original.Keys.Order(), restored.Keys.Order());
+        foreach (var (key, tensor) in original)
+        {
+            Assert.True(tensor.equal(restored[key]).item<bool>(), $"{key} differs after the round trip");
+        }
+        Assert.Equal("round", loaded.Header.Name);
+        Assert.Equal(ColorMode.Y, loaded.Header.ColorMode);
+        Assert.Equal(ArchitectureRegistry.SplitSplice, loaded.Header.Architecture);
+    }
+
+    [Fact]
+    public void Header_describes_the_model_without_loading_weights()
+    {
+        var header = ModelFile.ReadHeader(SaveFresh());
+
+        Assert.Equal(ModelHeader.CurrentFormatVersion, header.FormatVersion);
+        Assert.Equal(31.5, header.Metrics!["val_psnr_db"]);
+        Assert.NotEmpty(header.Tensors);
+        Assert.Equal(64, header.PayloadSha256.Length);
+    }
+
+    [Fact]
+    public void Missing_file_names_the_path()
+    {
+        var error = Assert.Throws<FileNotFoundException>(() => ModelFile.Load(_temp.File("absent.srnv")));
+        Assert.Contains("absent.srnv", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Truncated_file_is_reported_as_truncated()
+    {
+        string path = SaveFresh();
+        byte[] bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length - 100)]);
+
+        var error = Assert.Throws<InvalidDataException>(() => ModelFile.Load(path));
+        Assert.Contains("truncated", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Flipped_weight_byte_fails_the_checksum()
+    {
+        string path = SaveFresh();
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[^10] ^= 0x40;
+        File.WriteAllBytes(path, bytes);
+
+        var error = Assert.Throws<InvalidDataException>(() => ModelFile.Load(path));
+        Assert.Contains("corrupt", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Not_a_model_file_is_named_as_such()
+    {
+        string path = _temp.File("photo.srnv");
+        File.WriteAllText(path, "this is not a model");
+
+        var error = Assert.Throws<InvalidDataException>(() => ModelFile.Load(path));
+        Assert.Contains("not a SeRanet model file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Weights_that_do_not_fit_the_architecture_are_refused()
+    {
+        // A header that claims wider paths than the weights that follow.
+        string path = SaveFresh();
+        var header = ModelFile.ReadHeader(path);
+        var wider = Options with { PathWidths = [48, 32] };
+        byte[] original = File.ReadAllBytes(path);
+        int headerLength = BitConverter.ToInt32(original, 12);
+        byte[] payload = original[(16 + headerLength)..];
+        byte[] newHeader = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(header with
+        {
+            ArchitectureOptions = System.Text.Json.JsonSerializer.SerializeToElement(wider, SeRanet.Video.Upscaler.ModelJson.Options),
+        }, SeRanet.Video.Upscaler.ModelJson.Options);
+        using (var file = File.Create(path))
+        {
+            file.Write(original.AsSpan(0, 12));
+            file.Write(BitConverter.GetBytes(newHeader.Length));
+            file.Write(newHeader);
+            file.Write(payload);
+        }
+
+        var error = Assert.Throws<InvalidDataException>(() => ModelFile.Load(path));
+        Assert.Contains("shape", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unknown_preset_without_weights_says_how_to_train_it()
+    {
+        var error = Assert.Throws<ModelNotFoundException>(() => ModelCatalog.Load(Presets.SeRanetV1));
+        Assert.Contains("seranet train --preset seranet-v1", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,89 @@
+using SeRanet.Video.Tests.Support;
+using SeRanet.Video.Upscaler.Architectures;
+using SeRanet.Video.Upscaler.Training;
+using SeRanet.Video.Upscaler.Weights;
+
+namespace SeRanet.Video.Tests.Upscaler;
+
+[Trait("Category", "Integration")]
+public class TrainerTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private TrainerOptions Options(string data, long steps, bool resume = false) => new()
+    {
+        ModelName = "trainer-test",
+        Architecture = Presets.Get(Presets.SeRanetFast, channels: 1),
+        ColorMode = ColorMode.Y,
+        DataFolders = [data],
+        OutputPath = _temp.File("model.srnv"),
+        RunFolder = _temp.File("run"),
+        BatchSize = 8,
+        PatchSize = 24,
+        Steps = steps,
+        StepsPerEpoch = 100,
+        LearningRate = 2e-3,
+        ValidationFraction = 0.3,
+        Seed = 42,
+        Resume = resume,
+        Command = "test",
+    };
+
+    /// <summary>The smallest few real photos, so the test loads quickly.</summary>
+    private string SmallPhotoSet()
+    {
+        string folder = _temp.File("photos");
+        Directory.CreateDirectory(folder);
+        foreach (var file in new DirectoryInfo(RepoPaths.RequireFolder(RepoPaths.TrainingData)).EnumerateFiles()
+                     .Where(f => f.Length > 60_000).OrderBy(f => f.Length).Take(6))
+        {
+            file.CopyTo(Path.Combine(folder, file.Name));
+        }
+        return folder;
+    }
+
+    [Fact]
+    public async Task A_short_run_on_real_photos_lowers_validation_loss_and_writes_its_records()
+    {
+        var result = await new Trainer(Options(SmallPhotoSet(), steps: 300)).RunAsync(null, CancellationToken.None);
+
+        var rows = new TrainingLog(result.RunFolder).Read();
+        Assert.True(result.Finished);
+        Assert.Equal([0, 1, 2, 3], rows.Select(r => r.Epoch));
+        Assert.True(rows[^1].ValidationLoss < rows[0].ValidationLoss,
+            $"validation loss went from {rows[0].ValidationLoss:G4} to {rows[^1].ValidationLoss:G4}");
+        Assert.True(File.Exists(Path.Combine(result.RunFolder, "training-plot.png")));
+
+        using var model = ModelFile.Load(result.ModelPath);
+        Assert.Equal(300, model.Header.Training!.Steps);
+        Assert.Equal("test", model.Header.Training.Command);
+        Assert.Equal(ColorMode.Y, model.Header.ColorMode);
+        Assert.True(model.Header.Metrics!.ContainsKey("val_psnr_db"));
+    }
+
+    [Fact]
+    public async Task A_budget_stop_leaves_a_checkpoint_that_resume_continues()
+    {
+        string photos = SmallPhotoSet();
+        var first = await new Trainer(Options(photos, steps: 200) with { Minutes = 1e-9 }).RunAsync(null, CancellationToken.None);
+        Assert.False(first.Finished);
+
+        using var cancel = new CancellationTokenSource();
+        var progress = new Progress<TrainingProgress>(p =>
+        {
+            if (p.Step >= 120)
+            {
+                cancel.Cancel();
+            }
+        });
+        var second = await new Trainer(Options(photos, steps: 200)).RunAsync(progress, cancel.Token);
+        Assert.False(second.Finished);
+        Assert.InRange(second.Step, 100, 199);
+
+        var third = await new Trainer(Options(photos, steps: 200, resume: true)).RunAsync(null, CancellationToken.None);
+        Assert.True(third.Finished);
+        Assert.Equal(200, third.Step);
+    }
+}
