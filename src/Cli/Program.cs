@@ -7,6 +7,7 @@ var root = new RootCommand("SeRanet.Video: 2x and 4x super-resolution for videos
     TrainCommand.Create(),
     EvalCommand.Create(),
     ModelsCommand.Create(),
+    FilterCommand.Create(),
     BenchCommand.Create(),
 };
 

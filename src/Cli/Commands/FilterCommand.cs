@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Globalization;
+using SeRanet.Video.Cli.Console;
+using SeRanet.Video.Core.Imaging;
+using SeRanet.Video.Plugin;
+
+namespace SeRanet.Video.Cli.Commands;
+
+/// <summary>
+/// <c>seranet filter</c>: the plugin entry point on a pipe. Raw RGB frames in on stdin,
+/// upscaled raw frames out on stdout, for media tools that speak rawvideo:
+/// <c>ffmpeg -i in.mp4 -f rawvideo -pix_fmt rgb24 - | seranet filter --size 640x360 | ffmpeg -f rawvideo -pix_fmt rgb24 -s 1280x720 -i - out.mp4</c>.
+/// </summary>
+internal static class FilterCommand
+{
+    public static Command Create()
+    {
+        var size = new Option<string>("--size") { Description = "Input frame size WxH.", Required = true };
+        var pixelFormat = new Option<string>("--pix-fmt") { Description = "rgb24 or rgb48le (interleaved).", DefaultValueFactory = _ => "rgb24" };
+        pixelFormat.AcceptOnlyFromAmong("rgb24", "rgb48le");
+        var model = CommonOptions.Model();
+        var device = CommonOptions.Device();
+        var scale = CommonOptions.Scale();
+        var tile = CommonOptions.Tile();
+        var batch = new Option<int>("--batch") { Description = "Frames per forward pass.", DefaultValueFactory = _ => 1 };
+
+        var command = new Command("filter", "Upscale raw RGB frames from stdin to stdout (the plugin entry point for pipes).")
+        {
+            size, pixelFormat, model, device, scale, tile, batch,
+        };
+        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            var (width, height) = ParseSize(result.GetValue(size)!);
+            using var filter = RawFrameFilter.Open(new FilterOptions
+            {
+                Width = width,
+                Height = height,
+                Format = result.GetValue(pixelFormat) == "rgb48le" ? PixelFormat.Rgb48 : PixelFormat.Rgb24,
+                Model = result.GetValue(model),
+                Device = result.GetValue(device),
+                Scale = result.GetValue(scale),
+                Batch = result.GetValue(batch),
+                TileSize = result.GetValue(tile),
+            });
+            System.Console.Error.WriteLine($"seranet filter: {width}x{height} -> {filter.OutputSize.Width}x{filter.OutputSize.Height}, model {filter.Model.Name} on {filter.DeviceDescription}");
+            await using var input = System.Console.OpenStandardInput();
+            await using var output = System.Console.OpenStandardOutput();
+            long frames = await filter.RunAsync(input, output, cancellationToken);
+            System.Console.Error.WriteLine($"seranet filter: {frames} frames");
+            return ExitCodes.Success;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static (int Width, int Height) ParseSize(string text)
+    {
+        string[] parts = text.Split('x');
+        if (parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int width)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int height)
+            && width > 0 && height > 0)
+        {
+            return (width, height);
+        }
+        throw new ArgumentException($"--size wants WIDTHxHEIGHT, e.g. 640x360, not '{text}'.");
+    }
+}

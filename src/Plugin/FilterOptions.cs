@@ -1,0 +1,26 @@
+using SeRanet.Video.Core.Imaging;
+using SeRanet.Video.Upscaler.Inference;
+
+namespace SeRanet.Video.Plugin;
+
+/// <summary>What a host tells the filter: the frames it will send and how to upscale them.</summary>
+public sealed record FilterOptions
+{
+    public required int Width { get; init; }
+
+    public required int Height { get; init; }
+
+    public PixelFormat Format { get; init; } = PixelFormat.Rgb24;
+
+    /// <summary>Model name or .srnv path; null for the default.</summary>
+    public string? Model { get; init; }
+
+    public DeviceChoice Device { get; init; } = DeviceChoice.Auto;
+
+    public double Scale { get; init; } = 2;
+
+    /// <summary>Frames per forward pass when streaming.</summary>
+    public int Batch { get; init; } = 1;
+
+    public int? TileSize { get; init; }
+}
