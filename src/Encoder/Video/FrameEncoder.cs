@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Threading.Channels;
+using SeRanet.Video.Core.Ffmpeg;
+using SeRanet.Video.Core.Imaging;
+using SeRanet.Video.Core.Media;
+
+namespace SeRanet.Video.Encoder.Video;
+
+/// <summary>
+/// Encodes upscaled RGB frames into the output file, muxed with the source's other streams
+/// copied untouched (audio, subtitles, attachments, chapters, metadata). Frames reach ffmpeg
+/// as a small Matroska stream on stdin so each keeps its source timestamp. RGB goes back to
+/// YCbCr with the source's matrix and range, and the colour tags, sample aspect ratio and
+/// rotation are carried over. ffmpeg writes a temporary sibling that is renamed on success only.
+/// </summary>
+public sealed class FrameEncoder
+{
+    private readonly VideoInfo _source;
+    private readonly string _outputPath;
+    private readonly EncoderOptions _options;
+    private readonly string _pixelFormat;
+    private readonly Action<long>? _framesDone;
+
+    /// <param name="pixelFormat">The output pixel format, already checked against the encoder (see <see cref="OutputPixelFormat"/>).</param>
+    /// <param name="framesDone">Called with the running count of frames handed to ffmpeg.</param>
+    public FrameEncoder(VideoInfo source, string outputPath, EncoderOptions options, string pixelFormat, Action<long>? framesDone = null)
+    {
+        _source = source;
+        _outputPath = Path.GetFullPath(outputPath);
+        _options = options;
+        _pixelFormat = pixelFormat;
+        _framesDone = framesDone;
+        var (kept, dropped) = CopiedStreams.Select(source.OtherStreams, outputPath);
+        CopiedStreamList = kept;
+        DroppedStreams = dropped;
+        if (string.Equals(_outputPath, Path.GetFullPath(source.Path), StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The output {outputPath} is the input itself; choose another name.");
+        }
+    }
+
+    /// <summary>Streams of the source copied into the output.</summary>
+    public IReadOnlyList<StreamSummary> CopiedStreamList { get; }
+
+    /// <summary>Streams of the source that the output container cannot hold untouched.</summary>
+    public IReadOnlyList<StreamSummary> DroppedStreams { get; }
+
+    /// <summary>The ffmpeg command line (after the executable) that writes <paramref name="temporaryPath"/>.</summary>
+    public IReadOnlyList<string> Arguments(string temporaryPath)
+    {
+        var color = _source.Color;
+        var arguments = new List<string>
+        {
+            "-nostdin", "-v", "error",
+            // Timestamps stay as the source has them, so audio lines up with the frames for the whole file.
+            "-copyts",
+            "-f", "matroska", "-i", "-",
+            "-i", _source.Path,
+            "-map", "0:v:0",
+        };
+        foreach (var stream in CopiedStreamList)
+        {
+            arguments.AddRange(["-map", $"1:{stream.Index}"]);
+        }
+        arguments.AddRange([
+            "-map_metadata", "1", "-map_chapters", "1",
+            "-map_metadata:s:v:0", $"1:s:{_source.StreamIndex}",
+            "-c", "copy",
+            "-c:v", _options.Codec,
+        ]);
+        arguments.AddRange(_options.QualityArguments());
+        arguments.AddRange(["-vf", FromRgbFilter(color, _pixelFormat, _source.SampleAspectRatio), "-pix_fmt", _pixelFormat]);
+        arguments.AddRange(ColorTags(color));
+        arguments.AddRange(["-fps_mode", "passthrough", "-enc_time_base", _source.TimeBase.ToString()]);
+        if (DisplayRotation(_source.Rotation) is int rotate and not 0)
+        {
+            arguments.AddRange(["-metadata:s:v:0", $"rotate={rotate.ToString(CultureInfo.InvariantCulture)}"]);
+        }
+        arguments.AddRange(_options.ExtraArguments);
+        arguments.Add(temporaryPath);
+        return arguments;
+    }
+
+    /// <summary>The scale filter back to YCbCr with the source's matrix and range, keeping the source's pixel aspect.</summary>
+    public static string FromRgbFilter(VideoColor color, string pixelFormat, Rational sampleAspectRatio) =>
+        $"scale=out_color_matrix={color.Matrix}:out_range={color.SwscaleRange}:flags=bicubic+accurate_rnd+full_chroma_int" +
+        $",format={pixelFormat},setsar={sampleAspectRatio}";
+
+    /// <summary>The source's colour tags; the range is always stated because the pipeline chose one.</summary>
+    public static IReadOnlyList<string> ColorTags(VideoColor color)
+    {
+        var tags = new List<string>();
+        if (color.Space is not null)
+        {
+            tags.AddRange(["-colorspace", color.Space]);
+        }
+        if (color.Primaries is not null)
+        {
+            tags.AddRange(["-color_primaries", color.Primaries]);
+        }
+        if (color.Transfer is not null)
+        {
+            tags.AddRange(["-color_trc", color.Transfer]);
+        }
+        tags.AddRange(["-color_range", color.SwscaleRange]);
+        return tags;
+    }
+
+    /// <summary>The clockwise "rotate" tag ffmpeg's muxers turn into a display matrix.</summary>
+    public static int DisplayRotation(int probedRotation) => ((-probedRotation % 360) + 360) % 360;
+
+    /// <summary>
+    /// Encodes every frame from <paramref name="input"/> (disposing each), then renames the
+    /// finished file into place. On any failure or cancellation no file is left under the final name.
+    /// </summary>
+    public async Task RunAsync(ChannelReader<Frame> input, bool overwrite, CancellationToken cancellationToken)
+    {
+        if (File.Exists(_outputPath) && !overwrite)
+        {
+            throw new IOException($"{_outputPath} exists; pass --overwrite to replace it.");
+        }
+        string temporary = Path.Combine(Path.GetDirectoryName(_outputPath)!,
+            $".{Path.GetFileNameWithoutExtension(_outputPath)}.{Guid.NewGuid():N}.partial{Path.GetExtension(_outputPath)}");
+        try
+        {
+            await using (var process = FfmpegProcess.Start(FfmpegTools.Ffmpeg, Arguments(temporary), redirectInput: true))
+            {
+                await WriteFramesAsync(process, input, cancellationToken).ConfigureAwait(false);
+                await process.WaitForSuccessAsync($"Encoding {_outputPath}", cancellationToken).ConfigureAwait(false);
+            }
+            File.Move(temporary, _outputPath, overwrite);
+        }
+        finally
+        {
+            File.Delete(temporary);
+            DisposeQueued(input);
+        }
+    }
+
+    private async Task WriteFramesAsync(FfmpegProcess process, ChannelReader<Frame> input, CancellationToken cancellationToken)
+    {
+        var writer = new MatroskaFrameWriter(process.StandardInput);
+        long firstPts = _source.FramePts.Count > 0 ? Math.Min(0, _source.FramePts[0]) : 0;
+        long done = 0;
+        try
+        {
+            await foreach (var frame in input.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                using (frame)
+                {
+                    // Matroska times are unsigned; a source that starts before zero is shifted as a whole.
+                    long pts = (frame.Pts ?? frame.Index) - firstPts;
+                    await writer.WriteAsync(frame, MatroskaFrameWriter.ToNanoseconds(pts, _source.TimeBase.Numerator, _source.TimeBase.Denominator), cancellationToken).ConfigureAwait(false);
+                }
+                _framesDone?.Invoke(++done);
+            }
+            await process.StandardInput.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // ffmpeg closed its input early: its own message is the one to show.
+            await process.WaitForSuccessAsync($"Encoding {_outputPath}", cancellationToken).ConfigureAwait(false);
+            throw new FfmpegException($"Encoding {_outputPath}: ffmpeg stopped reading frames.\n{process.StderrTail}".TrimEnd());
+        }
+        process.StandardInput.Close();
+    }
+
+    /// <summary>Returns the buffers of frames still queued after a failure to their pool.</summary>
+    private static void DisposeQueued(ChannelReader<Frame> input)
+    {
+        while (input.TryRead(out var frame))
+        {
+            frame.Dispose();
+        }
+    }
+}
