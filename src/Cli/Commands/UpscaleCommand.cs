@@ -79,11 +79,11 @@ internal static class UpscaleCommand
                 Scale = result.GetValue(scale),
                 TileSize = result.GetValue(tile),
             });
-            var (outWidth, outHeight) = upscaler.OutputSize(video.Width, video.Height);
+            var (outWidth, outHeight) = upscaler.OutputSize(video.UprightWidth, video.UprightHeight);
             if (!asJson)
             {
                 System.Console.Error.WriteLine(
-                    $"{source}: {video.Width}x{video.Height} {video.PixelFormat} {video.Color.Matrix}/{video.Color.SwscaleRange}, {video.FrameCount} frames " +
+                    $"{source}: {video.UprightWidth}x{video.UprightHeight} {video.PixelFormat} {video.Color.Matrix}/{video.Color.SwscaleRange}, {video.FrameCount} frames " +
                     $"-> {destination}: {outWidth}x{outHeight} {encoderOptions.Codec} {outputPixelFormat}");
                 System.Console.Error.WriteLine($"model {ModelFile.Describe(upscaler.Header)} on {deviceDescription}, tile {upscaler.TileSize}, {framesPerBatch} frames per batch");
             }
@@ -91,7 +91,7 @@ internal static class UpscaleCommand
             var run = await ProgressSink.RunAsync("upscaling", video.FrameCount, asJson, sink =>
                 RunPipelineAsync(video, upscaler, framesPerBatch, destination, encoderOptions, outputPixelFormat, replace, sink, clock, cancellationToken));
 
-            var report = new UpscaleReport(source, destination, video.Width, video.Height, outWidth, outHeight, run.Frames,
+            var report = new UpscaleReport(source, destination, video.UprightWidth, video.UprightHeight, outWidth, outHeight, run.Frames,
                 clock.Elapsed.TotalSeconds, run.ModelSeconds, run.Frames / Math.Max(clock.Elapsed.TotalSeconds, 1e-9),
                 new FileInfo(destination).Length, encoderOptions.Codec, outputPixelFormat, deviceDescription,
                 run.Copied.Select(Describe).ToList(), run.Dropped.Select(Describe).ToList());

@@ -47,6 +47,19 @@ public sealed record VideoInfo
     /// <summary>Display rotation in degrees as ffprobe reports it (display matrix; -90 means turn 90° clockwise).</summary>
     public int Rotation { get; init; }
 
+    /// <summary>True when the display rotation is a quarter or three-quarter turn, so the upright picture is on its side.</summary>
+    public bool QuarterTurn => Math.Abs(Rotation) % 180 == 90;
+
+    /// <summary>Width of the picture as displayed: the pipeline works on upright frames.</summary>
+    public int UprightWidth => QuarterTurn ? Height : Width;
+
+    public int UprightHeight => QuarterTurn ? Width : Height;
+
+    /// <summary>The pixel aspect of the upright picture (turning a picture on its side turns its pixels too).</summary>
+    public Rational UprightSampleAspectRatio => QuarterTurn
+        ? new Rational(SampleAspectRatio.Denominator, SampleAspectRatio.Numerator)
+        : SampleAspectRatio;
+
     /// <summary>Every stream of the file other than the primary video stream.</summary>
     public IReadOnlyList<StreamSummary> OtherStreams { get; init; } = [];
 

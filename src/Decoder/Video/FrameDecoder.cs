@@ -9,6 +9,8 @@ namespace SeRanet.Video.Decoder.Video;
 /// Decodes the primary video stream of a file into pooled RGB frames: 8-bit sources to 8-bit
 /// RGB, deeper ones to 16-bit RGB. ffmpeg writes raw frames on stdout, converting YCbCr with the
 /// source's own matrix and range (swscale would otherwise assume limited-range BT.601).
+/// Rotated sources are turned upright here (ffmpeg's autorotate): ffmpeg 5.1 cannot attach a
+/// rotation to a stream it encodes, so the output stores the picture the way it is displayed.
 /// </summary>
 public sealed class FrameDecoder
 {
@@ -27,8 +29,6 @@ public sealed class FrameDecoder
     public IReadOnlyList<string> Arguments() =>
     [
         "-nostdin", "-v", "error",
-        // Frames stay as stored; the encoder carries the rotation over as metadata.
-        "-autorotate", "0",
         "-i", _video.Path,
         "-map", $"0:{_video.StreamIndex}",
         "-fps_mode", "passthrough",
@@ -53,7 +53,7 @@ public sealed class FrameDecoder
             long index = 0;
             while (true)
             {
-                var frame = Frame.Rent(_video.Width, _video.Height, Format, index: index, pts: PtsOf(index));
+                var frame = Frame.Rent(_video.UprightWidth, _video.UprightHeight, Format, index: index, pts: PtsOf(index));
                 bool handedOver = false;
                 try
                 {

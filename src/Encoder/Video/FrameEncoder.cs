@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.Channels;
 using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Core.Imaging;
@@ -10,8 +9,8 @@ namespace SeRanet.Video.Encoder.Video;
 /// Encodes upscaled RGB frames into the output file, muxed with the source's other streams
 /// copied untouched (audio, subtitles, attachments, chapters, metadata). Frames reach ffmpeg
 /// as a small Matroska stream on stdin so each keeps its source timestamp. RGB goes back to
-/// YCbCr with the source's matrix and range, and the colour tags, sample aspect ratio and
-/// rotation are carried over. ffmpeg writes a temporary sibling that is renamed on success only.
+/// YCbCr with the source's matrix and range, and the colour tags and sample aspect ratio are
+/// carried over (rotation is applied to the frames by the decoder, so the output is stored upright). ffmpeg writes a temporary sibling that is renamed on success only.
 /// </summary>
 public sealed class FrameEncoder
 {
@@ -69,13 +68,9 @@ public sealed class FrameEncoder
             "-c:v", _options.Codec,
         ]);
         arguments.AddRange(_options.QualityArguments());
-        arguments.AddRange(["-vf", FromRgbFilter(color, _pixelFormat, _source.SampleAspectRatio), "-pix_fmt", _pixelFormat]);
+        arguments.AddRange(["-vf", FromRgbFilter(color, _pixelFormat, _source.UprightSampleAspectRatio), "-pix_fmt", _pixelFormat]);
         arguments.AddRange(ColorTags(color));
         arguments.AddRange(["-fps_mode", "passthrough", "-enc_time_base", _source.TimeBase.ToString()]);
-        if (DisplayRotation(_source.Rotation) is int rotate and not 0)
-        {
-            arguments.AddRange(["-metadata:s:v:0", $"rotate={rotate.ToString(CultureInfo.InvariantCulture)}"]);
-        }
         arguments.AddRange(_options.ExtraArguments);
         arguments.Add(temporaryPath);
         return arguments;
@@ -105,9 +100,6 @@ public sealed class FrameEncoder
         tags.AddRange(["-color_range", color.SwscaleRange]);
         return tags;
     }
-
-    /// <summary>The clockwise "rotate" tag ffmpeg's muxers turn into a display matrix.</summary>
-    public static int DisplayRotation(int probedRotation) => ((-probedRotation % 360) + 360) % 360;
 
     /// <summary>
     /// Encodes every frame from <paramref name="input"/> (disposing each), then renames the

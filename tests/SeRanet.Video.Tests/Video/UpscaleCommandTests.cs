@@ -104,6 +104,26 @@ public class UpscaleCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_rotated_source_comes_out_upright_with_the_same_picture()
+    {
+        string stored = VideoClips.Plain(_temp, "stored.mp4", 2);
+        string input = _temp.File("rotated.mp4");
+        // ffmpeg 5.1 attaches a rotation only when stream-copying.
+        Processes.Ffmpeg("-i", stored, "-c", "copy", "-metadata:s:v:0", "rotate=90", input);
+        string output = _temp.File("rotated-2x.mp4");
+
+        Succeeded(Processes.Seranet("upscale", input, "-o", output));
+
+        Assert.Equal((96, 128), SizeOf(output));
+        // ffmpeg turns the input upright itself here, so the two pictures match only if ours is upright too.
+        var psnr = Processes.Run("ffmpeg", "-nostdin", "-i", output, "-i", input,
+            "-lavfi", "[0]scale=48:64,setsar=1[a];[1]setsar=1[b];[a][b]psnr", "-f", "null", "-");
+        var average = System.Text.RegularExpressions.Regex.Match(psnr.Stderr, @"average:([0-9.]+)");
+        Assert.True(average.Success, psnr.Stderr);
+        Assert.True(double.Parse(average.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 25, psnr.Stderr);
+    }
+
+    [Fact]
     public void Ten_bit_in_gives_ten_bit_out()
     {
         string input = VideoClips.Plain(_temp, "deep.mkv", 3, pixelFormat: "yuv420p10le");

@@ -32,7 +32,7 @@ public class VideoArgumentsTests
         var decoder = new FrameDecoder(Source());
 
         Assert.Equal(
-            "-nostdin -v error -autorotate 0 -i /videos/in.mkv -map 0:0 -fps_mode passthrough " +
+            "-nostdin -v error -i /videos/in.mkv -map 0:0 -fps_mode passthrough " +
             "-vf scale=in_color_matrix=bt709:in_range=tv:out_range=pc:flags=bicubic+accurate_rnd+full_chroma_int,format=rgb24 " +
             "-f rawvideo -pix_fmt rgb24 -",
             string.Join(' ', decoder.Arguments()));
@@ -57,8 +57,20 @@ public class VideoArgumentsTests
             "-map_metadata 1 -map_chapters 1 -map_metadata:s:v:0 1:s:0 -c copy -c:v libx264 -crf 18 " +
             "-vf scale=out_color_matrix=bt709:out_range=tv:flags=bicubic+accurate_rnd+full_chroma_int,format=yuv420p,setsar=1/1 -pix_fmt yuv420p " +
             "-colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv " +
-            "-fps_mode passthrough -enc_time_base 1/1000 -metadata:s:v:0 rotate=90 /videos/.out.partial.mkv",
+            "-fps_mode passthrough -enc_time_base 1/1000 /videos/.out.partial.mkv",
             string.Join(' ', encoder.Arguments("/videos/.out.partial.mkv")));
+    }
+
+    [Fact]
+    public void A_quarter_turned_source_is_stored_upright_with_its_pixel_aspect_turned_too()
+    {
+        var source = Source(rotation: 90) with { SampleAspectRatio = new Rational(4, 3) };
+
+        var encoder = new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions(), "yuv420p");
+
+        Assert.Equal((48, 64), (source.UprightWidth, source.UprightHeight));
+        Assert.Contains("setsar=3/4", string.Join(' ', encoder.Arguments("/t.mkv")), StringComparison.Ordinal);
+        Assert.DoesNotContain("rotate", string.Join(' ', encoder.Arguments("/t.mkv")), StringComparison.Ordinal);
     }
 
     [Fact]
