@@ -88,8 +88,17 @@ internal static class UpscaleCommand
                 System.Console.Error.WriteLine($"model {ModelFile.Describe(upscaler.Header)} on {deviceDescription}, tile {upscaler.TileSize}, {framesPerBatch} frames per batch");
             }
 
-            var run = await ProgressSink.RunAsync("upscaling", video.FrameCount, asJson, sink =>
-                RunPipelineAsync(video, upscaler, framesPerBatch, destination, encoderOptions, outputPixelFormat, replace, sink, clock, cancellationToken));
+            PipelineResult run;
+            try
+            {
+                run = await ProgressSink.RunAsync("upscaling", video.FrameCount, asJson, sink =>
+                    RunPipelineAsync(video, upscaler, framesPerBatch, destination, encoderOptions, outputPixelFormat, replace, sink, clock, cancellationToken));
+            }
+            catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+            {
+                // Ctrl-C on a terminal reaches the ffmpeg children too; their exit is the cancellation, not a failure.
+                throw new OperationCanceledException("Cancelled.", ex, cancellationToken);
+            }
 
             var report = new UpscaleReport(source, destination, video.UprightWidth, video.UprightHeight, outWidth, outHeight, run.Frames,
                 clock.Elapsed.TotalSeconds, run.ModelSeconds, run.Frames / Math.Max(clock.Elapsed.TotalSeconds, 1e-9),

@@ -33,6 +33,9 @@ public sealed record VideoInfo
     /// <summary>Duration of the file in seconds, when ffprobe knows it.</summary>
     public double? DurationSeconds { get; init; }
 
+    /// <summary>The file's start time in seconds (ffprobe's format start_time): where input seeking counts from.</summary>
+    public double StartSeconds { get; init; }
+
     /// <summary>ffmpeg's pixel format name of the source, e.g. yuv420p10le.</summary>
     public required string PixelFormat { get; init; }
 

@@ -15,10 +15,17 @@ namespace SeRanet.Video.Decoder.Video;
 public sealed class FrameDecoder
 {
     private readonly VideoInfo _video;
+    private readonly long _firstFrame;
+    private readonly long? _frameCount;
 
-    public FrameDecoder(VideoInfo video)
+    /// <param name="firstFrame">Index of the first frame wanted; earlier frames are skipped by seeking.</param>
+    /// <param name="frameCount">How many frames to decode; null for all to the end.</param>
+    public FrameDecoder(VideoInfo video, long firstFrame = 0, long? frameCount = null)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(firstFrame);
         _video = video;
+        _firstFrame = firstFrame;
+        _frameCount = frameCount;
         Format = PixelFormatInfo.ForBitDepth(video.BitDepth);
     }
 
@@ -26,15 +33,42 @@ public sealed class FrameDecoder
     public PixelFormat Format { get; }
 
     /// <summary>The ffmpeg command line (after the executable).</summary>
-    public IReadOnlyList<string> Arguments() =>
-    [
-        "-nostdin", "-v", "error",
-        "-i", _video.Path,
-        "-map", $"0:{_video.StreamIndex}",
-        "-fps_mode", "passthrough",
-        "-vf", ToRgbFilter(_video.Color, Format),
-        "-f", "rawvideo", "-pix_fmt", Format.FfmpegName(), "-",
-    ];
+    public IReadOnlyList<string> Arguments()
+    {
+        var arguments = new List<string> { "-nostdin", "-v", "error" };
+        if (_firstFrame > 0)
+        {
+            arguments.AddRange(["-ss", SeekSeconds().ToString("0.######", System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+        arguments.AddRange([
+            "-i", _video.Path,
+            "-map", $"0:{_video.StreamIndex}",
+            "-fps_mode", "passthrough",
+            "-vf", ToRgbFilter(_video.Color, Format),
+        ]);
+        if (_frameCount is { } count)
+        {
+            arguments.AddRange(["-frames:v", count.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+        arguments.AddRange(["-f", "rawvideo", "-pix_fmt", Format.FfmpegName(), "-"]);
+        return arguments;
+    }
+
+    /// <summary>
+    /// A seek position halfway between the wanted frame and the one before: ffmpeg's accurate
+    /// seek then drops exactly the earlier frames, whatever rounding the timestamps went through.
+    /// </summary>
+    private double SeekSeconds()
+    {
+        var pts = _video.FramePts;
+        if (_firstFrame >= pts.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(_firstFrame), $"Frame {_firstFrame} is past the last frame ({pts.Count - 1}).");
+        }
+        long at = pts[(int)_firstFrame];
+        long before = pts[(int)_firstFrame - 1];
+        return _video.TimeBase.ToSeconds(at - (at - before) / 2) - _video.StartSeconds;
+    }
 
     /// <summary>The scale filter that turns the source's YCbCr into full-range RGB with the source's matrix.</summary>
     public static string ToRgbFilter(VideoColor color, PixelFormat format) =>
@@ -50,8 +84,8 @@ public sealed class FrameDecoder
         try
         {
             await using var process = FfmpegProcess.Start(FfmpegTools.Ffmpeg, Arguments(), redirectInput: false);
-            long index = 0;
-            while (true)
+            long index = _firstFrame;
+            while (_frameCount is null || index - _firstFrame < _frameCount)
             {
                 var frame = Frame.Rent(_video.UprightWidth, _video.UprightHeight, Format, index: index, pts: PtsOf(index));
                 bool handedOver = false;
@@ -74,7 +108,7 @@ public sealed class FrameDecoder
                 index++;
             }
             await process.WaitForSuccessAsync($"Decoding {_video.Path}", cancellationToken).ConfigureAwait(false);
-            if (index == 0)
+            if (index == _firstFrame)
             {
                 throw new FfmpegException($"ffmpeg decoded no frames from {_video.Path}; the file may be damaged.");
             }

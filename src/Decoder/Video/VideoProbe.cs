@@ -87,6 +87,7 @@ public static partial class VideoProbe
             FrameRate = Rational.Parse(Text(video, "r_frame_rate")),
             TimeBase = Rational.Parse(Text(video, "time_base")),
             DurationSeconds = Double(format, "duration") ?? Double(video, "duration"),
+            StartSeconds = Double(format, "start_time") ?? 0,
             PixelFormat = pixelFormat,
             BitDepth = BitDepthOf(pixelFormat, Integer(video, "bits_per_raw_sample")),
             Color = VideoColor.Describe(Text(video, "color_range"), Text(video, "color_space"), Text(video, "color_primaries"),

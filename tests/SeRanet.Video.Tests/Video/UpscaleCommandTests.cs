@@ -40,6 +40,23 @@ public class UpscaleCommandTests : IDisposable
     }
 
     [Fact]
+    public void Frames_stay_in_order()
+    {
+        string input = VideoClips.Ramp(_temp, 12);
+        string output = _temp.File("ramp-2x.mkv");
+
+        Succeeded(Processes.Seranet("upscale", input, "-o", output, "--batch", "5"));
+
+        var expected = VideoClips.MeanLuma(_temp, input);
+        var actual = VideoClips.MeanLuma(_temp, output);
+        Assert.Equal(12, actual.Count);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.InRange(actual[i], expected[i] - 2, expected[i] + 2);
+        }
+    }
+
+    [Fact]
     public void Scale_4_quadruples_the_size()
     {
         string input = VideoClips.Plain(_temp, "small.mp4", 3, size: "32x24");

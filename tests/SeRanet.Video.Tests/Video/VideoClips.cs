@@ -29,6 +29,28 @@ internal static class VideoClips
         return clip;
     }
 
+    /// <summary>Flat grey frames whose luma says their index: Y = 16 + 8n (limited range), lossless.</summary>
+    public static string Ramp(TempFolder temp, int frames)
+    {
+        string clip = temp.File("ramp.mp4");
+        Processes.Ffmpeg("-f", "lavfi", "-i", $"color=c=black:size={Width}x{Height}:rate=25,format=yuv420p,geq=lum='16+N*8':cb=128:cr=128",
+            "-frames:v", frames.ToString(CultureInfo.InvariantCulture), "-c:v", "libx264", "-crf", "0", clip);
+        return clip;
+    }
+
+    /// <summary>Mean luma of each frame of a video, or of a picture's region.</summary>
+    public static IReadOnlyList<double> MeanLuma(TempFolder temp, string file, string? crop = null)
+    {
+        string raw = temp.File(Guid.NewGuid().ToString("N") + ".gray");
+        Processes.Ffmpeg("-i", file, "-fps_mode", "passthrough", "-vf", (crop is null ? "" : $"crop={crop},") + "format=gray", "-f", "rawvideo", raw);
+        var probe = Processes.Run("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "csv=p=0", file).Stdout.Trim().Split(',');
+        int size = crop is null
+            ? int.Parse(probe[0], CultureInfo.InvariantCulture) * int.Parse(probe[1], CultureInfo.InvariantCulture)
+            : crop.Split(':').Take(2).Select(v => int.Parse(v, CultureInfo.InvariantCulture)).Aggregate((a, b) => a * b);
+        byte[] data = File.ReadAllBytes(raw);
+        return Enumerable.Range(0, data.Length / size).Select(i => data.AsSpan(i * size, size).ToArray().Average(b => (double)b)).ToList();
+    }
+
     public static IReadOnlyList<double> FrameTimes(string file)
     {
         var result = Processes.Run("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "frame=pts_time", "-of", "csv=p=0", file);
