@@ -38,6 +38,12 @@ public sealed class FrameEncoder
         }
     }
 
+    /// <summary>
+    /// Ticks added to every frame time: Matroska times are unsigned, so a source whose first frame
+    /// is before zero (an edit list) is moved later as a whole, its other streams included.
+    /// </summary>
+    private long PtsShift => _source.FramePts.Count > 0 && _source.FramePts[0] < 0 ? -_source.FramePts[0] : 0;
+
     /// <summary>Streams of the source copied into the output.</summary>
     public IReadOnlyList<StreamSummary> CopiedStreamList { get; }
 
@@ -54,9 +60,13 @@ public sealed class FrameEncoder
             // Timestamps stay as the source has them, so audio lines up with the frames for the whole file.
             "-copyts",
             "-f", "matroska", "-i", "-",
-            "-i", _source.Path,
-            "-map", "0:v:0",
         };
+        if (PtsShift > 0)
+        {
+            // The frames were moved later to keep Matroska times unsigned; move the source's streams with them.
+            arguments.AddRange(["-itsoffset", _source.TimeBase.ToSeconds(PtsShift).ToString("0.#########", System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+        arguments.AddRange(["-i", _source.Path, "-map", "0:v:0"]);
         foreach (var stream in CopiedStreamList)
         {
             arguments.AddRange(["-map", $"1:{stream.Index}"]);
@@ -132,7 +142,6 @@ public sealed class FrameEncoder
     private async Task WriteFramesAsync(FfmpegProcess process, ChannelReader<Frame> input, CancellationToken cancellationToken)
     {
         var writer = new MatroskaFrameWriter(process.StandardInput);
-        long firstPts = _source.FramePts.Count > 0 ? Math.Min(0, _source.FramePts[0]) : 0;
         long done = 0;
         try
         {
@@ -140,8 +149,7 @@ public sealed class FrameEncoder
             {
                 using (frame)
                 {
-                    // Matroska times are unsigned; a source that starts before zero is shifted as a whole.
-                    long pts = (frame.Pts ?? frame.Index) - firstPts;
+                    long pts = (frame.Pts ?? frame.Index) + PtsShift;
                     await writer.WriteAsync(frame, MatroskaFrameWriter.ToNanoseconds(pts, _source.TimeBase.Numerator, _source.TimeBase.Denominator), cancellationToken).ConfigureAwait(false);
                 }
                 _framesDone?.Invoke(++done);

@@ -74,6 +74,16 @@ public class VideoArgumentsTests
     }
 
     [Fact]
+    public void A_source_starting_before_zero_is_moved_later_with_all_its_streams()
+    {
+        var source = Source() with { FramePts = [-80, -40, 0, 40] };
+
+        string line = string.Join(' ', new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions(), "yuv420p").Arguments("/t.mkv"));
+
+        Assert.Contains("-f matroska -i - -itsoffset 0.08 -i /videos/in.mkv", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Encoder_passes_codec_quality_preset_and_extra_arguments()
     {
         var options = new EncoderOptions { Codec = "libvpx-vp9", Crf = 30, Preset = "good", ExtraArguments = EncoderOptions.SplitArguments("-row-mt 1 -metadata \"title=a b\"") };
