@@ -71,9 +71,14 @@ public sealed class FrameEncoder
         {
             arguments.AddRange(["-map", $"1:{stream.Index}"]);
         }
+        // Any per-stream metadata mapping turns off ffmpeg's default copy of all stream tags
+        // (language, title, attachment filename), so every output stream gets its source's explicitly.
+        arguments.AddRange(["-map_metadata", "1", "-map_chapters", "1", "-map_metadata:s:0", $"1:s:{_source.StreamIndex}"]);
+        for (int i = 0; i < CopiedStreamList.Count; i++)
+        {
+            arguments.AddRange([$"-map_metadata:s:{i + 1}", $"1:s:{CopiedStreamList[i].Index}"]);
+        }
         arguments.AddRange([
-            "-map_metadata", "1", "-map_chapters", "1",
-            "-map_metadata:s:v:0", $"1:s:{_source.StreamIndex}",
             "-c", "copy",
             "-c:v", _options.Codec,
         ]);

@@ -40,6 +40,32 @@ public class UpscaleCommandTests : IDisposable
     }
 
     [Fact]
+    public void Attachments_chapters_and_stream_and_file_tags_are_kept()
+    {
+        string metadata = _temp.File("meta.txt");
+        File.WriteAllText(metadata, ";FFMETADATA1\ntitle=My Clip\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=200\ntitle=One\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=200\nEND=400\ntitle=Two\n");
+        string font = _temp.File("font.ttf");
+        File.WriteAllBytes(font, Enumerable.Range(0, 1500).Select(i => (byte)(i * 7)).ToArray());
+        string input = _temp.File("rich.mkv");
+        Processes.Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25", "-f", "lavfi", "-i", "sine", "-i", metadata,
+            "-frames:v", "4", "-t", "0.4", "-map", "0", "-map", "1", "-map_metadata", "2", "-map_chapters", "2",
+            "-c:v", "libx264", "-c:a", "flac", "-metadata:s:a:0", "language=fra", "-metadata:s:a:0", "title=Commentary",
+            "-attach", font, "-metadata:s:t", "mimetype=application/x-truetype-font", input);
+        string output = _temp.File("rich-2x.mkv");
+
+        Succeeded(Processes.Seranet("upscale", input, "-o", output));
+
+        static string Describe(string file) => Processes.Run("ffprobe", "-v", "error", "-show_entries",
+            "stream=index,codec_type,codec_name:stream_tags=language,title,filename,mimetype:format_tags=title:chapter=start_time,end_time:chapter_tags=title",
+            "-of", "compact", file).Stdout;
+        Assert.Equal(Describe(input), Describe(output));
+        Assert.Contains("tag:title=Two", Describe(output), StringComparison.Ordinal);
+        string dumped = _temp.File("dumped.ttf");
+        Processes.Run("ffmpeg", "-nostdin", "-v", "error", "-y", "-dump_attachment:t:0", dumped, "-i", output);
+        Assert.Equal(File.ReadAllBytes(font), File.ReadAllBytes(dumped));
+    }
+
+    [Fact]
     public void Frames_stay_in_order()
     {
         string input = VideoClips.Ramp(_temp, 12);

@@ -54,7 +54,7 @@ public class VideoArgumentsTests
 
         Assert.Equal(
             "-nostdin -v error -copyts -f matroska -i - -i /videos/in.mkv -map 0:v:0 -map 1:1 -map 1:2 " +
-            "-map_metadata 1 -map_chapters 1 -map_metadata:s:v:0 1:s:0 -c copy -c:v libx264 -crf 18 " +
+            "-map_metadata 1 -map_chapters 1 -map_metadata:s:0 1:s:0 -map_metadata:s:1 1:s:1 -map_metadata:s:2 1:s:2 -c copy -c:v libx264 -crf 18 " +
             "-vf scale=out_color_matrix=bt709:out_range=tv:flags=bicubic+accurate_rnd+full_chroma_int,format=yuv420p,setsar=1/1 -pix_fmt yuv420p " +
             "-colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv " +
             "-fps_mode passthrough -enc_time_base 1/1000 /videos/.out.partial.mkv",
