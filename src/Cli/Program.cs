@@ -3,6 +3,8 @@ using SeRanet.Video.Cli.Commands;
 
 var root = new RootCommand("SeRanet.Video: 2x and 4x super-resolution for videos and images with SeRanet networks.")
 {
+    UpscaleCommand.Create(),
+    PreviewCommand.Create(),
     ImageCommand.Create(),
     TrainCommand.Create(),
     EvalCommand.Create(),

@@ -37,6 +37,9 @@ public sealed class Frame : IDisposable
     /// <summary>The pixels: <see cref="ByteCount"/> bytes, rows top to bottom, no padding.</summary>
     public Span<byte> Data => (_buffer ?? throw new ObjectDisposedException(nameof(Frame))).AsSpan(0, ByteCount);
 
+    /// <summary>The same pixels as <see cref="Data"/>, for asynchronous pipe reads and writes.</summary>
+    public Memory<byte> Memory => (_buffer ?? throw new ObjectDisposedException(nameof(Frame))).AsMemory(0, ByteCount);
+
     /// <summary>A frame whose buffer comes from <paramref name="pool"/> (shared pool when null).</summary>
     public static Frame Rent(int width, int height, PixelFormat format, ArrayPool<byte>? pool = null, long index = 0, long? pts = null)
     {

@@ -1,0 +1,185 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.Channels;
+using SeRanet.Video.Cli.Console;
+using SeRanet.Video.Core.Imaging;
+using SeRanet.Video.Core.Media;
+using SeRanet.Video.Core.Pipeline;
+using SeRanet.Video.Decoder.Video;
+using SeRanet.Video.Encoder.Video;
+using SeRanet.Video.Upscaler;
+using SeRanet.Video.Upscaler.Inference;
+using SeRanet.Video.Upscaler.Weights;
+
+namespace SeRanet.Video.Cli.Commands;
+
+/// <summary><c>seranet upscale</c>: a video in, the same video 2x or 4x out, with its sound, subtitles, timing and colours.</summary>
+internal static class UpscaleCommand
+{
+    /// <summary>Frames per model batch when --batch is not given: enough to keep a CPU or GPU busy, little memory.</summary>
+    private const int DefaultFramesPerBatch = 4;
+
+    public static Command Create()
+    {
+        var input = new Argument<string>("input") { Description = "The video to upscale." };
+        var output = new Option<string>("--output", "-o")
+        {
+            Description = "The upscaled video. The container follows the extension (.mkv keeps every stream; .mp4 keeps audio).",
+            Required = true,
+        };
+        var model = CommonOptions.Model();
+        var device = CommonOptions.Device();
+        var scale = CommonOptions.Scale();
+        var tile = CommonOptions.Tile();
+        var batch = CommonOptions.Batch();
+        var overwrite = CommonOptions.Overwrite();
+        var json = CommonOptions.Json();
+        var codec = new Option<string>("--codec")
+        {
+            Description = $"Video encoder: {string.Join(", ", EncoderOptions.KnownCodecs)}.",
+            DefaultValueFactory = _ => "libx264",
+        };
+        var crf = new Option<int?>("--crf") { Description = "Constant quality (lower is better; default per codec: x264 18, x265 20, svt-av1 30, vp9 24)." };
+        var preset = new Option<string?>("--preset") { Description = "Encoder speed preset, e.g. slow, medium, fast (x264/x265) or 6 (svt-av1)." };
+        var pixelFormat = new Option<string?>("--pix-fmt") { Description = "Output pixel format (default: the source's chroma subsampling and bit depth)." };
+        var ffmpegArgs = new Option<string?>("--ffmpeg-args") { Description = "Extra ffmpeg output arguments, e.g. \"-tune film -x264-params aq-mode=3\"." };
+
+        var command = new Command("upscale", "Upscale a video 2x or 4x, keeping its audio, subtitles, timing and colours.")
+        {
+            input, output, model, device, scale, tile, batch, codec, crf, preset, pixelFormat, ffmpegArgs, overwrite, json,
+        };
+        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
+        {
+            string source = result.GetValue(input)!;
+            string destination = result.GetValue(output)!;
+            bool replace = result.GetValue(overwrite);
+            CheckPaths(source, destination, replace);
+            bool asJson = result.GetValue(json);
+            var clock = Stopwatch.StartNew();
+
+            var video = await VideoProbe.ProbeAsync(source, cancellationToken);
+            var encoderOptions = new EncoderOptions
+            {
+                Codec = result.GetValue(codec)!,
+                Crf = result.GetValue(crf),
+                Preset = result.GetValue(preset),
+                PixelFormat = result.GetValue(pixelFormat),
+                ExtraArguments = EncoderOptions.SplitArguments(result.GetValue(ffmpegArgs)),
+            };
+            var supported = await EncoderCapabilities.PixelFormatsAsync(encoderOptions.Codec, cancellationToken);
+            string outputPixelFormat = encoderOptions.PixelFormat
+                ?? OutputPixelFormat.Supported(OutputPixelFormat.ForSource(video.PixelFormat, video.BitDepth), supported);
+
+            var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out string deviceDescription);
+            int framesPerBatch = result.GetValue(batch) ?? DefaultFramesPerBatch;
+            using var upscaler = new ImageUpscaler(ModelCatalog.Load(result.GetValue(model)), torchDevice, new UpscaleOptions
+            {
+                Scale = result.GetValue(scale),
+                TileSize = result.GetValue(tile),
+            });
+            var (outWidth, outHeight) = upscaler.OutputSize(video.UprightWidth, video.UprightHeight);
+            if (!asJson)
+            {
+                System.Console.Error.WriteLine(
+                    $"{source}: {video.UprightWidth}x{video.UprightHeight} {video.PixelFormat} {video.Color.Matrix}/{video.Color.SwscaleRange}, {video.FrameCount} frames " +
+                    $"-> {destination}: {outWidth}x{outHeight} {encoderOptions.Codec} {outputPixelFormat}");
+                System.Console.Error.WriteLine($"model {ModelFile.Describe(upscaler.Header)} on {deviceDescription}, tile {upscaler.TileSize}, {framesPerBatch} frames per batch");
+            }
+
+            PipelineResult run;
+            try
+            {
+                run = await ProgressSink.RunAsync("upscaling", video.FrameCount, asJson, sink =>
+                    RunPipelineAsync(video, upscaler, framesPerBatch, destination, encoderOptions, outputPixelFormat, replace, sink, clock, cancellationToken));
+            }
+            catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+            {
+                // Ctrl-C on a terminal reaches the ffmpeg children too; their exit is the cancellation, not a failure.
+                throw new OperationCanceledException("Cancelled.", ex, cancellationToken);
+            }
+
+            var report = new UpscaleReport(source, destination, video.UprightWidth, video.UprightHeight, outWidth, outHeight, run.Frames,
+                clock.Elapsed.TotalSeconds, run.ModelSeconds, run.Frames / Math.Max(clock.Elapsed.TotalSeconds, 1e-9),
+                new FileInfo(destination).Length, encoderOptions.Codec, outputPixelFormat, deviceDescription,
+                run.Copied.Select(Describe).ToList(), run.Dropped.Select(Describe).ToList());
+            if (asJson)
+            {
+                System.Console.WriteLine(JsonSerializer.Serialize(report, ModelJson.Options));
+            }
+            else
+            {
+                foreach (var dropped in run.Dropped)
+                {
+                    System.Console.Error.WriteLine($"warning: stream {Describe(dropped)} cannot be copied into {Path.GetExtension(destination)}; use .mkv to keep it.");
+                }
+                System.Console.WriteLine(
+                    $"{destination}: {report.Frames} frames, {report.OutputWidth}x{report.OutputHeight}, {report.WallSeconds:F1} s ({report.FramesPerSecond:F2} fps, model {report.ModelSeconds:F1} s), " +
+                    $"{report.OutputBytes / 1048576.0:F1} MiB");
+            }
+            return ExitCodes.Success;
+        }, cancellationToken));
+        return command;
+    }
+
+    private sealed record PipelineResult(long Frames, double ModelSeconds, IReadOnlyList<StreamSummary> Copied, IReadOnlyList<StreamSummary> Dropped);
+
+    private sealed record UpscaleReport(string Input, string Output, int Width, int Height, int OutputWidth, int OutputHeight, long Frames,
+        double WallSeconds, double ModelSeconds, double FramesPerSecond, long OutputBytes, string Codec, string PixelFormat, string Device,
+        IReadOnlyList<string> CopiedStreams, IReadOnlyList<string> DroppedStreams);
+
+    private static async Task<PipelineResult> RunPipelineAsync(VideoInfo video, ImageUpscaler upscaler, int framesPerBatch, string destination,
+        EncoderOptions encoderOptions, string pixelFormat, bool overwrite, ProgressSink sink, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        // A few batches in flight: enough for decode, model and encode to overlap, and memory does not grow with the video.
+        var decoded = Channel.CreateBounded<Frame>(new BoundedChannelOptions(framesPerBatch * 2) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        var upscaled = Channel.CreateBounded<Frame>(new BoundedChannelOptions(framesPerBatch * 2) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        long encoded = 0;
+        var decoder = new FrameDecoder(video);
+        var stage = new FrameUpscaleStage(upscaler, framesPerBatch);
+        var encoder = new FrameEncoder(video, destination, encoderOptions, pixelFormat, done =>
+        {
+            Interlocked.Exchange(ref encoded, done);
+            sink.Update(done, ProgressLine(done, video.FrameCount, clock.Elapsed));
+        });
+        await PipelineRunner.RunAsync(
+        [
+            token => decoder.RunAsync(decoded.Writer, token),
+            token => stage.RunAsync(decoded.Reader, upscaled.Writer, token),
+            token => encoder.RunAsync(upscaled.Reader, overwrite, token),
+        ], cancellationToken);
+        return new PipelineResult(Interlocked.Read(ref encoded), stage.ModelTime.TotalSeconds, encoder.CopiedStreamList, encoder.DroppedStreams);
+    }
+
+    private static string ProgressLine(long done, int total, TimeSpan elapsed)
+    {
+        double fps = done / Math.Max(elapsed.TotalSeconds, 1e-9);
+        string eta = fps > 0 && total > done ? TimeSpan.FromSeconds((total - done) / fps).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "--:--:--";
+        return $"frame {done}/{total}, {fps:F2} fps, ETA {eta}";
+    }
+
+    private static string Describe(StreamSummary stream) => $"#{stream.Index} {stream.Kind} ({stream.CodecName})";
+
+    /// <summary>Fails before any work when the paths are wrong: the input is never overwritten, an output only with --overwrite.</summary>
+    private static void CheckPaths(string source, string destination, bool overwrite)
+    {
+        if (!File.Exists(source))
+        {
+            throw new FileNotFoundException($"No such file: {source}", source);
+        }
+        if (string.Equals(Path.GetFullPath(source), Path.GetFullPath(destination), StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The output {destination} is the input itself; choose another name.");
+        }
+        if (File.Exists(destination) && !overwrite)
+        {
+            throw new IOException($"{destination} exists; pass --overwrite to replace it.");
+        }
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(destination));
+        if (folder is not null && !Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"The output folder {folder} does not exist.");
+        }
+    }
+}

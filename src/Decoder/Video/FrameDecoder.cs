@@ -1,0 +1,138 @@
+using System.Threading.Channels;
+using SeRanet.Video.Core.Ffmpeg;
+using SeRanet.Video.Core.Imaging;
+using SeRanet.Video.Core.Media;
+
+namespace SeRanet.Video.Decoder.Video;
+
+/// <summary>
+/// Decodes the primary video stream of a file into pooled RGB frames: 8-bit sources to 8-bit
+/// RGB, deeper ones to 16-bit RGB. ffmpeg writes raw frames on stdout, converting YCbCr with the
+/// source's own matrix and range (swscale would otherwise assume limited-range BT.601).
+/// Rotated sources are turned upright here (ffmpeg's autorotate): ffmpeg 5.1 cannot attach a
+/// rotation to a stream it encodes, so the output stores the picture the way it is displayed.
+/// </summary>
+public sealed class FrameDecoder
+{
+    private readonly VideoInfo _video;
+    private readonly long _firstFrame;
+    private readonly long? _frameCount;
+
+    /// <param name="firstFrame">Index of the first frame wanted; earlier frames are skipped by seeking.</param>
+    /// <param name="frameCount">How many frames to decode; null for all to the end.</param>
+    public FrameDecoder(VideoInfo video, long firstFrame = 0, long? frameCount = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(firstFrame);
+        _video = video;
+        _firstFrame = firstFrame;
+        _frameCount = frameCount;
+        Format = PixelFormatInfo.ForBitDepth(video.BitDepth);
+    }
+
+    /// <summary>The layout of the frames this decoder produces.</summary>
+    public PixelFormat Format { get; }
+
+    /// <summary>The ffmpeg command line (after the executable).</summary>
+    public IReadOnlyList<string> Arguments()
+    {
+        var arguments = new List<string> { "-nostdin", "-v", "error" };
+        if (_firstFrame > 0)
+        {
+            arguments.AddRange(["-ss", SeekSeconds().ToString("0.######", System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+        arguments.AddRange([
+            "-i", _video.Path,
+            "-map", $"0:{_video.StreamIndex}",
+            "-fps_mode", "passthrough",
+            "-vf", ToRgbFilter(_video.Color, Format),
+        ]);
+        if (_frameCount is { } count)
+        {
+            arguments.AddRange(["-frames:v", count.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+        arguments.AddRange(["-f", "rawvideo", "-pix_fmt", Format.FfmpegName(), "-"]);
+        return arguments;
+    }
+
+    /// <summary>
+    /// A seek position halfway between the wanted frame and the one before: ffmpeg's accurate
+    /// seek then drops exactly the earlier frames, whatever rounding the timestamps went through.
+    /// </summary>
+    private double SeekSeconds()
+    {
+        var pts = _video.FramePts;
+        if (_firstFrame >= pts.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(_firstFrame), $"Frame {_firstFrame} is past the last frame ({pts.Count - 1}).");
+        }
+        long at = pts[(int)_firstFrame];
+        long before = pts[(int)_firstFrame - 1];
+        return _video.TimeBase.ToSeconds(at - (at - before) / 2) - _video.StartSeconds;
+    }
+
+    /// <summary>The scale filter that turns the source's YCbCr into full-range RGB with the source's matrix.</summary>
+    public static string ToRgbFilter(VideoColor color, PixelFormat format) =>
+        $"scale=in_color_matrix={color.Matrix}:in_range={color.SwscaleRange}:out_range=pc" +
+        $":flags=bicubic+accurate_rnd+full_chroma_int,format={format.FfmpegName()}";
+
+    /// <summary>
+    /// Writes every decoded frame, with its index and timestamp, to <paramref name="output"/>, then
+    /// completes it (with the error, on failure). Frames belong to the reader, who disposes them.
+    /// </summary>
+    public async Task RunAsync(ChannelWriter<Frame> output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var process = FfmpegProcess.Start(FfmpegTools.Ffmpeg, Arguments(), redirectInput: false);
+            long index = _firstFrame;
+            while (_frameCount is null || index - _firstFrame < _frameCount)
+            {
+                var frame = Frame.Rent(_video.UprightWidth, _video.UprightHeight, Format, index: index, pts: PtsOf(index));
+                bool handedOver = false;
+                try
+                {
+                    if (!await process.ReadExactlyOrEndAsync(frame.Memory, cancellationToken).ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                    await output.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+                    handedOver = true;
+                }
+                finally
+                {
+                    if (!handedOver)
+                    {
+                        frame.Dispose();
+                    }
+                }
+                index++;
+            }
+            await process.WaitForSuccessAsync($"Decoding {_video.Path}", cancellationToken).ConfigureAwait(false);
+            if (index == _firstFrame)
+            {
+                throw new FfmpegException($"ffmpeg decoded no frames from {_video.Path}; the file may be damaged.");
+            }
+            output.Complete();
+        }
+        catch (Exception ex)
+        {
+            output.TryComplete(ex);
+            throw;
+        }
+    }
+
+    /// <summary>The probed timestamp; past the probed list (a miscount), one nominal frame after the last.</summary>
+    private long PtsOf(long index)
+    {
+        var pts = _video.FramePts;
+        if (index < pts.Count)
+        {
+            return pts[(int)index];
+        }
+        double ticksPerFrame = _video.FrameRate.IsValid && _video.TimeBase.IsValid
+            ? _video.FrameRate.Reciprocal / _video.TimeBase.Value
+            : 1;
+        long last = pts.Count > 0 ? pts[^1] : 0;
+        return last + (long)Math.Round((index - pts.Count + 1) * ticksPerFrame);
+    }
+}

@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using SeRanet.Video.Core.Ffmpeg;
+using SeRanet.Video.Core.Media;
+
+namespace SeRanet.Video.Decoder.Video;
+
+/// <summary>
+/// Reads a video file's facts from ffprobe's JSON into a <see cref="VideoInfo"/>, then lists the
+/// primary stream's packet timestamps: their count is the frame count even where the container
+/// does not store nb_frames, and sorted they are the frames' presentation timestamps.
+/// </summary>
+public static partial class VideoProbe
+{
+    public static async Task<VideoInfo> ProbeAsync(string path, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"No such file: {path}", path);
+        }
+        string json;
+        try
+        {
+            json = await FfmpegProcess.RunForTextAsync(FfmpegTools.Ffprobe, StreamArguments(path), $"Reading {path}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (FfmpegException ex)
+        {
+            throw new FfmpegException($"{path} is not a readable video file.\n{ex.Message}", ex);
+        }
+        var info = Parse(path, json);
+        var pts = await ReadFramePtsAsync(path, info.StreamIndex, cancellationToken).ConfigureAwait(false);
+        if (pts.Count == 0)
+        {
+            throw new FfmpegException($"{path} has a video stream but no frames in it.");
+        }
+        if (pts.Any(p => p is null))
+        {
+            // Streams without timestamps (raw elementary streams) play at their nominal rate.
+            var frameRate = info.FrameRate.IsValid ? info.FrameRate : new Rational(25, 1);
+            return info with
+            {
+                TimeBase = new Rational(frameRate.Denominator, frameRate.Numerator),
+                FramePts = Enumerable.Range(0, pts.Count).Select(i => (long)i).ToList(),
+            };
+        }
+        return info with { FramePts = pts.Select(p => p!.Value).Order().ToList() };
+    }
+
+    public static IReadOnlyList<string> StreamArguments(string path) =>
+        ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path];
+
+    public static IReadOnlyList<string> PacketArguments(string path, int streamIndex) =>
+        ["-v", "error", "-select_streams", streamIndex.ToString(CultureInfo.InvariantCulture),
+         "-show_entries", "packet=pts,flags", "-of", "csv=p=0", path];
+
+    /// <summary>Builds the record from ffprobe's -show_format -show_streams JSON; FramePts is left empty.</summary>
+    public static VideoInfo Parse(string path, string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var streams = root.TryGetProperty("streams", out var s) ? s.EnumerateArray().ToList() : [];
+        var video = streams.FirstOrDefault(stream => Text(stream, "codec_type") == "video" && !IsCoverArt(stream));
+        if (video.ValueKind != JsonValueKind.Object)
+        {
+            throw new FfmpegException($"{path} has no video stream.");
+        }
+        int width = Integer(video, "width") ?? 0;
+        int height = Integer(video, "height") ?? 0;
+        if (width <= 0 || height <= 0)
+        {
+            throw new FfmpegException($"{path}: the video stream has no picture size; the file may be damaged.");
+        }
+        string pixelFormat = Text(video, "pix_fmt") ?? throw new FfmpegException($"{path}: the video stream has no known pixel format; the file may be damaged.");
+        int streamIndex = Integer(video, "index") ?? 0;
+        var format = root.TryGetProperty("format", out var f) ? f : default;
+        var sar = Rational.Parse(Text(video, "sample_aspect_ratio"));
+        return new VideoInfo
+        {
+            Path = path,
+            FormatName = format.ValueKind == JsonValueKind.Object ? Text(format, "format_name") ?? "" : "",
+            StreamIndex = streamIndex,
+            CodecName = Text(video, "codec_name") ?? "unknown",
+            Width = width,
+            Height = height,
+            FramePts = [],
+            FrameRate = Rational.Parse(Text(video, "r_frame_rate")),
+            TimeBase = Rational.Parse(Text(video, "time_base")),
+            DurationSeconds = Double(format, "duration") ?? Double(video, "duration"),
+            StartSeconds = Double(format, "start_time") ?? 0,
+            PixelFormat = pixelFormat,
+            BitDepth = BitDepthOf(pixelFormat, Integer(video, "bits_per_raw_sample")),
+            Color = VideoColor.Describe(Text(video, "color_range"), Text(video, "color_space"), Text(video, "color_primaries"),
+                Text(video, "color_transfer"), pixelFormat, height),
+            SampleAspectRatio = sar.IsValid ? sar : new Rational(1, 1),
+            Rotation = RotationOf(video),
+            OtherStreams = streams
+                .Where(stream => (Integer(stream, "index") ?? -1) != streamIndex)
+                .Select(stream => new StreamSummary(Integer(stream, "index") ?? -1, Text(stream, "codec_type") ?? "unknown", Text(stream, "codec_name") ?? "unknown"))
+                .ToList(),
+        };
+    }
+
+    /// <summary>Bits per component: from the pixel format's name (yuv420p10le: 10), else bits_per_raw_sample, else 8.</summary>
+    public static int BitDepthOf(string pixelFormat, int? bitsPerRawSample)
+    {
+        var match = DeepPlanarFormat().Match(pixelFormat);
+        if (match.Success)
+        {
+            return int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        }
+        if (pixelFormat.StartsWith("rgb48", StringComparison.Ordinal) || pixelFormat.StartsWith("bgr48", StringComparison.Ordinal)
+            || pixelFormat.StartsWith("gray16", StringComparison.Ordinal) || pixelFormat.StartsWith("rgba64", StringComparison.Ordinal))
+        {
+            return 16;
+        }
+        return bitsPerRawSample is > 8 and <= 16 ? bitsPerRawSample.Value : 8;
+    }
+
+    private static async Task<List<long?>> ReadFramePtsAsync(string path, int streamIndex, CancellationToken cancellationToken)
+    {
+        string csv = await FfmpegProcess.RunForTextAsync(FfmpegTools.Ffprobe, PacketArguments(path, streamIndex), $"Listing frames of {path}", cancellationToken).ConfigureAwait(false);
+        var pts = new List<long?>();
+        foreach (string line in csv.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            string[] fields = line.Split(',');
+            // Packets flagged D (discard) sit before an edit list's start; the decoder drops them.
+            if (fields.Length > 1 && fields[1].Contains('D', StringComparison.Ordinal))
+            {
+                continue;
+            }
+            pts.Add(long.TryParse(fields[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) ? value : null);
+        }
+        return pts;
+    }
+
+    private static int RotationOf(JsonElement video)
+    {
+        if (video.TryGetProperty("side_data_list", out var sideData))
+        {
+            foreach (var item in sideData.EnumerateArray())
+            {
+                if (Integer(item, "rotation") is { } rotation)
+                {
+                    return rotation;
+                }
+            }
+        }
+        if (video.TryGetProperty("tags", out var tags) && Integer(tags, "rotate") is { } rotate)
+        {
+            // The old tag counts clockwise; the display matrix counts the other way.
+            return -rotate;
+        }
+        return 0;
+    }
+
+    private static bool IsCoverArt(JsonElement stream) =>
+        stream.TryGetProperty("disposition", out var disposition) && Integer(disposition, "attached_pic") == 1;
+
+    private static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
+            ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()
+            : null;
+
+    private static int? Integer(JsonElement element, string name) =>
+        int.TryParse(Text(element, name), NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) ? value : null;
+
+    private static double? Double(JsonElement element, string name) =>
+        double.TryParse(Text(element, name), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value : null;
+
+    [GeneratedRegex(@"p(9|10|12|14|16)(le|be)$")]
+    private static partial Regex DeepPlanarFormat();
+}

@@ -1,0 +1,181 @@
+using System.Threading.Channels;
+using SeRanet.Video.Core.Ffmpeg;
+using SeRanet.Video.Core.Imaging;
+using SeRanet.Video.Core.Media;
+
+namespace SeRanet.Video.Encoder.Video;
+
+/// <summary>
+/// Encodes upscaled RGB frames into the output file, muxed with the source's other streams
+/// copied untouched (audio, subtitles, attachments, chapters, metadata). Frames reach ffmpeg
+/// as a small Matroska stream on stdin so each keeps its source timestamp. RGB goes back to
+/// YCbCr with the source's matrix and range, and the colour tags and sample aspect ratio are
+/// carried over (rotation is applied to the frames by the decoder, so the output is stored upright). ffmpeg writes a temporary sibling that is renamed on success only.
+/// </summary>
+public sealed class FrameEncoder
+{
+    private readonly VideoInfo _source;
+    private readonly string _outputPath;
+    private readonly EncoderOptions _options;
+    private readonly string _pixelFormat;
+    private readonly Action<long>? _framesDone;
+
+    /// <param name="pixelFormat">The output pixel format, already checked against the encoder (see <see cref="OutputPixelFormat"/>).</param>
+    /// <param name="framesDone">Called with the running count of frames handed to ffmpeg.</param>
+    public FrameEncoder(VideoInfo source, string outputPath, EncoderOptions options, string pixelFormat, Action<long>? framesDone = null)
+    {
+        _source = source;
+        _outputPath = Path.GetFullPath(outputPath);
+        _options = options;
+        _pixelFormat = pixelFormat;
+        _framesDone = framesDone;
+        var (kept, dropped) = CopiedStreams.Select(source.OtherStreams, outputPath);
+        CopiedStreamList = kept;
+        DroppedStreams = dropped;
+        if (string.Equals(_outputPath, Path.GetFullPath(source.Path), StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The output {outputPath} is the input itself; choose another name.");
+        }
+    }
+
+    /// <summary>
+    /// Ticks added to every frame time: Matroska times are unsigned, so a source whose first frame
+    /// is before zero (an edit list) is moved later as a whole, its other streams included.
+    /// </summary>
+    private long PtsShift => _source.FramePts.Count > 0 && _source.FramePts[0] < 0 ? -_source.FramePts[0] : 0;
+
+    /// <summary>Streams of the source copied into the output.</summary>
+    public IReadOnlyList<StreamSummary> CopiedStreamList { get; }
+
+    /// <summary>Streams of the source that the output container cannot hold untouched.</summary>
+    public IReadOnlyList<StreamSummary> DroppedStreams { get; }
+
+    /// <summary>The ffmpeg command line (after the executable) that writes <paramref name="temporaryPath"/>.</summary>
+    public IReadOnlyList<string> Arguments(string temporaryPath)
+    {
+        var color = _source.Color;
+        var arguments = new List<string>
+        {
+            "-nostdin", "-v", "error",
+            // Timestamps stay as the source has them, so audio lines up with the frames for the whole file.
+            "-copyts",
+            "-f", "matroska", "-i", "-",
+        };
+        if (PtsShift > 0)
+        {
+            // The frames were moved later to keep Matroska times unsigned; move the source's streams with them.
+            arguments.AddRange(["-itsoffset", _source.TimeBase.ToSeconds(PtsShift).ToString("0.#########", System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+        arguments.AddRange(["-i", _source.Path, "-map", "0:v:0"]);
+        foreach (var stream in CopiedStreamList)
+        {
+            arguments.AddRange(["-map", $"1:{stream.Index}"]);
+        }
+        // Any per-stream metadata mapping turns off ffmpeg's default copy of all stream tags
+        // (language, title, attachment filename), so every output stream gets its source's explicitly.
+        arguments.AddRange(["-map_metadata", "1", "-map_chapters", "1", "-map_metadata:s:0", $"1:s:{_source.StreamIndex}"]);
+        for (int i = 0; i < CopiedStreamList.Count; i++)
+        {
+            arguments.AddRange([$"-map_metadata:s:{i + 1}", $"1:s:{CopiedStreamList[i].Index}"]);
+        }
+        arguments.AddRange([
+            "-c", "copy",
+            "-c:v", _options.Codec,
+        ]);
+        arguments.AddRange(_options.QualityArguments());
+        arguments.AddRange(["-vf", FromRgbFilter(color, _pixelFormat, _source.UprightSampleAspectRatio), "-pix_fmt", _pixelFormat]);
+        arguments.AddRange(ColorTags(color));
+        arguments.AddRange(["-fps_mode", "passthrough", "-enc_time_base", _source.TimeBase.ToString()]);
+        arguments.AddRange(_options.ExtraArguments);
+        arguments.Add(temporaryPath);
+        return arguments;
+    }
+
+    /// <summary>The scale filter back to YCbCr with the source's matrix and range, keeping the source's pixel aspect.</summary>
+    public static string FromRgbFilter(VideoColor color, string pixelFormat, Rational sampleAspectRatio) =>
+        $"scale=out_color_matrix={color.Matrix}:out_range={color.SwscaleRange}:flags=bicubic+accurate_rnd+full_chroma_int" +
+        $",format={pixelFormat},setsar={sampleAspectRatio}";
+
+    /// <summary>The source's colour tags; the range is always stated because the pipeline chose one.</summary>
+    public static IReadOnlyList<string> ColorTags(VideoColor color)
+    {
+        var tags = new List<string>();
+        if (color.Space is not null)
+        {
+            tags.AddRange(["-colorspace", color.Space]);
+        }
+        if (color.Primaries is not null)
+        {
+            tags.AddRange(["-color_primaries", color.Primaries]);
+        }
+        if (color.Transfer is not null)
+        {
+            tags.AddRange(["-color_trc", color.Transfer]);
+        }
+        tags.AddRange(["-color_range", color.SwscaleRange]);
+        return tags;
+    }
+
+    /// <summary>
+    /// Encodes every frame from <paramref name="input"/> (disposing each), then renames the
+    /// finished file into place. On any failure or cancellation no file is left under the final name.
+    /// </summary>
+    public async Task RunAsync(ChannelReader<Frame> input, bool overwrite, CancellationToken cancellationToken)
+    {
+        if (File.Exists(_outputPath) && !overwrite)
+        {
+            throw new IOException($"{_outputPath} exists; pass --overwrite to replace it.");
+        }
+        string temporary = Path.Combine(Path.GetDirectoryName(_outputPath)!,
+            $".{Path.GetFileNameWithoutExtension(_outputPath)}.{Guid.NewGuid():N}.partial{Path.GetExtension(_outputPath)}");
+        try
+        {
+            await using (var process = FfmpegProcess.Start(FfmpegTools.Ffmpeg, Arguments(temporary), redirectInput: true))
+            {
+                await WriteFramesAsync(process, input, cancellationToken).ConfigureAwait(false);
+                await process.WaitForSuccessAsync($"Encoding {_outputPath}", cancellationToken).ConfigureAwait(false);
+            }
+            File.Move(temporary, _outputPath, overwrite);
+        }
+        finally
+        {
+            File.Delete(temporary);
+            DisposeQueued(input);
+        }
+    }
+
+    private async Task WriteFramesAsync(FfmpegProcess process, ChannelReader<Frame> input, CancellationToken cancellationToken)
+    {
+        var writer = new MatroskaFrameWriter(process.StandardInput);
+        long done = 0;
+        try
+        {
+            await foreach (var frame in input.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                using (frame)
+                {
+                    long pts = (frame.Pts ?? frame.Index) + PtsShift;
+                    await writer.WriteAsync(frame, MatroskaFrameWriter.ToNanoseconds(pts, _source.TimeBase.Numerator, _source.TimeBase.Denominator), cancellationToken).ConfigureAwait(false);
+                }
+                _framesDone?.Invoke(++done);
+            }
+            await process.StandardInput.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // ffmpeg closed its input early: its own message is the one to show.
+            await process.WaitForSuccessAsync($"Encoding {_outputPath}", cancellationToken).ConfigureAwait(false);
+            throw new FfmpegException($"Encoding {_outputPath}: ffmpeg stopped reading frames.\n{process.StderrTail}".TrimEnd());
+        }
+        process.StandardInput.Close();
+    }
+
+    /// <summary>Returns the buffers of frames still queued after a failure to their pool.</summary>
+    private static void DisposeQueued(ChannelReader<Frame> input)
+    {
+        while (input.TryRead(out var frame))
+        {
+            frame.Dispose();
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Buffers.Binary;
+using System.Text;
+using SeRanet.Video.Core.Imaging;
+
+namespace SeRanet.Video.Encoder.Video;
+
+/// <summary>
+/// Writes raw RGB frames with their timestamps as a minimal live Matroska stream (one
+/// V_UNCOMPRESSED track, one cluster per frame). Raw video on a pipe carries no timestamps;
+/// wrapped like this, ffmpeg reads each frame's own time, so variable frame rates survive.
+/// Timestamps are in nanoseconds (TimestampScale 1), fine enough to round-trip any source time base.
+/// </summary>
+public sealed class MatroskaFrameWriter
+{
+    private const long NanosecondsPerSecond = 1_000_000_000;
+
+    private readonly Stream _stream;
+    private readonly byte[] _clusterHead = new byte[64];
+    private bool _headerWritten;
+
+    public MatroskaFrameWriter(Stream stream)
+    {
+        _stream = stream;
+    }
+
+    /// <summary>
+    /// The FourCC in the track's ColourSpace element that ffmpeg's raw decoder maps back to the
+    /// pixel layout (libavcodec/raw.c: 'RGB' 24 is rgb24, 'RGB' 48 is rgb48le).
+    /// </summary>
+    public static byte[] FourCc(PixelFormat format) => format switch
+    {
+        PixelFormat.Rgb24 => [(byte)'R', (byte)'G', (byte)'B', 24],
+        PixelFormat.Rgb48 => [(byte)'R', (byte)'G', (byte)'B', 48],
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
+    };
+
+    /// <summary>EBML header, an open-ended Segment, Info and a Tracks element describing the frames.</summary>
+    public static byte[] Header(int width, int height, PixelFormat format)
+    {
+        byte[] ebml = Element(0x1A45DFA3, Concat(
+            UnsignedElement(0x4286, 1), // EBMLVersion
+            UnsignedElement(0x42F7, 1), // EBMLReadVersion
+            UnsignedElement(0x42F2, 4), // EBMLMaxIDLength
+            UnsignedElement(0x42F3, 8), // EBMLMaxSizeLength
+            Element(0x4282, Encoding.ASCII.GetBytes("matroska")),
+            UnsignedElement(0x4287, 4), // DocTypeVersion
+            UnsignedElement(0x4285, 2))); // DocTypeReadVersion
+        byte[] info = Element(0x1549A966, Concat(
+            UnsignedElement(0x2AD7B1, 1), // TimestampScale: 1 ns
+            Element(0x4D80, Encoding.ASCII.GetBytes("SeRanet.Video")), // MuxingApp
+            Element(0x5741, Encoding.ASCII.GetBytes("SeRanet.Video")))); // WritingApp
+        byte[] video = Element(0xE0, Concat(
+            UnsignedElement(0xB0, (ulong)width), // PixelWidth
+            UnsignedElement(0xBA, (ulong)height), // PixelHeight
+            Element(0x2EB524, FourCc(format)))); // ColourSpace
+        byte[] track = Element(0xAE, Concat(
+            UnsignedElement(0xD7, 1), // TrackNumber
+            UnsignedElement(0x73C5, 1), // TrackUID
+            UnsignedElement(0x83, 1), // TrackType: video
+            UnsignedElement(0x9C, 0), // FlagLacing
+            Element(0x86, Encoding.ASCII.GetBytes("V_UNCOMPRESSED")), // CodecID
+            video));
+        byte[] tracks = Element(0x1654AE6B, track);
+        // A Segment of unknown size: the stream is written live and never sought back.
+        byte[] segment = [.. Id(0x18538067), 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF];
+        return Concat(ebml, segment, info, tracks);
+    }
+
+    /// <summary>Nanoseconds for <paramref name="pts"/> ticks of a time base (exact integer arithmetic, rounded).</summary>
+    public static long ToNanoseconds(long pts, long timeBaseNumerator, long timeBaseDenominator)
+    {
+        Int128 scaled = (Int128)pts * timeBaseNumerator * NanosecondsPerSecond;
+        Int128 half = timeBaseDenominator / 2;
+        return (long)((scaled + (scaled >= 0 ? half : -half)) / timeBaseDenominator);
+    }
+
+    /// <summary>Writes one frame as a cluster holding a single key-frame SimpleBlock at <paramref name="nanoseconds"/>.</summary>
+    public async Task WriteAsync(Frame frame, long nanoseconds, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(nanoseconds);
+        if (!_headerWritten)
+        {
+            await _stream.WriteAsync(Header(frame.Width, frame.Height, frame.Format), cancellationToken).ConfigureAwait(false);
+            _headerWritten = true;
+        }
+        int headLength = ClusterHead(frame.ByteCount, (ulong)nanoseconds, _clusterHead);
+        await _stream.WriteAsync(_clusterHead.AsMemory(0, headLength), cancellationToken).ConfigureAwait(false);
+        await _stream.WriteAsync(frame.Memory, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Cluster ID and size, its Timestamp, then the SimpleBlock's ID, size and block header; the pixels follow.</summary>
+    private static int ClusterHead(int frameBytes, ulong timestamp, byte[] buffer)
+    {
+        byte[] clusterTimestamp = UnsignedElement(0xE7, timestamp);
+        long blockSize = 4L + frameBytes; // track number (1), relative time (2), flags (1)
+        byte[] blockHead = [.. Id(0xA3), .. Size8(blockSize), 0x81, 0x00, 0x00, 0x80];
+        long clusterSize = clusterTimestamp.Length + blockHead.Length + (long)frameBytes;
+        byte[] head = [.. Id(0x1F43B675), .. Size8(clusterSize), .. clusterTimestamp, .. blockHead];
+        head.CopyTo(buffer, 0);
+        return head.Length;
+    }
+
+    private static byte[] UnsignedElement(uint id, ulong value)
+    {
+        int length = 1;
+        while (length < 8 && value >> (8 * length) != 0)
+        {
+            length++;
+        }
+        byte[] payload = new byte[length];
+        for (int i = 0; i < length; i++)
+        {
+            payload[length - 1 - i] = (byte)(value >> (8 * i));
+        }
+        return Element(id, payload);
+    }
+
+    private static byte[] Element(uint id, byte[] payload) => Concat(Id(id), Size8(payload.Length), payload);
+
+    /// <summary>An element ID is written as is: its leading bits already encode its length.</summary>
+    private static byte[] Id(uint id)
+    {
+        int length = id > 0xFFFFFF ? 4 : id > 0xFFFF ? 3 : id > 0xFF ? 2 : 1;
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++)
+        {
+            bytes[length - 1 - i] = (byte)(id >> (8 * i));
+        }
+        return bytes;
+    }
+
+    /// <summary>A size as an 8-byte EBML variable-length integer (marker 0x01, then 7 bytes).</summary>
+    private static byte[] Size8(long size)
+    {
+        byte[] bytes = new byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(bytes, size);
+        bytes[0] = 0x01;
+        return bytes;
+    }
+
+    private static byte[] Concat(params byte[][] parts) => parts.SelectMany(part => part).ToArray();
+}

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using SeRanet.Video.Core.Imaging;
+using SeRanet.Video.Upscaler.Imaging;
+
+namespace SeRanet.Video.Upscaler.Inference;
+
+/// <summary>
+/// The model stage of the video pipeline: takes frames in order, upscales them in batches of
+/// same-size frames, and passes the results on in the same order with the same index and
+/// timestamp. All model work runs on one dedicated thread because torch dispose scopes are
+/// thread-local; that thread blocks on the channels instead of awaiting.
+/// </summary>
+public sealed class FrameUpscaleStage
+{
+    private readonly ImageUpscaler _upscaler;
+    private readonly int _framesPerBatch;
+    private readonly Action<long>? _framesDone;
+    private long _modelTicks;
+
+    /// <param name="framesDone">Called on the model thread with the running count after each batch.</param>
+    public FrameUpscaleStage(ImageUpscaler upscaler, int framesPerBatch, Action<long>? framesDone = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(framesPerBatch, 1);
+        _upscaler = upscaler;
+        _framesPerBatch = framesPerBatch;
+        _framesDone = framesDone;
+    }
+
+    /// <summary>Time spent in the model alone, to compare with the whole run's wall time.</summary>
+    public TimeSpan ModelTime => TimeSpan.FromTicks(Interlocked.Read(ref _modelTicks));
+
+    public Task RunAsync(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(() => Run(input, output, cancellationToken), cancellationToken,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run(ChannelReader<Frame> input, ChannelWriter<Frame> output, CancellationToken cancellationToken)
+    {
+        var batch = new List<Frame>(_framesPerBatch);
+        long done = 0;
+        Frame? heldBack = null;
+        try
+        {
+            while (NextBatch(input, batch, ref heldBack, cancellationToken))
+            {
+                var clock = Stopwatch.StartNew();
+                var planes = batch.Select(ImagePlanes.FromFrame).ToList();
+                var upscaled = _upscaler.Upscale(planes);
+                var results = new List<Frame>(batch.Count);
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    var result = Frame.Rent(upscaled[i].Width, upscaled[i].Height, batch[i].Format, index: batch[i].Index, pts: batch[i].Pts);
+                    upscaled[i].WriteTo(result);
+                    results.Add(result);
+                }
+                Interlocked.Add(ref _modelTicks, clock.Elapsed.Ticks);
+                DisposeAll(batch);
+                for (int i = 0; i < results.Count; i++)
+                {
+                    try
+                    {
+                        output.WriteAsync(results[i], cancellationToken).AsTask().GetAwaiter().GetResult();
+                    }
+                    catch
+                    {
+                        DisposeAll(results.Skip(i));
+                        throw;
+                    }
+                }
+                done += results.Count;
+                _framesDone?.Invoke(done);
+            }
+            output.Complete();
+        }
+        catch (Exception ex)
+        {
+            DisposeAll(batch);
+            heldBack?.Dispose();
+            output.TryComplete(ex);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Fills <paramref name="batch"/> with up to the batch size of frames that share the first
+    /// one's size (a frame of another size waits for the next batch); false at the end of input.
+    /// </summary>
+    private bool NextBatch(ChannelReader<Frame> input, List<Frame> batch, ref Frame? heldBack, CancellationToken cancellationToken)
+    {
+        batch.Clear();
+        if (heldBack is not null)
+        {
+            batch.Add(heldBack);
+            heldBack = null;
+        }
+        while (batch.Count < _framesPerBatch)
+        {
+            if (!input.TryRead(out var frame))
+            {
+                if (!input.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
+                {
+                    break;
+                }
+                continue;
+            }
+            if (batch.Count > 0 && (frame.Width != batch[0].Width || frame.Height != batch[0].Height || frame.Format != batch[0].Format))
+            {
+                heldBack = frame;
+                break;
+            }
+            batch.Add(frame);
+        }
+        return batch.Count > 0;
+    }
+
+    private static void DisposeAll(IEnumerable<Frame> frames)
+    {
+        foreach (var frame in frames)
+        {
+            frame.Dispose();
+        }
+    }
+}

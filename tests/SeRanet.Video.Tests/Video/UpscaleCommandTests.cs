@@ -1,0 +1,277 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SeRanet.Video.Tests.Support;
+
+namespace SeRanet.Video.Tests.Video;
+
+/// <summary><c>seranet upscale</c> end to end on tiny lavfi clips, checked with ffprobe.</summary>
+[Trait("Category", "Integration")]
+public class UpscaleCommandTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static void Succeeded(Processes.Result result) =>
+        Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.Stderr}");
+
+    private static (int Width, int Height) SizeOf(string file) =>
+        (int.Parse(Processes.Probe(file, "width"), System.Globalization.CultureInfo.InvariantCulture),
+         int.Parse(Processes.Probe(file, "height"), System.Globalization.CultureInfo.InvariantCulture));
+
+    [Fact]
+    public void Doubles_the_size_and_keeps_frames_duration_audio_and_subtitles()
+    {
+        string input = VideoClips.WithAudioAndSubtitles(_temp);
+        string output = _temp.File("out.mkv");
+
+        var result = Processes.Seranet("upscale", input, "-o", output, "--json");
+
+        Succeeded(result);
+        Assert.Equal((VideoClips.Width * 2, VideoClips.Height * 2), SizeOf(output));
+        Assert.Equal(VideoClips.FrameCount(input), VideoClips.FrameCount(output));
+        Assert.Equal(VideoClips.FrameTimes(input), VideoClips.FrameTimes(output));
+        Assert.InRange(VideoClips.Duration(output), VideoClips.Duration(input) - 0.04, VideoClips.Duration(input) + 0.04);
+        Assert.Equal(VideoClips.PacketHash(input, "a"), VideoClips.PacketHash(output, "a"));
+        Assert.Equal(VideoClips.PacketHash(input, "s"), VideoClips.PacketHash(output, "s"));
+        using var report = JsonDocument.Parse(result.Stdout);
+        Assert.Equal(10, report.RootElement.GetProperty("frames").GetInt32());
+        Assert.Empty(Directory.GetFiles(_temp.Path, "*.partial*"));
+    }
+
+    [Fact]
+    public void Attachments_chapters_and_stream_and_file_tags_are_kept()
+    {
+        string metadata = _temp.File("meta.txt");
+        File.WriteAllText(metadata, ";FFMETADATA1\ntitle=My Clip\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=200\ntitle=One\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=200\nEND=400\ntitle=Two\n");
+        string font = _temp.File("font.ttf");
+        File.WriteAllBytes(font, Enumerable.Range(0, 1500).Select(i => (byte)(i * 7)).ToArray());
+        string input = _temp.File("rich.mkv");
+        Processes.Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25", "-f", "lavfi", "-i", "sine", "-i", metadata,
+            "-frames:v", "4", "-t", "0.4", "-map", "0", "-map", "1", "-map_metadata", "2", "-map_chapters", "2",
+            "-c:v", "libx264", "-c:a", "flac", "-metadata:s:a:0", "language=fra", "-metadata:s:a:0", "title=Commentary",
+            "-attach", font, "-metadata:s:t", "mimetype=application/x-truetype-font", input);
+        string output = _temp.File("rich-2x.mkv");
+
+        Succeeded(Processes.Seranet("upscale", input, "-o", output));
+
+        static string Describe(string file) => Processes.Run("ffprobe", "-v", "error", "-show_entries",
+            "stream=index,codec_type,codec_name:stream_tags=language,title,filename,mimetype:format_tags=title:chapter=start_time,end_time:chapter_tags=title",
+            "-of", "compact", file).Stdout;
+        Assert.Equal(Describe(input), Describe(output));
+        Assert.Contains("tag:title=Two", Describe(output), StringComparison.Ordinal);
+        string dumped = _temp.File("dumped.ttf");
+        Processes.Run("ffmpeg", "-nostdin", "-v", "error", "-y", "-dump_attachment:t:0", dumped, "-i", output);
+        Assert.Equal(File.ReadAllBytes(font), File.ReadAllBytes(dumped));
+    }
+
+    [Fact]
+    public void Frames_stay_in_order()
+    {
+        string input = VideoClips.Ramp(_temp, 12);
+        string output = _temp.File("ramp-2x.mkv");
+
+        Succeeded(Processes.Seranet("upscale", input, "-o", output, "--batch", "5"));
+
+        var expected = VideoClips.MeanLuma(_temp, input);
+        var actual = VideoClips.MeanLuma(_temp, output);
+        Assert.Equal(12, actual.Count);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.InRange(actual[i], expected[i] - 2, expected[i] + 2);
+        }
+    }
+
+    [Fact]
+    public void Scale_4_quadruples_the_size()
+    {
+        string input = VideoClips.Plain(_temp, "small.mp4", 3, size: "32x24");
+        string output = _temp.File("4x.mp4");
+
+        Succeeded(Processes.Seranet("upscale", input, "-o", output, "--scale", "4"));
+
+        Assert.Equal((128, 96), SizeOf(output));
+        Assert.Equal(3, VideoClips.FrameCount(output));
+    }
+
+    [Theory]
+    [InlineData("bt709", "tv", "yuv420p")]
+    [InlineData("smpte170m", "tv", "yuv420p")]
+    [InlineData("bt470bg", "pc", "yuvj420p")]
+    public void A_flat_colour_keeps_its_yuv_values_and_colour_tags(string space, string range, string pixelFormat)
+    {
+        string matrix = space == "bt709" ? "bt709" : "bt601";
+        string input = _temp.File($"flat-{space}.mp4");
+        Processes.Ffmpeg("-f", "lavfi", "-i", "color=c=0xB04020:size=64x48:rate=25", "-frames:v", "4",
+            "-vf", $"scale=out_color_matrix={matrix}:out_range={range},format={pixelFormat}",
+            "-c:v", "libx264", "-colorspace", space, "-color_primaries", space == "bt709" ? "bt709" : "smpte170m",
+            "-color_trc", space == "bt709" ? "bt709" : "smpte170m", "-color_range", range, input);
+        string output = _temp.File($"flat-{space}-2x.mp4");
+
+        Succeeded(Processes.Seranet("upscale", input, "-o", output));
+
+        var before = VideoClips.CentreYuv(_temp, input, 64, 48);
+        var after = VideoClips.CentreYuv(_temp, output, 128, 96);
+        Assert.InRange(after.Y, before.Y - 2, before.Y + 2);
+        Assert.InRange(after.U, before.U - 2, before.U + 2);
+        Assert.InRange(after.V, before.V - 2, before.V + 2);
+        foreach (string tag in new[] { "color_range", "color_space", "color_primaries", "color_transfer" })
+        {
+            Assert.Equal(Processes.Probe(input, tag), Processes.Probe(output, tag));
+        }
+    }
+
+    [Theory]
+    [InlineData(".mkv", 1000)]
+    [InlineData(".mp4", 90000)]
+    public void Variable_frame_rate_timestamps_survive(string container, int timeScale)
+    {
+        string input = _temp.File("vfr" + container);
+        Processes.Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25", "-frames:v", "8",
+            "-vf", "settb=1/1000,setpts='(N*0.04+0.013*N*N)/TB'", "-fps_mode", "passthrough",
+            "-enc_time_base", $"1/{timeScale}", "-c:v", "libx264", input);
+        string output = _temp.File("vfr-2x.mp4");
+
+        Succeeded(Processes.Seranet("upscale", input, "-o", output));
+
+        var expected = VideoClips.FrameTimes(input);
+        var actual = VideoClips.FrameTimes(output);
+        Assert.Equal(8, expected.Count);
+        Assert.True(expected[^1] - expected[^2] > 0.2, "the clip should really be variable-rate");
+        Assert.Equal(expected.Count, actual.Count);
+        double tick = 1.0 / timeScale;
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.InRange(actual[i], expected[i] - tick, expected[i] + tick);
+        }
+    }
+
+    [Fact]
+    public void A_rotated_source_comes_out_upright_with_the_same_picture()
+    {
+        string stored = VideoClips.Plain(_temp, "stored.mp4", 2);
+        string input = _temp.File("rotated.mp4");
+        // ffmpeg 5.1 attaches a rotation only when stream-copying.
+        Processes.Ffmpeg("-i", stored, "-c", "copy", "-metadata:s:v:0", "rotate=90", input);
+        string output = _temp.File("rotated-2x.mp4");
+
+        Succeeded(Processes.Seranet("upscale", input, "-o", output));
+
+        Assert.Equal((96, 128), SizeOf(output));
+        // ffmpeg turns the input upright itself here, so the two pictures match only if ours is upright too.
+        var psnr = Processes.Run("ffmpeg", "-nostdin", "-i", output, "-i", input,
+            "-lavfi", "[0]scale=48:64,setsar=1[a];[1]setsar=1[b];[a][b]psnr", "-f", "null", "-");
+        var average = System.Text.RegularExpressions.Regex.Match(psnr.Stderr, @"average:([0-9.]+)");
+        Assert.True(average.Success, psnr.Stderr);
+        Assert.True(double.Parse(average.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 25, psnr.Stderr);
+    }
+
+    [Fact]
+    public void Ten_bit_in_gives_ten_bit_out()
+    {
+        string input = VideoClips.Plain(_temp, "deep.mkv", 3, pixelFormat: "yuv420p10le");
+        string output = _temp.File("deep-2x.mkv");
+
+        Succeeded(Processes.Seranet("upscale", input, "-o", output));
+
+        Assert.Equal("yuv420p10le", Processes.Probe(output, "pix_fmt"));
+        Assert.Equal(3, VideoClips.FrameCount(output));
+    }
+
+    [Theory]
+    [InlineData("truncated", "not a readable video file")]
+    [InlineData("audio-only", "no video stream")]
+    [InlineData("text", "not a readable video file")]
+    public void Unreadable_inputs_fail_clearly_and_write_nothing(string kind, string message)
+    {
+        string input;
+        switch (kind)
+        {
+            case "truncated":
+                string whole = VideoClips.Plain(_temp, "whole.mp4", 10);
+                byte[] bytes = File.ReadAllBytes(whole);
+                input = _temp.File("truncated.mp4");
+                File.WriteAllBytes(input, bytes[..(bytes.Length / 2)]);
+                break;
+            case "audio-only":
+                input = _temp.File("sound.m4a");
+                Processes.Ffmpeg("-f", "lavfi", "-i", "sine=f=440", "-t", "0.5", "-c:a", "aac", input);
+                break;
+            default:
+                input = _temp.File("notes.mp4");
+                File.WriteAllText(input, "this is not a video");
+                break;
+        }
+        string output = _temp.File("out.mp4");
+
+        var result = Processes.Seranet("upscale", input, "-o", output);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+        Assert.Empty(Directory.GetFiles(_temp.Path, "*.partial*"));
+    }
+
+    [Fact]
+    public void An_encoder_failure_surfaces_ffmpegs_message_and_leaves_no_file()
+    {
+        string input = VideoClips.Plain(_temp, "in.mp4", 3);
+        string output = _temp.File("out.mp4");
+
+        var result = Processes.Seranet("upscale", input, "-o", output, "--ffmpeg-args", "-no-such-option 1");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("no-such-option", result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+        Assert.Empty(Directory.GetFiles(_temp.Path, "*.partial*"));
+    }
+
+    [Fact]
+    public void Refuses_to_overwrite_the_input_or_an_existing_output()
+    {
+        string input = VideoClips.Plain(_temp, "in.mp4", 2);
+        string existing = _temp.File("exists.mp4");
+        File.WriteAllText(existing, "keep me");
+        long inputLength = new FileInfo(input).Length;
+
+        var intoItself = Processes.Seranet("upscale", input, "-o", input, "--overwrite");
+        var intoExisting = Processes.Seranet("upscale", input, "-o", existing);
+
+        Assert.Equal(1, intoItself.ExitCode);
+        Assert.Equal(inputLength, new FileInfo(input).Length);
+        Assert.Equal(1, intoExisting.ExitCode);
+        Assert.Contains("--overwrite", intoExisting.Stderr, StringComparison.Ordinal);
+        Assert.Equal("keep me", File.ReadAllText(existing));
+    }
+
+    [Fact]
+    public void Interrupting_midway_leaves_no_file_under_the_output_name()
+    {
+        string input = VideoClips.Plain(_temp, "long.mp4", 200);
+        string output = _temp.File("out.mp4");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string argument in new[] { RepoPaths.CliDll, "upscale", input, "-o", output })
+        {
+            info.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(info)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        while (Directory.GetFiles(_temp.Path, "*.partial*").Length == 0 && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            Thread.Sleep(100);
+        }
+        Assert.False(process.HasExited, "the run ended before it could be interrupted");
+
+        using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            interrupt.WaitForExit();
+        }
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "the run did not stop after Ctrl-C");
+
+        Assert.Equal(130, process.ExitCode);
+        Assert.False(File.Exists(output));
+        Assert.Empty(Directory.GetFiles(_temp.Path, "*.partial*"));
+    }
+}
