@@ -19,8 +19,8 @@ bin="$(bench/waifu2x/fetch.sh)"
 if [ -z "$frames" ]; then
   frames="$work/frames"
   mkdir -p "$frames"
-  if [ -f samples/clip.mp4 ]; then
-    ffmpeg -nostdin -v error -i samples/clip.mp4 -frames:v 12 "$frames/f%03d.png"
+  if [ -f samples/city.mp4 ]; then
+    ffmpeg -nostdin -v error -i samples/city.mp4 -frames:v 12 "$frames/f%03d.png"
   else
     scripts/fetch-data.sh >/dev/null
     ./seranet eval --data data/eval --write-lr "$frames" --json >/dev/null

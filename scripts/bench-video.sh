@@ -5,14 +5,16 @@
 #  2. overlap: wall time of the whole run over the time the model alone spent (from --json);
 #     decode and encode hide behind inference when the ratio is near 1 (target: at most 1.15).
 # Usage: scripts/bench-video.sh [short_frames] [long_frames] [size] [clip]
-#   defaults: 60 600 64x48 samples/city.mp4. Needs the tool built (dotnet build src/Cli) and a model.
+#   defaults: 60 600 64x48 samples/city.mp4. Runs the tool through ./seranet (Release build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 short=${1:-60}
 long=${2:-600}
 size=${3:-64x48}
 clip=${4:-samples/city.mp4}
-tool=(dotnet src/Cli/bin/Debug/net10.0/seranet.dll)
+./seranet --version >/dev/null   # builds the tool once, outside the measurements
+tool=(dotnet artifacts/cli/seranet.dll)
+[ -x /usr/bin/time ] || { echo "bench-video.sh needs GNU time: apt-get install -y time" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
