@@ -69,7 +69,7 @@ public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>
             Tensor upscaled = nn.functional.interpolate(input, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bicubic, align_corners: false);
             output = output + CenterCrop(upscaled, outHeight, outWidth);
         }
-        return training ? output : output.clamp(0, 1);
+        return training ? output : Imaging.ColorSpaces.ClipUnit(output);
     }
 
     /// <summary>

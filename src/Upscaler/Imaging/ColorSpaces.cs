@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SeRanet.Video.Upscaler.Imaging;
@@ -6,24 +7,49 @@ namespace SeRanet.Video.Upscaler.Imaging;
 /// Full-range BT.601 YCbCr (as JPEG uses) for the Y-only colour mode: Y goes through the
 /// network, Cb and Cr through a conventional upscale. Values stay in [0, 1], chroma centred on 0.5.
 /// </summary>
+/// <remarks>
+/// Written as 1x1 convolutions with tensor weights rather than tensor-times-double arithmetic:
+/// TorchSharp wraps each double in a native Scalar that is not kept alive across the native
+/// call, and under the garbage collection a video pipeline causes, the finalizer freed one
+/// mid-call ("Unknown scalar type"). Tensors live in the caller's dispose scope instead.
+/// </remarks>
 public static class ColorSpaces
 {
+    private static readonly float[] ToYCbCr =
+    [
+        0.299f, 0.587f, 0.114f,
+        -0.168736f, -0.331264f, 0.5f,
+        0.5f, -0.418688f, -0.081312f,
+    ];
+
+    private static readonly float[] ToYCbCrOffset = [0f, 0.5f, 0.5f];
+
+    private static readonly float[] ToRgb =
+    [
+        1f, 0f, 1.402f,
+        1f, -0.344136f, -0.714136f,
+        1f, 1.772f, 0f,
+    ];
+
+    private static readonly float[] ToRgbOffset = [-0.701f, 0.529136f, -0.886f];
+
     /// <summary>[N, 3, H, W] RGB to [N, 3, H, W] Y, Cb, Cr.</summary>
-    public static Tensor RgbToYCbCr(Tensor rgb)
+    public static Tensor RgbToYCbCr(Tensor rgb) => Affine(rgb, ToYCbCr, ToYCbCrOffset);
+
+    public static Tensor YCbCrToRgb(Tensor ycbcr) => Affine(ycbcr, ToRgb, ToRgbOffset);
+
+    /// <summary>Clips to [0, 1] with scalars that outlive the native call.</summary>
+    public static Tensor ClipUnit(Tensor x)
     {
-        Tensor r = rgb[.., 0..1], g = rgb[.., 1..2], b = rgb[.., 2..3];
-        Tensor y = 0.299 * r + 0.587 * g + 0.114 * b;
-        Tensor cb = (b - y) / 1.772 + 0.5;
-        Tensor cr = (r - y) / 1.402 + 0.5;
-        return cat([y, cb, cr], dim: 1);
+        using var zero = 0f.ToScalar();
+        using var one = 1f.ToScalar();
+        return x.clamp(zero, one);
     }
 
-    public static Tensor YCbCrToRgb(Tensor ycbcr)
+    private static Tensor Affine(Tensor x, float[] matrix, float[] offset)
     {
-        Tensor y = ycbcr[.., 0..1], cb = ycbcr[.., 1..2] - 0.5, cr = ycbcr[.., 2..3] - 0.5;
-        Tensor r = y + 1.402 * cr;
-        Tensor b = y + 1.772 * cb;
-        Tensor g = (y - 0.299 * r - 0.114 * b) / 0.587;
-        return cat([r, g, b], dim: 1);
+        Tensor weight = torch.tensor(matrix, [3, 3, 1, 1], dtype: x.dtype, device: x.device);
+        Tensor bias = torch.tensor(offset, [3], dtype: x.dtype, device: x.device);
+        return nn.functional.conv2d(x, weight, bias);
     }
 }

@@ -85,7 +85,7 @@ public sealed class ImageUpscaler : IDisposable
         }
         if (x.shape[2] != height || x.shape[3] != width)
         {
-            x = nn.functional.interpolate(x, size: [height, width], mode: InterpolationMode.Bicubic, align_corners: false, antialias: true).clamp(0, 1);
+            x = ColorSpaces.ClipUnit(nn.functional.interpolate(x, size: [height, width], mode: InterpolationMode.Bicubic, align_corners: false, antialias: true));
         }
         return x;
     }
@@ -105,7 +105,7 @@ public sealed class ImageUpscaler : IDisposable
         Tensor ycbcr = ColorSpaces.RgbToYCbCr(rgb);
         Tensor y = TiledInference.Run(network, ycbcr[.., ..1], padding, tile, maxBatch);
         Tensor chroma = nn.functional.interpolate(ycbcr[.., 1..], scale_factor: [2.0, 2.0], mode: InterpolationMode.Bicubic, align_corners: false);
-        return ColorSpaces.YCbCrToRgb(torch.cat([y, chroma], dim: 1)).clamp(0, 1);
+        return ColorSpaces.ClipUnit(ColorSpaces.YCbCrToRgb(torch.cat([y, chroma], dim: 1)));
     }
 
     public void Dispose() => _model.Dispose();

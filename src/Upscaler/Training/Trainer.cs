@@ -199,9 +199,16 @@ public sealed class Trainer(TrainerOptions options)
     private Tensor Loss(Tensor output, Tensor target) => options.Loss switch
     {
         LossKind.L1 => nn.functional.l1_loss(output, target),
-        LossKind.Charbonnier => torch.sqrt((output - target).pow(2) + 1e-6).mean(),
+        LossKind.Charbonnier => Charbonnier(output - target),
         _ => nn.functional.mse_loss(output, target),
     };
+
+    // sqrt(d^2 + eps^2), with the scalar kept alive across the native call (see ColorSpaces).
+    private static Tensor Charbonnier(Tensor difference)
+    {
+        using var epsilon = 1e-6.ToScalar();
+        return torch.sqrt(difference.square().add(epsilon)).mean();
+    }
 
     private static (double Loss, double Psnr) Validate(SplitSpliceNet model, TrainingBatch validation)
     {
@@ -218,7 +225,7 @@ public sealed class Trainer(TrainerOptions options)
                 int n = Math.Min(chunk, validation.Count - start);
                 var (low, high) = Slice(validation, start, n);
                 Tensor output = model.call(low);
-                squaredError += (output - high).pow(2).sum().item<float>();
+                squaredError += (output - high).square().sum().item<float>();
                 count += high.numel();
             }
             double mse = squaredError / count;
@@ -234,10 +241,10 @@ public sealed class Trainer(TrainerOptions options)
     {
         using var scope = torch.NewDisposeScope();
         var (low, high) = Slice(validation, 0, validation.Count);
-        Tensor up = nn.functional.interpolate(low, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bicubic, align_corners: false).clamp(0, 1);
+        Tensor up = Imaging.ColorSpaces.ClipUnit(nn.functional.interpolate(low, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bicubic, align_corners: false));
         long side = validation.HighSide;
         Tensor centre = up[.., .., TensorIndex.Slice(2 * padding, 2 * padding + side), TensorIndex.Slice(2 * padding, 2 * padding + side)];
-        double mse = (centre - high).pow(2).mean().item<float>();
+        double mse = (centre - high).square().mean().item<float>();
         return 10 * Math.Log10(1 / mse);
     }
 
@@ -281,7 +288,8 @@ public sealed class Trainer(TrainerOptions options)
         {
             if (name.StartsWith("tail.output.", StringComparison.Ordinal))
             {
-                parameter.mul_(factor);
+                using var scale = factor.ToScalar();
+                parameter.mul_(scale);
             }
         }
     }
