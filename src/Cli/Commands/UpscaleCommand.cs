@@ -59,7 +59,28 @@ internal static class UpscaleCommand
             bool asJson = result.GetValue(json);
             var clock = Stopwatch.StartNew();
 
-            var video = await VideoProbe.ProbeAsync(source, cancellationToken);
+            // libtorch start-up and model load take about as long as probing; neither needs the
+            // other, so they run side by side instead of adding to the run's wall time.
+            var loading = Task.Run(() =>
+            {
+                var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out string description);
+                var loaded = new ImageUpscaler(ModelCatalog.Load(result.GetValue(model)), torchDevice, new UpscaleOptions
+                {
+                    Scale = result.GetValue(scale),
+                    TileSize = result.GetValue(tile),
+                });
+                return (Upscaler: loaded, Device: description);
+            }, cancellationToken);
+            VideoInfo video;
+            try
+            {
+                video = await VideoProbe.ProbeAsync(source, cancellationToken);
+            }
+            catch
+            {
+                await DisposeWhenLoadedAsync(loading);
+                throw;
+            }
             var encoderOptions = new EncoderOptions
             {
                 Codec = result.GetValue(codec)!,
@@ -72,13 +93,9 @@ internal static class UpscaleCommand
             string outputPixelFormat = encoderOptions.PixelFormat
                 ?? OutputPixelFormat.Supported(OutputPixelFormat.ForSource(video.PixelFormat, video.BitDepth), supported);
 
-            var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out string deviceDescription);
             int framesPerBatch = result.GetValue(batch) ?? DefaultFramesPerBatch;
-            using var upscaler = new ImageUpscaler(ModelCatalog.Load(result.GetValue(model)), torchDevice, new UpscaleOptions
-            {
-                Scale = result.GetValue(scale),
-                TileSize = result.GetValue(tile),
-            });
+            var (loadedUpscaler, deviceDescription) = await loading;
+            using var upscaler = loadedUpscaler;
             var (outWidth, outHeight) = upscaler.OutputSize(video.UprightWidth, video.UprightHeight);
             if (!asJson)
             {
@@ -150,6 +167,18 @@ internal static class UpscaleCommand
             token => encoder.RunAsync(upscaled.Reader, overwrite, token),
         ], cancellationToken);
         return new PipelineResult(Interlocked.Read(ref encoded), stage.ModelTime.TotalSeconds, encoder.CopiedStreamList, encoder.DroppedStreams);
+    }
+
+    private static async Task DisposeWhenLoadedAsync(Task<(ImageUpscaler Upscaler, string Device)> loading)
+    {
+        try
+        {
+            (await loading).Upscaler.Dispose();
+        }
+        catch (Exception ex) when (CommandErrors.IsUserFacing(ex) || ex is OperationCanceledException)
+        {
+            // The probe's failure is the one to report.
+        }
     }
 
     private static string ProgressLine(long done, int total, TimeSpan elapsed)

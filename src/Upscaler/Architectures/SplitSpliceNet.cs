@@ -15,8 +15,6 @@ namespace SeRanet.Video.Upscaler.Architectures;
 /// </remarks>
 public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>
 {
-    private const double LeakySlope = 0.1;
-
     private readonly Sequential lrelu_path;
     private readonly Sequential? crbm_path;
     private readonly Sequential branch_lu;
@@ -31,7 +29,7 @@ public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>
         options.Validate();
         Options = options;
 
-        lrelu_path = Path(options, nn.LeakyReLU(LeakySlope));
+        lrelu_path = Path(options, new LeakyRelu("act"));
         crbm_path = options.Fusion ? Path(options, nn.Sigmoid()) : null;
         int fused = options.PathWidths[^1] * (options.Fusion ? 2 : 1);
         branch_lu = Branch(options, fused);
@@ -67,7 +65,7 @@ public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>
         if (Options.Residual)
         {
             Tensor upscaled = nn.functional.interpolate(input, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bicubic, align_corners: false);
-            output = output + CenterCrop(upscaled, outHeight, outWidth);
+            output = output.add(CenterCrop(upscaled, outHeight, outWidth), TorchScalars.One);
         }
         return training ? output : Imaging.ColorSpaces.ClipUnit(output);
     }
@@ -112,7 +110,7 @@ public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>
         for (int i = 0; i < options.BranchWidths.Count; i++)
         {
             layers.Add(($"conv{i + 1}", nn.Conv2d(inWidth, options.BranchWidths[i], options.BranchKernels[i])));
-            layers.Add(($"act{i + 1}", nn.LeakyReLU(LeakySlope)));
+            layers.Add(($"act{i + 1}", new LeakyRelu($"act{i + 1}")));
             inWidth = options.BranchWidths[i];
         }
         return nn.Sequential(layers);
@@ -125,7 +123,7 @@ public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>
         for (int i = 0; i < options.TailWidths.Count; i++)
         {
             layers.Add(($"conv{i + 1}", nn.Conv2d(inWidth, options.TailWidths[i], options.TailKernel)));
-            layers.Add(($"act{i + 1}", nn.LeakyReLU(LeakySlope)));
+            layers.Add(($"act{i + 1}", new LeakyRelu($"act{i + 1}")));
             inWidth = options.TailWidths[i];
         }
         layers.Add(("output", nn.Conv2d(inWidth, options.Channels, options.TailKernel)));
@@ -133,5 +131,5 @@ public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>
     }
 
     private static nn.Module<Tensor, Tensor> CloneActivation(nn.Module<Tensor, Tensor> activation) =>
-        activation is Sigmoid ? nn.Sigmoid() : nn.LeakyReLU(LeakySlope);
+        activation is Sigmoid ? nn.Sigmoid() : new LeakyRelu("act");
 }

@@ -8,10 +8,8 @@ namespace SeRanet.Video.Upscaler.Imaging;
 /// network, Cb and Cr through a conventional upscale. Values stay in [0, 1], chroma centred on 0.5.
 /// </summary>
 /// <remarks>
-/// Written as 1x1 convolutions with tensor weights rather than tensor-times-double arithmetic:
-/// TorchSharp wraps each double in a native Scalar that is not kept alive across the native
-/// call, and under the garbage collection a video pipeline causes, the finalizer freed one
-/// mid-call ("Unknown scalar type"). Tensors live in the caller's dispose scope instead.
+/// Written as 1x1 convolutions with tensor weights rather than tensor-times-double arithmetic,
+/// which would create short-lived native scalars (see <see cref="TorchScalars"/>).
 /// </remarks>
 public static class ColorSpaces
 {
@@ -39,12 +37,7 @@ public static class ColorSpaces
     public static Tensor YCbCrToRgb(Tensor ycbcr) => Affine(ycbcr, ToRgb, ToRgbOffset);
 
     /// <summary>Clips to [0, 1] with scalars that outlive the native call.</summary>
-    public static Tensor ClipUnit(Tensor x)
-    {
-        using var zero = 0f.ToScalar();
-        using var one = 1f.ToScalar();
-        return x.clamp(zero, one);
-    }
+    public static Tensor ClipUnit(Tensor x) => x.clamp(TorchScalars.Zero, TorchScalars.One);
 
     private static Tensor Affine(Tensor x, float[] matrix, float[] offset)
     {

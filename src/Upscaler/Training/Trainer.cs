@@ -199,7 +199,7 @@ public sealed class Trainer(TrainerOptions options)
     private Tensor Loss(Tensor output, Tensor target) => options.Loss switch
     {
         LossKind.L1 => nn.functional.l1_loss(output, target),
-        LossKind.Charbonnier => Charbonnier(output - target),
+        LossKind.Charbonnier => Charbonnier(output.sub(target)),
         _ => nn.functional.mse_loss(output, target),
     };
 
@@ -225,7 +225,7 @@ public sealed class Trainer(TrainerOptions options)
                 int n = Math.Min(chunk, validation.Count - start);
                 var (low, high) = Slice(validation, start, n);
                 Tensor output = model.call(low);
-                squaredError += (output - high).square().sum().item<float>();
+                squaredError += output.sub(high).square().sum().item<float>();
                 count += high.numel();
             }
             double mse = squaredError / count;
@@ -244,7 +244,7 @@ public sealed class Trainer(TrainerOptions options)
         Tensor up = Imaging.ColorSpaces.ClipUnit(nn.functional.interpolate(low, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bicubic, align_corners: false));
         long side = validation.HighSide;
         Tensor centre = up[.., .., TensorIndex.Slice(2 * padding, 2 * padding + side), TensorIndex.Slice(2 * padding, 2 * padding + side)];
-        double mse = (centre - high).square().mean().item<float>();
+        double mse = centre.sub(high).square().mean().item<float>();
         return 10 * Math.Log10(1 / mse);
     }
 
