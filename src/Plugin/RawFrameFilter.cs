@@ -81,7 +81,7 @@ public sealed class RawFrameFilter : IDisposable
                 foreach (var upscaled in _upscaler.Upscale(batch))
                 {
                     using var frame = upscaled.ToFrame(_options.Format);
-                    await output.WriteAsync(frame.Data.ToArray(), cancellationToken).ConfigureAwait(false);
+                    await output.WriteAsync(frame.Memory, cancellationToken).ConfigureAwait(false);
                     frames++;
                 }
                 batch.Clear();

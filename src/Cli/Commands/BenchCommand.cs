@@ -38,9 +38,7 @@ internal static class BenchCommand
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(() =>
         {
-            string[] parts = result.GetValue(size)!.Split('x');
-            int width = int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
-            int height = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            var (width, height) = CommonOptions.ParseSize(result.GetValue(size)!, "--size");
             int count = result.GetValue(frames);
             int batchSize = result.GetValue(batch) ?? 1;
             var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out string deviceDescription);

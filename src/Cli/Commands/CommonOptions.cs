@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using SeRanet.Video.Upscaler.Inference;
 
 namespace SeRanet.Video.Cli.Commands;
@@ -42,6 +43,20 @@ internal static class CommonOptions
     {
         Description = "Replace an existing output file.",
     };
+
+    /// <summary>Parses WIDTHxHEIGHT, e.g. 640x360, naming the option in the error.</summary>
+    public static (int Width, int Height) ParseSize(string text, string option)
+    {
+        string[] parts = text.Split('x');
+        if (parts.Length == 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int width)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int height)
+            && width > 0 && height > 0)
+        {
+            return (width, height);
+        }
+        throw new ArgumentException($"{option} wants WIDTHxHEIGHT, e.g. 640x360, not '{text}'.");
+    }
 
     private static Option<T> WithValidator<T>(Option<T> option, Func<T, bool> isValid, string message)
     {

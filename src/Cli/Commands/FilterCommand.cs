@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using SeRanet.Video.Cli.Console;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Plugin;
@@ -30,7 +29,7 @@ internal static class FilterCommand
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
-            var (width, height) = ParseSize(result.GetValue(size)!);
+            var (width, height) = CommonOptions.ParseSize(result.GetValue(size)!, "--size");
             using var filter = RawFrameFilter.Open(new FilterOptions
             {
                 Width = width,
@@ -50,18 +49,5 @@ internal static class FilterCommand
             return ExitCodes.Success;
         }, cancellationToken));
         return command;
-    }
-
-    private static (int Width, int Height) ParseSize(string text)
-    {
-        string[] parts = text.Split('x');
-        if (parts.Length == 2
-            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int width)
-            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int height)
-            && width > 0 && height > 0)
-        {
-            return (width, height);
-        }
-        throw new ArgumentException($"--size wants WIDTHxHEIGHT, e.g. 640x360, not '{text}'.");
     }
 }

@@ -32,14 +32,12 @@ public static class ImageFileReader
                 "-f", "rawvideo", "-pix_fmt", format.FfmpegName(), "-",
             ];
             await using var process = FfmpegProcess.Start(FfmpegTools.Ffmpeg, arguments, redirectInput: false);
-            byte[] pixels = new byte[frame.ByteCount];
-            if (!await process.ReadExactlyOrEndAsync(pixels, cancellationToken).ConfigureAwait(false))
+            if (!await process.ReadExactlyOrEndAsync(frame.Memory, cancellationToken).ConfigureAwait(false))
             {
                 await process.WaitForSuccessAsync($"Decoding {path}", cancellationToken).ConfigureAwait(false);
                 throw new FfmpegException($"ffmpeg decoded no picture from {path}.");
             }
             await process.WaitForSuccessAsync($"Decoding {path}", cancellationToken).ConfigureAwait(false);
-            pixels.CopyTo(frame.Data);
             return frame;
         }
         catch

@@ -25,7 +25,7 @@ public static class ImageFileWriter
             {
                 try
                 {
-                    await process.StandardInput.WriteAsync(frame.Data.ToArray(), cancellationToken).ConfigureAwait(false);
+                    await process.StandardInput.WriteAsync(frame.Memory, cancellationToken).ConfigureAwait(false);
                     await process.StandardInput.FlushAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (IOException)

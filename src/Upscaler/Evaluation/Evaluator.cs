@@ -49,8 +49,7 @@ public sealed class Evaluator
     public static async Task<(ImagePlanes High, ImagePlanes Low)> PrepareAsync(string path, CancellationToken cancellationToken)
     {
         using var frame = await ImageFileReader.ReadAsync(path, cancellationToken).ConfigureAwait(false);
-        var high = ImagePlanes.FromFrame(frame).Crop(0, 0, frame.Width & ~1, frame.Height & ~1).Quantized8();
-        return (high, Resampler.Downscale(high, 2).Quantized8());
+        return TrainingPair.From(frame);
     }
 
     public async Task<EvaluationResult> RunAsync(IReadOnlyList<string> images, string? lowResolutionFolder, string? outputFolder, CancellationToken cancellationToken)

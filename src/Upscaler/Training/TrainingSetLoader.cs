@@ -66,8 +66,7 @@ public static class TrainingSetLoader
         {
             return null;
         }
-        var high = ImagePlanes.FromFrame(frame).Crop(0, 0, width, height).Quantized8();
-        var low = Resampler.Downscale(high, 2).Quantized8();
+        var (high, low) = TrainingPair.From(frame);
 
         var variants = new List<byte[]> { ToPlanarBytes(low) };
         var random = new Random(seed);

@@ -1,0 +1,17 @@
+using SeRanet.Video.Core.Imaging;
+
+namespace SeRanet.Video.Upscaler.Imaging;
+
+/// <summary>
+/// The one degradation that training and evaluation share: the original cropped to even size
+/// and stored as 8 bits, and its 2x antialiased bicubic downscale, also stored as 8 bits
+/// (what a real 8-bit low-resolution input is).
+/// </summary>
+public static class TrainingPair
+{
+    public static (ImagePlanes High, ImagePlanes Low) From(Frame frame)
+    {
+        var high = ImagePlanes.FromFrame(frame).Crop(0, 0, frame.Width & ~1, frame.Height & ~1).Quantized8();
+        return (high, Resampler.Downscale(high, 2).Quantized8());
+    }
+}
