@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using SeRanet.Video.Cli.Console;
+using SeRanet.Video.Cli.Images;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Decoder.Images;
 using SeRanet.Video.Encoder.Images;
@@ -61,32 +62,22 @@ internal static class ImageCommand
                 System.Console.Error.WriteLine($"model {ModelFile.Describe(upscaler.Header)} on {deviceDescription}, tile {upscaler.TileSize}");
             }
 
-            var reports = new List<ImageReport>();
-            foreach (var (source, destination) in jobs)
+            var runner = new ImageJobRunner(upscaler, result.GetValue(overwrite));
+            var reports = await runner.RunAsync(jobs, report =>
             {
-                var clock = Stopwatch.StartNew();
-                try
+                if (asJson)
                 {
-                    using var frame = await ImageFileReader.ReadAsync(source, cancellationToken);
-                    var upscaled = upscaler.Upscale(ImagePlanes.FromFrame(frame));
-                    using var outFrame = upscaled.ToFrame(frame.Format);
-                    await ImageFileWriter.WriteAsync(outFrame, destination, result.GetValue(overwrite), cancellationToken);
-                    var report = new ImageReport(source, destination, frame.Width, frame.Height, outFrame.Width, outFrame.Height, frame.Format.BitDepth(), clock.Elapsed.TotalSeconds, null);
-                    reports.Add(report);
-                    if (!asJson)
-                    {
-                        System.Console.WriteLine($"{source}: {report.Width}x{report.Height} -> {destination} {report.OutputWidth}x{report.OutputHeight} ({report.BitDepth}-bit, {report.Seconds:F2} s)");
-                    }
+                    return;
                 }
-                catch (Exception ex) when (CommandErrors.IsUserFacing(ex))
+                if (report.Error is null)
                 {
-                    reports.Add(new ImageReport(source, destination, 0, 0, 0, 0, 0, clock.Elapsed.TotalSeconds, ex.Message));
-                    if (!asJson)
-                    {
-                        System.Console.Error.WriteLine($"error: {ex.Message}");
-                    }
+                    System.Console.WriteLine($"{report.Input}: {report.Width}x{report.Height} -> {report.Output} {report.OutputWidth}x{report.OutputHeight} ({report.BitDepth}-bit, {report.Seconds:F2} s)");
                 }
-            }
+                else
+                {
+                    System.Console.Error.WriteLine($"error: {report.Error}");
+                }
+            }, cancellationToken);
             if (asJson)
             {
                 System.Console.WriteLine(JsonSerializer.Serialize(new { model = upscaler.Header.Name, device = deviceDescription, images = reports }, ModelJson.Options));
@@ -96,10 +87,8 @@ internal static class ImageCommand
         return command;
     }
 
-    private sealed record ImageReport(string Input, string Output, int Width, int Height, int OutputWidth, int OutputHeight, int BitDepth, double Seconds, string? Error);
-
     /// <summary>Pairs each input image with its output path; refuses to write over an input.</summary>
-    private static List<(string Source, string Destination)> PlanJobs(string[] inputs, string output, string format)
+    private static List<ImageJob> PlanJobs(string[] inputs, string output, string format)
     {
         var sources = new List<string>();
         bool folderInput = false;
@@ -126,18 +115,18 @@ internal static class ImageCommand
         }
 
         bool toFolder = folderInput || sources.Count > 1 || Directory.Exists(output);
-        var jobs = new List<(string, string)>();
+        var jobs = new List<ImageJob>();
         if (toFolder)
         {
             Directory.CreateDirectory(output);
             foreach (string source in sources)
             {
-                jobs.Add((source, Path.Combine(output, Path.GetFileNameWithoutExtension(source) + "." + format.TrimStart('.'))));
+                jobs.Add(new ImageJob(source, Path.Combine(output, Path.GetFileNameWithoutExtension(source) + "." + format.TrimStart('.'))));
             }
         }
         else
         {
-            jobs.Add((sources[0], output));
+            jobs.Add(new ImageJob(sources[0], output));
         }
         foreach (var (source, destination) in jobs)
         {

@@ -40,11 +40,12 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Random seed, for reproducible runs.", DefaultValueFactory = _ => 1234 };
         var degrade = new Option<string?>("--degrade") { Description = "Comma-separated degradations of the input: jpeg, h264, noise, blur." };
         var degradeProbability = new Option<double>("--degrade-prob") { Description = "Chance that a patch gets each degradation.", DefaultValueFactory = _ => 0.5 };
+        var skipFlat = new Option<double>("--skip-flat") { Description = "Chance that a near-flat patch (sky, walls) is drawn again, so batches hold more detail.", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint in the run folder." };
 
         var command = new Command("train", "Train a SeRanet network on folders of photos.")
         {
-            preset, color, data, output, run, steps, minutes, batch, patch, learningRate, epochSteps, loss, seed, degrade, degradeProbability, resume,
+            preset, color, data, output, run, steps, minutes, batch, patch, learningRate, epochSteps, loss, seed, degrade, degradeProbability, skipFlat, resume,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
@@ -69,6 +70,7 @@ internal static class TrainCommand
                 Seed = result.GetValue(seed),
                 Degradations = ParseDegradations(result.GetValue(degrade)),
                 DegradationProbability = result.GetValue(degradeProbability),
+                SkipFlat = result.GetValue(skipFlat),
                 Resume = result.GetValue(resume),
                 Command = "seranet " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };

@@ -6,11 +6,22 @@ namespace SeRanet.Video.Decoder.Images;
 
 /// <summary>
 /// Reads a still image (anything ffmpeg reads: PNG, JPEG, WebP, TIFF, BMP...) into a frame.
-/// Images deeper than 8 bits come back as 16-bit RGB so no precision is lost.
+/// Images deeper than 8 bits come back as 16-bit RGB so no precision is lost. 8-bit PNG, JPEG and
+/// WebP decode in process (<see cref="SkiaImageReader"/>); the rest, and any file Skia cannot
+/// decode completely, go through ffprobe and ffmpeg, which also word the errors.
 /// </summary>
 public static class ImageFileReader
 {
     public static async Task<Frame> ReadAsync(string path, CancellationToken cancellationToken = default)
+    {
+        if (File.Exists(path) && ImageSignature.Detect(path) != ImageContainer.Other && SkiaImageReader.TryRead(path) is { } decoded)
+        {
+            return decoded;
+        }
+        return await ReadWithFfmpegAsync(path, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<Frame> ReadWithFfmpegAsync(string path, CancellationToken cancellationToken = default)
     {
         var analysis = await MediaProbe.AnalyseAsync(path, cancellationToken).ConfigureAwait(false);
         var stream = analysis.PrimaryVideoStream

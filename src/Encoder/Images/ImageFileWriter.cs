@@ -5,7 +5,8 @@ namespace SeRanet.Video.Encoder.Images;
 
 /// <summary>
 /// Writes a frame as an image whose format follows the file extension. The file appears under
-/// its final name only when complete: ffmpeg writes a temporary sibling that is then renamed.
+/// its final name only when complete: a temporary sibling is written, then renamed. 8-bit PNG and
+/// JPEG are encoded in process (<see cref="SkiaImageWriter"/>); everything else by ffmpeg.
 /// </summary>
 public static class ImageFileWriter
 {
@@ -21,6 +22,15 @@ public static class ImageFileWriter
             $".{Path.GetFileNameWithoutExtension(fullPath)}.{Guid.NewGuid():N}.partial{extension}");
         try
         {
+            if (SkiaImageWriter.Supports(frame, extension))
+            {
+                await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: false))
+                {
+                    SkiaImageWriter.Write(frame, extension, file);
+                }
+                File.Move(temporary, fullPath, overwrite);
+                return;
+            }
             await using (var process = FfmpegProcess.Start(FfmpegTools.Ffmpeg, Arguments(frame, extension, temporary), redirectInput: true))
             {
                 try

@@ -12,7 +12,13 @@ public static class Presets
     /// </summary>
     public const string SeRanetFast = "seranet-fast";
 
-    public static IReadOnlyList<string> Names { get; } = [SeRanetFast, SeRanetV1];
+    /// <summary>
+    /// <see cref="SeRanetFast"/> with three narrower layers on each feature path instead of two: one
+    /// more pixel of context per side for the same cost (about 37 k multiply-adds per input pixel in Y mode).
+    /// </summary>
+    public const string SeRanetFastDeep = "seranet-fast-deep";
+
+    public static IReadOnlyList<string> Names { get; } = [SeRanetFast, SeRanetFastDeep, SeRanetV1];
 
     public static SplitSpliceOptions Get(string name, int channels = 3) => name switch
     {
@@ -40,6 +46,7 @@ public static class Presets
             TailKernel = 3,
             Residual = true,
         },
+        SeRanetFastDeep => Get(SeRanetFast, channels) with { PathWidths = [24, 24, 24] },
         _ => throw new ArgumentException($"Unknown preset '{name}'. Known: {string.Join(", ", Names)}."),
     };
 }

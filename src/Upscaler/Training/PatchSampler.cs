@@ -19,9 +19,22 @@ public sealed class PatchSampler
     private readonly ColorMode _colorMode;
     private readonly Degradations _degradations;
     private readonly double _probability;
+    private readonly double _skipFlat;
 
-    public PatchSampler(IReadOnlyList<TrainingImage> images, int patchSize, int padding, ColorMode colorMode, Degradations degradations, double probability)
+    /// <summary>
+    /// Mean absolute step between neighbouring low-resolution pixels (8-bit levels) below which a
+    /// crop counts as flat: sky, walls, out-of-focus background.
+    /// </summary>
+    public const double FlatDetailLevel = 3.0;
+
+    /// <param name="skipFlat">
+    /// Chance that a flat crop is drawn again (up to a few times). Large smooth wallpapers
+    /// otherwise fill most batches with patches bicubic already gets right.
+    /// </param>
+    public PatchSampler(IReadOnlyList<TrainingImage> images, int patchSize, int padding, ColorMode colorMode, Degradations degradations, double probability, double skipFlat = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(skipFlat, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(skipFlat, 1);
         if (images.Count == 0)
         {
             throw new ArgumentException("No training images are large enough for the patch size.", nameof(images));
@@ -32,6 +45,7 @@ public sealed class PatchSampler
         _colorMode = colorMode;
         _degradations = degradations;
         _probability = probability;
+        _skipFlat = skipFlat;
         _cumulativeArea = new double[images.Count];
         double sum = 0;
         for (int i = 0; i < images.Count; i++)
@@ -55,11 +69,7 @@ public sealed class PatchSampler
             count, Channels, LowSide, HighSide);
         for (int i = 0; i < count; i++)
         {
-            var image = PickImage(random);
-            int lowWidth = image.Width / 2;
-            int lowHeight = image.Height / 2;
-            int x = random.Next(0, lowWidth - LowSide + 1);
-            int y = random.Next(0, lowHeight - LowSide + 1);
+            var (image, x, y) = PickCrop(random);
             int variant = PickVariant(random, image);
             Fill(batch, i, image, variant, x, y, random.Next(8));
             if (_degradations.HasFlag(Degradations.Blur) && random.NextDouble() < _probability)
@@ -90,6 +100,41 @@ public sealed class PatchSampler
             Fill(batch, i, image, 0, x, y, 0);
         }
         return batch;
+    }
+
+    private const int MaxRedraws = 8;
+
+    private (TrainingImage Image, int X, int Y) PickCrop(Random random)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var image = PickImage(random);
+            int x = random.Next(0, image.Width / 2 - LowSide + 1);
+            int y = random.Next(0, image.Height / 2 - LowSide + 1);
+            if (attempt == MaxRedraws || _skipFlat == 0 || random.NextDouble() >= _skipFlat || Detail(image, x, y) >= FlatDetailLevel)
+            {
+                return (image, x, y);
+            }
+        }
+    }
+
+    /// <summary>Mean absolute horizontal and vertical step of the clean low-resolution green plane in a crop.</summary>
+    public double Detail(TrainingImage image, int x0, int y0)
+    {
+        int width = image.Width / 2;
+        int plane = width * (image.Height / 2);
+        byte[] low = image.LowResolution[0];
+        long sum = 0;
+        for (int y = y0; y < y0 + LowSide - 1; y++)
+        {
+            int row = plane + y * width;
+            for (int x = x0; x < x0 + LowSide - 1; x++)
+            {
+                int at = row + x;
+                sum += Math.Abs(low[at + 1] - low[at]) + Math.Abs(low[at + width] - low[at]);
+            }
+        }
+        return sum / (2.0 * (LowSide - 1) * (LowSide - 1));
     }
 
     private TrainingImage PickImage(Random random)

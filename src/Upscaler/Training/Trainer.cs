@@ -46,7 +46,7 @@ public sealed class Trainer(TrainerOptions options)
             throw new InvalidDataException("No validation image is large enough for validation patches.");
         }
 
-        var sampler = new PatchSampler(trainImages, options.PatchSize, padding, options.ColorMode, options.Degradations, options.DegradationProbability);
+        var sampler = new PatchSampler(trainImages, options.PatchSize, padding, options.ColorMode, options.Degradations, options.DegradationProbability, options.SkipFlat);
         var validation = new PatchSampler(validationImages, ValidationPatchSize, padding, options.ColorMode, Degradations.None, 0)
             .FixedBatch(ValidationPatches, ValidationSeed);
 

@@ -60,6 +60,9 @@ public sealed record TrainerOptions
     /// <summary>Probability that a patch gets each enabled degradation.</summary>
     public double DegradationProbability { get; init; } = 0.5;
 
+    /// <summary>Chance that a near-flat training crop is drawn again (0 keeps the plain area-weighted draw).</summary>
+    public double SkipFlat { get; init; }
+
     public bool Resume { get; init; }
 
     /// <summary>The command line, recorded in the model file.</summary>
@@ -86,6 +89,10 @@ public sealed record TrainerOptions
         if (ValidationFraction is <= 0 or >= 1)
         {
             throw new ArgumentException("The validation fraction must be between 0 and 1.");
+        }
+        if (SkipFlat is < 0 or > 1)
+        {
+            throw new ArgumentException("--skip-flat is a probability, between 0 and 1.");
         }
         if ((Architecture.Channels == 1) != (ColorMode == ColorMode.Y))
         {

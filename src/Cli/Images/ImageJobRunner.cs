@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using SeRanet.Video.Cli.Console;
+using SeRanet.Video.Core.Imaging;
+using SeRanet.Video.Decoder.Images;
+using SeRanet.Video.Encoder.Images;
+using SeRanet.Video.Upscaler.Imaging;
+using SeRanet.Video.Upscaler.Inference;
+
+namespace SeRanet.Video.Cli.Images;
+
+/// <summary>One input image and where its upscaled copy goes.</summary>
+internal sealed record ImageJob(string Source, string Destination);
+
+/// <summary>What happened to one <see cref="ImageJob"/>; <see cref="Error"/> is set when it failed.</summary>
+internal sealed record ImageReport(string Input, string Output, int Width, int Height, int OutputWidth, int OutputHeight, int BitDepth, double Seconds, string? Error);
+
+/// <summary>
+/// Upscales a list of images with reading, the model and writing overlapped: the next image is
+/// decoded and the previous one encoded while the network runs, over small bounded channels.
+/// A bad image fails alone; the others go on. Reports come back in job order.
+/// </summary>
+internal sealed class ImageJobRunner(ImageUpscaler upscaler, bool overwrite)
+{
+    private const int Lookahead = 2;
+
+    private sealed record Item(ImageJob Job, Stopwatch Clock, Frame? Input, Frame? Output, ImageReport? Failure) : IDisposable
+    {
+        public void Dispose()
+        {
+            Input?.Dispose();
+            Output?.Dispose();
+        }
+    }
+
+    public async Task<IReadOnlyList<ImageReport>> RunAsync(IReadOnlyList<ImageJob> jobs, Action<ImageReport> onDone, CancellationToken cancellationToken)
+    {
+        var decoded = Channel.CreateBounded<Item>(Lookahead);
+        var upscaled = Channel.CreateBounded<Item>(Lookahead);
+        var reports = new List<ImageReport>(jobs.Count);
+
+        Task reading = Task.Run(() => ReadAllAsync(jobs, decoded.Writer, cancellationToken), cancellationToken);
+        // The network runs on one dedicated thread: torch dispose scopes belong to a thread.
+        Task inferring = Task.Factory.StartNew(() => InferAll(decoded.Reader, upscaled.Writer, cancellationToken),
+            cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await foreach (var item in upscaled.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            using (item)
+            {
+                var report = item.Failure ?? await WriteAsync(item, cancellationToken).ConfigureAwait(false);
+                reports.Add(report);
+                onDone(report);
+            }
+        }
+        await Task.WhenAll(reading, inferring).ConfigureAwait(false);
+        return reports;
+    }
+
+    private static async Task ReadAllAsync(IReadOnlyList<ImageJob> jobs, ChannelWriter<Item> output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var job in jobs)
+            {
+                var clock = Stopwatch.StartNew();
+                Item item;
+                try
+                {
+                    item = new Item(job, clock, await ImageFileReader.ReadAsync(job.Source, cancellationToken).ConfigureAwait(false), null, null);
+                }
+                catch (Exception ex) when (CommandErrors.IsUserFacing(ex))
+                {
+                    item = new Item(job, clock, null, null, Failed(job, clock, ex));
+                }
+                await output.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+            }
+            output.Complete();
+        }
+        catch (Exception ex)
+        {
+            output.Complete(ex);
+        }
+    }
+
+    private void InferAll(ChannelReader<Item> input, ChannelWriter<Item> output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (input.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
+            {
+                while (input.TryRead(out var item))
+                {
+                    var next = item.Input is null ? item : Infer(item);
+                    if (!output.TryWrite(next))
+                    {
+                        output.WriteAsync(next, cancellationToken).AsTask().GetAwaiter().GetResult();
+                    }
+                }
+            }
+            output.Complete();
+        }
+        catch (Exception ex)
+        {
+            output.Complete(ex);
+        }
+    }
+
+    private Item Infer(Item item)
+    {
+        try
+        {
+            var frame = item.Input!;
+            var result = upscaler.Upscale(ImagePlanes.FromFrame(frame)).ToFrame(frame.Format);
+            return item with { Output = result };
+        }
+        catch (Exception ex) when (CommandErrors.IsUserFacing(ex))
+        {
+            return item with { Failure = Failed(item.Job, item.Clock, ex) };
+        }
+    }
+
+    private async Task<ImageReport> WriteAsync(Item item, CancellationToken cancellationToken)
+    {
+        var (input, output) = (item.Input!, item.Output!);
+        try
+        {
+            await ImageFileWriter.WriteAsync(output, item.Job.Destination, overwrite, cancellationToken).ConfigureAwait(false);
+            return new ImageReport(item.Job.Source, item.Job.Destination, input.Width, input.Height, output.Width, output.Height,
+                input.Format.BitDepth(), item.Clock.Elapsed.TotalSeconds, null);
+        }
+        catch (Exception ex) when (CommandErrors.IsUserFacing(ex))
+        {
+            return Failed(item.Job, item.Clock, ex);
+        }
+    }
+
+    private static ImageReport Failed(ImageJob job, Stopwatch clock, Exception ex) =>
+        new(job.Source, job.Destination, 0, 0, 0, 0, 0, clock.Elapsed.TotalSeconds, ex.Message);
+}

@@ -1,0 +1,65 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using SeRanet.Video.Core.Imaging;
+using SkiaSharp;
+
+namespace SeRanet.Video.Encoder.Images;
+
+/// <summary>
+/// Encodes 8-bit frames as PNG or JPEG in process with Skia, sparing an ffmpeg process per image.
+/// JPEG matches the ffmpeg path's choice: high quality, no chroma subsampling.
+/// </summary>
+public static class SkiaImageWriter
+{
+    public const int JpegQuality = 95;
+
+    /// <summary>
+    /// Measured on a 640x360 frame: level 3 with every row filter tried is half the time of level 6
+    /// and no larger (436 against 444 KiB).
+    /// </summary>
+    public const int PngZlibLevel = 3;
+
+    /// <summary>Whether this writer handles <paramref name="frame"/> as a file with <paramref name="extension"/>.</summary>
+    public static bool Supports(Frame frame, string extension) =>
+        frame.Format == PixelFormat.Rgb24 && extension is ".png" or ".jpg" or ".jpeg";
+
+    public static void Write(Frame frame, string extension, Stream destination)
+    {
+        if (!Supports(frame, extension))
+        {
+            throw new ArgumentException($"Skia does not write {frame.Format} {extension} images here.", nameof(extension));
+        }
+        var info = new SKImageInfo(frame.Width, frame.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        byte[] rgba = ArrayPool<byte>.Shared.Rent(info.BytesSize);
+        var pinned = GCHandle.Alloc(rgba, GCHandleType.Pinned);
+        try
+        {
+            AddOpaqueAlpha(frame.Data, rgba.AsSpan(0, info.BytesSize));
+            using var pixmap = new SKPixmap(info, pinned.AddrOfPinnedObject());
+            using var stream = new SKManagedWStream(destination);
+            bool written = extension == ".png"
+                ? pixmap.Encode(stream, new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, PngZlibLevel))
+                : pixmap.Encode(stream, new SKJpegEncoderOptions(JpegQuality, SKJpegEncoderDownsample.Downsample444, SKJpegEncoderAlphaOption.Ignore));
+            if (!written)
+            {
+                throw new IOException($"Skia could not encode a {frame.Width}x{frame.Height} {extension} image.");
+            }
+        }
+        finally
+        {
+            pinned.Free();
+            ArrayPool<byte>.Shared.Return(rgba);
+        }
+    }
+
+    private static void AddOpaqueAlpha(ReadOnlySpan<byte> rgb, Span<byte> rgba)
+    {
+        for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
+        {
+            rgba[j] = rgb[i];
+            rgba[j + 1] = rgb[i + 1];
+            rgba[j + 2] = rgb[i + 2];
+            rgba[j + 3] = 255;
+        }
+    }
+}
