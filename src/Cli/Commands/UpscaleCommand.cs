@@ -61,26 +61,7 @@ internal static class UpscaleCommand
 
             // libtorch start-up and model load take about as long as probing; neither needs the
             // other, so they run side by side instead of adding to the run's wall time.
-            var loading = Task.Run(() =>
-            {
-                var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out string description);
-                var loaded = new ImageUpscaler(ModelCatalog.Load(result.GetValue(model)), torchDevice, new UpscaleOptions
-                {
-                    Scale = result.GetValue(scale),
-                    TileSize = result.GetValue(tile),
-                });
-                return (Upscaler: loaded, Device: description);
-            }, cancellationToken);
-            VideoInfo video;
-            try
-            {
-                video = await VideoProbe.ProbeAsync(source, cancellationToken);
-            }
-            catch
-            {
-                await DisposeWhenLoadedAsync(loading);
-                throw;
-            }
+            var upscaleOptions = new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile) };
             var encoderOptions = new EncoderOptions
             {
                 Codec = result.GetValue(codec)!,
@@ -89,33 +70,53 @@ internal static class UpscaleCommand
                 PixelFormat = result.GetValue(pixelFormat),
                 ExtraArguments = EncoderOptions.SplitArguments(result.GetValue(ffmpegArgs)),
             };
-            var supported = await EncoderCapabilities.PixelFormatsAsync(encoderOptions.Codec, cancellationToken);
-            string outputPixelFormat = encoderOptions.PixelFormat
-                ?? OutputPixelFormat.Supported(OutputPixelFormat.ForSource(video.PixelFormat, video.BitDepth), supported);
+            // Start-up is paid once per file, so its three slow parts run side by side: the model
+            // loads while ffprobe reads the input and ffmpeg lists the encoder's pixel formats.
+            var loading = Task.Run(() =>
+            {
+                var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out string description);
+                return new LoadedUpscaler(new ImageUpscaler(ModelCatalog.Load(result.GetValue(model)), torchDevice, upscaleOptions), description);
+            }, cancellationToken);
+            VideoInfo video;
+            string outputPixelFormat;
+            try
+            {
+                var supported = EncoderCapabilities.PixelFormatsAsync(encoderOptions.Codec, cancellationToken);
+                video = await VideoProbe.ProbeAsync(source, cancellationToken);
+                outputPixelFormat = encoderOptions.PixelFormat
+                    ?? OutputPixelFormat.Supported(OutputPixelFormat.ForSource(video.PixelFormat, video.BitDepth), await supported);
+            }
+            catch
+            {
+                await DisposeWhenLoadedAsync(loading);
+                throw;
+            }
 
             int framesPerBatch = result.GetValue(batch) ?? DefaultFramesPerBatch;
-            var (loadedUpscaler, deviceDescription) = await loading;
-            using var upscaler = loadedUpscaler;
-            var (outWidth, outHeight) = upscaler.OutputSize(video.UprightWidth, video.UprightHeight);
+            var (outWidth, outHeight) = upscaleOptions.OutputSize(video.UprightWidth, video.UprightHeight);
             if (!asJson)
             {
                 System.Console.Error.WriteLine(
                     $"{source}: {video.UprightWidth}x{video.UprightHeight} {video.PixelFormat} {video.Color.Matrix}/{video.Color.SwscaleRange}, {video.FrameCount} frames " +
                     $"-> {destination}: {outWidth}x{outHeight} {encoderOptions.Codec} {outputPixelFormat}");
-                System.Console.Error.WriteLine($"model {ModelFile.Describe(upscaler.Header)} on {deviceDescription}, tile {upscaler.TileSize}, {framesPerBatch} frames per batch");
             }
 
             PipelineResult run;
             try
             {
+                // Decoding and the encoder's start-up go ahead while the model may still be loading.
                 run = await ProgressSink.RunAsync("upscaling", video.FrameCount, asJson, sink =>
-                    RunPipelineAsync(video, upscaler, framesPerBatch, destination, encoderOptions, outputPixelFormat, replace, sink, clock, cancellationToken));
+                    RunPipelineAsync(video, loading, framesPerBatch, destination, encoderOptions, outputPixelFormat, replace, sink, clock, cancellationToken));
             }
             catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
             {
-                // Ctrl-C on a terminal reaches the ffmpeg children too; their exit is the cancellation, not a failure.
                 throw new OperationCanceledException("Cancelled.", ex, cancellationToken);
             }
+            finally
+            {
+                await DisposeWhenLoadedAsync(loading);
+            }
+            string deviceDescription = (await loading).Device;
 
             var report = new UpscaleReport(source, destination, video.UprightWidth, video.UprightHeight, outWidth, outHeight, run.Frames,
                 clock.Elapsed.TotalSeconds, run.ModelSeconds, run.Frames / Math.Max(clock.Elapsed.TotalSeconds, 1e-9),
@@ -140,21 +141,22 @@ internal static class UpscaleCommand
         return command;
     }
 
+    private sealed record LoadedUpscaler(ImageUpscaler Upscaler, string Device);
+
     private sealed record PipelineResult(long Frames, double ModelSeconds, IReadOnlyList<StreamSummary> Copied, IReadOnlyList<StreamSummary> Dropped);
 
     private sealed record UpscaleReport(string Input, string Output, int Width, int Height, int OutputWidth, int OutputHeight, long Frames,
         double WallSeconds, double ModelSeconds, double FramesPerSecond, long OutputBytes, string Codec, string PixelFormat, string Device,
         IReadOnlyList<string> CopiedStreams, IReadOnlyList<string> DroppedStreams);
 
-    private static async Task<PipelineResult> RunPipelineAsync(VideoInfo video, ImageUpscaler upscaler, int framesPerBatch, string destination,
+    private static async Task<PipelineResult> RunPipelineAsync(VideoInfo video, Task<LoadedUpscaler> loading, int framesPerBatch, string destination,
         EncoderOptions encoderOptions, string pixelFormat, bool overwrite, ProgressSink sink, Stopwatch clock, CancellationToken cancellationToken)
     {
-        // A few batches in flight: enough for decode, model and encode to overlap, and memory does not grow with the video.
         var decoded = Channel.CreateBounded<Frame>(new BoundedChannelOptions(framesPerBatch * 2) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         var upscaled = Channel.CreateBounded<Frame>(new BoundedChannelOptions(framesPerBatch * 2) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         long encoded = 0;
+        FrameUpscaleStage? stage = null;
         var decoder = new FrameDecoder(video);
-        var stage = new FrameUpscaleStage(upscaler, framesPerBatch);
         var encoder = new FrameEncoder(video, destination, encoderOptions, pixelFormat, done =>
         {
             Interlocked.Exchange(ref encoded, done);
@@ -163,13 +165,29 @@ internal static class UpscaleCommand
         await PipelineRunner.RunAsync(
         [
             token => decoder.RunAsync(decoded.Writer, token),
-            token => stage.RunAsync(decoded.Reader, upscaled.Writer, token),
+            async token =>
+            {
+                LoadedUpscaler loaded;
+                try
+                {
+                    loaded = await loading.WaitAsync(token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    decoded.Writer.TryComplete();
+                    upscaled.Writer.TryComplete();
+                    throw;
+                }
+                sink.Note($"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device}, tile {loaded.Upscaler.TileSize}, {framesPerBatch} frames per batch");
+                stage = new FrameUpscaleStage(loaded.Upscaler, framesPerBatch);
+                await stage.RunAsync(decoded.Reader, upscaled.Writer, token).ConfigureAwait(false);
+            },
             token => encoder.RunAsync(upscaled.Reader, overwrite, token),
         ], cancellationToken);
-        return new PipelineResult(Interlocked.Read(ref encoded), stage.ModelTime.TotalSeconds, encoder.CopiedStreamList, encoder.DroppedStreams);
+        return new PipelineResult(Interlocked.Read(ref encoded), stage?.ModelTime.TotalSeconds ?? 0, encoder.CopiedStreamList, encoder.DroppedStreams);
     }
 
-    private static async Task DisposeWhenLoadedAsync(Task<(ImageUpscaler Upscaler, string Device)> loading)
+    private static async Task DisposeWhenLoadedAsync(Task<LoadedUpscaler> loading)
     {
         try
         {
@@ -177,7 +195,6 @@ internal static class UpscaleCommand
         }
         catch (Exception ex) when (CommandErrors.IsUserFacing(ex) || ex is OperationCanceledException)
         {
-            // The probe's failure is the one to report.
         }
     }
 

@@ -19,17 +19,27 @@ public static partial class VideoProbe
         {
             throw new FileNotFoundException($"No such file: {path}", path);
         }
-        string json;
+        // Both ffprobe runs start together (the packet list covers every video stream, since which
+        // one is primary is only known from the first): probing is on every run's start-up path.
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var packets = FfmpegProcess.RunForTextAsync(FfmpegTools.Ffprobe, PacketArguments(path), $"Listing frames of {path}", abandon.Token);
+        VideoInfo info;
         try
         {
-            json = await FfmpegProcess.RunForTextAsync(FfmpegTools.Ffprobe, StreamArguments(path), $"Reading {path}", cancellationToken).ConfigureAwait(false);
+            string json = await FfmpegProcess.RunForTextAsync(FfmpegTools.Ffprobe, StreamArguments(path), $"Reading {path}", cancellationToken).ConfigureAwait(false);
+            info = Parse(path, json);
         }
-        catch (FfmpegException ex)
+        catch (Exception ex)
         {
-            throw new FfmpegException($"{path} is not a readable video file.\n{ex.Message}", ex);
+            await abandon.CancelAsync().ConfigureAwait(false);
+            await packets.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            if (ex is FfmpegException ffmpeg)
+            {
+                throw new FfmpegException($"{path} is not a readable video file.\n{ffmpeg.Message}", ffmpeg);
+            }
+            throw;
         }
-        var info = Parse(path, json);
-        var pts = await ReadFramePtsAsync(path, info.StreamIndex, cancellationToken).ConfigureAwait(false);
+        var pts = ParsePacketPts(await packets.ConfigureAwait(false), info.StreamIndex);
         if (pts.Count == 0)
         {
             throw new FfmpegException($"{path} has a video stream but no frames in it.");
@@ -50,9 +60,8 @@ public static partial class VideoProbe
     public static IReadOnlyList<string> StreamArguments(string path) =>
         ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path];
 
-    public static IReadOnlyList<string> PacketArguments(string path, int streamIndex) =>
-        ["-v", "error", "-select_streams", streamIndex.ToString(CultureInfo.InvariantCulture),
-         "-show_entries", "packet=pts,flags", "-of", "csv=p=0", path];
+    public static IReadOnlyList<string> PacketArguments(string path) =>
+        ["-v", "error", "-select_streams", "v", "-show_entries", "packet=stream_index,pts,flags", "-of", "csv=p=0", path];
 
     /// <summary>Builds the record from ffprobe's -show_format -show_streams JSON; FramePts is left empty.</summary>
     public static VideoInfo Parse(string path, string json)
@@ -117,19 +126,20 @@ public static partial class VideoProbe
         return bitsPerRawSample is > 8 and <= 16 ? bitsPerRawSample.Value : 8;
     }
 
-    private static async Task<List<long?>> ReadFramePtsAsync(string path, int streamIndex, CancellationToken cancellationToken)
+    /// <summary>Presentation timestamps of one stream's packets from <see cref="PacketArguments"/>' CSV (stream_index,pts,flags).</summary>
+    public static List<long?> ParsePacketPts(string csv, int streamIndex)
     {
-        string csv = await FfmpegProcess.RunForTextAsync(FfmpegTools.Ffprobe, PacketArguments(path, streamIndex), $"Listing frames of {path}", cancellationToken).ConfigureAwait(false);
+        string index = streamIndex.ToString(CultureInfo.InvariantCulture);
         var pts = new List<long?>();
         foreach (string line in csv.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             string[] fields = line.Split(',');
             // Packets flagged D (discard) sit before an edit list's start; the decoder drops them.
-            if (fields.Length > 1 && fields[1].Contains('D', StringComparison.Ordinal))
+            if (fields[0] != index || (fields.Length > 2 && fields[2].Contains('D', StringComparison.Ordinal)))
             {
                 continue;
             }
-            pts.Add(long.TryParse(fields[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) ? value : null);
+            pts.Add(fields.Length > 1 && long.TryParse(fields[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) ? value : null);
         }
         return pts;
     }

@@ -71,8 +71,7 @@ public sealed class ImageUpscaler : IDisposable
     public ImagePlanes Upscale(ImagePlanes image) => Upscale([image])[0];
 
     /// <summary>Output size for an input size at the configured scale.</summary>
-    public (int Width, int Height) OutputSize(int width, int height) =>
-        ((int)Math.Round(width * _options.Scale, MidpointRounding.AwayFromZero), (int)Math.Round(height * _options.Scale, MidpointRounding.AwayFromZero));
+    public (int Width, int Height) OutputSize(int width, int height) => _options.OutputSize(width, height);
 
     /// <summary>[N, 3, H, W] RGB in [0, 1] to the configured scale, in the caller's dispose scope.</summary>
     public Tensor UpscaleTensor(Tensor rgb)

@@ -31,6 +31,10 @@ public sealed record UpscaleOptions
         }
     }
 
+    /// <summary>Output size for an input size at <see cref="Scale"/>.</summary>
+    public (int Width, int Height) OutputSize(int width, int height) =>
+        ((int)Math.Round(width * Scale, MidpointRounding.AwayFromZero), (int)Math.Round(height * Scale, MidpointRounding.AwayFromZero));
+
     /// <summary>Network passes needed: the smallest n with 2^n at least the scale.</summary>
     public int Passes => (int)Math.Ceiling(Math.Log2(Scale) - 1e-9);
 }

@@ -214,4 +214,15 @@ public class VideoArgumentsTests
 
     private static bool Contains(byte[] haystack, byte[] needle) =>
         Enumerable.Range(0, haystack.Length - needle.Length + 1).Any(i => haystack.AsSpan(i, needle.Length).SequenceEqual(needle));
+
+    [Fact]
+    public void Packet_list_keeps_the_primary_streams_timestamps_and_drops_discarded_packets()
+    {
+        // ffprobe -select_streams v -show_entries packet=stream_index,pts,flags -of csv=p=0
+        const string csv = "1,0,K__\n0,-1024,_D_\n0,512,K__\n1,3600,___\n0,1024,___\n0,N/A,___\n";
+
+        var pts = VideoProbe.ParsePacketPts(csv, streamIndex: 0);
+
+        Assert.Equal([512L, 1024L, null], pts);
+    }
 }
