@@ -1,5 +1,8 @@
 using System.CommandLine;
+using SeRanet.Video.Cli;
 using SeRanet.Video.Cli.Commands;
+
+NativeHeap.TuneForLargeTensors();
 
 var root = new RootCommand("SeRanet.Video: 2x and 4x super-resolution for videos and images with SeRanet networks.")
 {

@@ -17,6 +17,7 @@ public sealed class ImageUpscaler : IDisposable
     private readonly torch.Device _device;
     private readonly UpscaleOptions _options;
     private readonly int _tileSize;
+    private readonly Architectures.FusedSplitSplice? _fused;
 
     public ImageUpscaler(LoadedModel model, torch.Device device, UpscaleOptions options)
     {
@@ -26,6 +27,7 @@ public sealed class ImageUpscaler : IDisposable
         _options = options;
         _model.Network.to(device);
         _model.Network.eval();
+        _fused = model.Network is Architectures.SplitSpliceNet splitSplice ? new Architectures.FusedSplitSplice(splitSplice) : null;
         long floatsPerPixel = (model.Network as Architectures.SplitSpliceNet)?.Options.ActivationFloatsPerPixel ?? 4096;
         _tileSize = options.TileSize ?? TilePlanner.AutoTileSize(floatsPerPixel, model.Padding, options.MemoryBudgetBytes);
         FloatsPerPixel = floatsPerPixel;
@@ -95,7 +97,7 @@ public sealed class ImageUpscaler : IDisposable
         int tile = _tileSize;
         long tileFloats = FloatsPerPixel * (tile + 2L * padding) * (tile + 2L * padding);
         int maxBatch = _options.MaxBatch ?? (int)Math.Max(1, _options.MemoryBudgetBytes / (4 * tileFloats));
-        Func<Tensor, Tensor> network = _model.Network.call;
+        Func<Tensor, Tensor> network = _fused is null ? _model.Network.call : _fused.Forward;
 
         if (_model.Header.ColorMode == ColorMode.Rgb)
         {
@@ -107,5 +109,9 @@ public sealed class ImageUpscaler : IDisposable
         return ColorSpaces.ClipUnit(ColorSpaces.YCbCrToRgb(torch.cat([y, chroma], dim: 1)));
     }
 
-    public void Dispose() => _model.Dispose();
+    public void Dispose()
+    {
+        _fused?.Dispose();
+        _model.Dispose();
+    }
 }

@@ -1,0 +1,61 @@
+using SeRanet.Video.Upscaler.Architectures;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SeRanet.Video.Tests.Upscaler;
+
+/// <summary>The inference form must compute exactly what the trained module computes.</summary>
+public class FusedSplitSpliceTests
+{
+    public static TheoryData<string, int> Shapes() => new()
+    {
+        { Presets.SeRanetFast, 1 },
+        { Presets.SeRanetFast, 3 },
+        { Presets.SeRanetFastDeep, 1 },
+        { Presets.SeRanetV1, 3 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Fused_form_equals_the_module(string preset, int channels)
+    {
+        torch.manual_seed(7);
+        var options = Presets.Get(preset, channels);
+        using var network = new SplitSpliceNet("net", options);
+        network.eval();
+        using var fused = new FusedSplitSplice(network);
+        using var scope = torch.NewDisposeScope();
+        using var inference = torch.inference_mode();
+        // Odd sizes and a batch of two: crops, splice and batching all show.
+        var input = torch.rand(2, channels, 13 + 2 * options.Padding, 10 + 2 * options.Padding);
+
+        var expected = network.call(input);
+        var actual = fused.Forward(input);
+
+        Assert.Equal(expected.shape, actual.shape);
+        Assert.True(expected.sub(actual).abs().max().item<float>() < 1e-5f);
+    }
+
+    [Fact]
+    public void Fused_form_keeps_the_weights_it_was_built_from()
+    {
+        var options = Presets.Get(Presets.SeRanetFast, 1);
+        using var network = new SplitSpliceNet("net", options);
+        network.eval();
+        using var fused = new FusedSplitSplice(network);
+        using var scope = torch.NewDisposeScope();
+        using var inference = torch.inference_mode();
+        var input = torch.rand(1, 1, 8 + 2 * options.Padding, 8 + 2 * options.Padding);
+        var before = fused.Forward(input).clone();
+
+        using (torch.no_grad())
+        {
+            foreach (var parameter in network.parameters())
+            {
+                parameter.zero_();
+            }
+        }
+
+        Assert.True(before.eq(fused.Forward(input)).all().item<bool>());
+    }
+}
