@@ -48,6 +48,28 @@ public class ImageCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_bad_image_in_a_folder_fails_alone_and_the_report_keeps_the_folder_order()
+    {
+        string input = _temp.File("in");
+        Directory.CreateDirectory(input);
+        Processes.Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=48x32", "-frames:v", "1", Path.Combine(input, "a.png"));
+        File.WriteAllText(Path.Combine(input, "b.png"), "not a picture");
+        Processes.Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=20x20", "-frames:v", "1", Path.Combine(input, "c.jpg"));
+        string output = _temp.File("out");
+
+        var result = Processes.Seranet("image", input, "-o", output, "--json");
+
+        Assert.Equal(1, result.ExitCode);
+        using var report = System.Text.Json.JsonDocument.Parse(result.Stdout);
+        var images = report.RootElement.GetProperty("images").EnumerateArray().ToList();
+        Assert.Equal(["a.png", "b.png", "c.jpg"], images.Select(i => Path.GetFileName(i.GetProperty("input").GetString()!)));
+        Assert.Equal([false, true, false], images.Select(i => i.TryGetProperty("error", out _)));
+        Assert.Equal((96, 64), SizeOf(Path.Combine(output, "a.png")));
+        Assert.Equal((40, 40), SizeOf(Path.Combine(output, "c.png")));
+        Assert.False(File.Exists(Path.Combine(output, "b.png")));
+    }
+
+    [Fact]
     public void Sixteen_bit_input_stays_sixteen_bit()
     {
         string input = _temp.File("deep.png");
