@@ -79,17 +79,23 @@ internal static class UpscaleCommand
             }, cancellationToken);
             VideoInfo video;
             string outputPixelFormat;
-            try
+            using (var probing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                var supported = EncoderCapabilities.PixelFormatsAsync(encoderOptions.Codec, cancellationToken);
-                video = await VideoProbe.ProbeAsync(source, cancellationToken);
-                outputPixelFormat = encoderOptions.PixelFormat
-                    ?? OutputPixelFormat.Supported(OutputPixelFormat.ForSource(video.PixelFormat, video.BitDepth), await supported);
-            }
-            catch
-            {
-                await DisposeWhenLoadedAsync(loading);
-                throw;
+                var supported = EncoderCapabilities.PixelFormatsAsync(encoderOptions.Codec, probing.Token);
+                try
+                {
+                    video = await VideoProbe.ProbeAsync(source, probing.Token);
+                    outputPixelFormat = encoderOptions.PixelFormat
+                        ?? OutputPixelFormat.Supported(OutputPixelFormat.ForSource(video.PixelFormat, video.BitDepth), await supported);
+                }
+                catch
+                {
+                    // Stop the encoder query too, and wait for it, so no ffmpeg process outlives the command.
+                    await probing.CancelAsync();
+                    await supported.ContinueWith(task => _ = task.Exception, TaskScheduler.Default);
+                    await DisposeWhenLoadedAsync(loading);
+                    throw;
+                }
             }
 
             int framesPerBatch = result.GetValue(batch) ?? DefaultFramesPerBatch;
@@ -172,10 +178,11 @@ internal static class UpscaleCommand
                 {
                     loaded = await loading.WaitAsync(token).ConfigureAwait(false);
                 }
-                catch
+                catch (Exception ex)
                 {
-                    decoded.Writer.TryComplete();
-                    upscaled.Writer.TryComplete();
+                    // Fail the encoder's input rather than ending it: an ended input would let the
+                    // encoder finish an empty file under the final name before cancellation reached it.
+                    upscaled.Writer.TryComplete(ex);
                     throw;
                 }
                 sink.Note($"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device}, tile {loaded.Upscaler.TileSize}, {framesPerBatch} frames per batch");

@@ -38,22 +38,59 @@ internal sealed class ImageJobRunner(ImageUpscaler upscaler, bool overwrite)
         var decoded = Channel.CreateBounded<Item>(Lookahead);
         var upscaled = Channel.CreateBounded<Item>(Lookahead);
         var reports = new List<ImageReport>(jobs.Count);
+        using var stages = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        CancellationToken token = stages.Token;
 
-        Task reading = Task.Run(() => ReadAllAsync(jobs, decoded.Writer, cancellationToken), cancellationToken);
+        Task reading = Task.Run(() => ReadAllAsync(jobs, decoded.Writer, token), token);
         // The network runs on one dedicated thread: torch dispose scopes belong to a thread.
-        Task inferring = Task.Factory.StartNew(() => InferAll(decoded.Reader, upscaled.Writer, cancellationToken),
-            cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        await foreach (var item in upscaled.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        Task inferring = Task.Factory.StartNew(() => InferAll(decoded.Reader, upscaled.Writer, token),
+            token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        try
         {
-            using (item)
+            await foreach (var item in upscaled.Reader.ReadAllAsync(token).ConfigureAwait(false))
             {
-                var report = item.Failure ?? await WriteAsync(item, cancellationToken).ConfigureAwait(false);
-                reports.Add(report);
-                onDone(report);
+                using (item)
+                {
+                    var report = item.Failure ?? await WriteAsync(item, token).ConfigureAwait(false);
+                    reports.Add(report);
+                    onDone(report);
+                }
             }
+            await Task.WhenAll(reading, inferring).ConfigureAwait(false);
+            return reports;
         }
-        await Task.WhenAll(reading, inferring).ConfigureAwait(false);
-        return reports;
+        catch
+        {
+            // Stop the other stages and wait for them, so that the caller never disposes the
+            // upscaler while the network is still running on it, and free the frames in flight.
+            await stages.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(reading, inferring).ContinueWith(task => _ = task.Exception, TaskScheduler.Default).ConfigureAwait(false);
+            DisposeQueued(decoded.Reader);
+            DisposeQueued(upscaled.Reader);
+            throw;
+        }
+    }
+
+    private static void DisposeQueued(ChannelReader<Item> reader)
+    {
+        while (reader.TryRead(out var item))
+        {
+            item.Dispose();
+        }
+    }
+
+    /// <summary>Hands <paramref name="item"/> on, or frees it when the hand-over is cancelled or refused.</summary>
+    private static async ValueTask HandOnAsync(ChannelWriter<Item> output, Item item, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await output.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            item.Dispose();
+            throw;
+        }
     }
 
     private static async Task ReadAllAsync(IReadOnlyList<ImageJob> jobs, ChannelWriter<Item> output, CancellationToken cancellationToken)
@@ -72,7 +109,7 @@ internal sealed class ImageJobRunner(ImageUpscaler upscaler, bool overwrite)
                 {
                     item = new Item(job, clock, null, null, Failed(job, clock, ex));
                 }
-                await output.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+                await HandOnAsync(output, item, cancellationToken).ConfigureAwait(false);
             }
             output.Complete();
         }
@@ -93,7 +130,7 @@ internal sealed class ImageJobRunner(ImageUpscaler upscaler, bool overwrite)
                     var next = item.Input is null ? item : Infer(item);
                     if (!output.TryWrite(next))
                     {
-                        output.WriteAsync(next, cancellationToken).AsTask().GetAwaiter().GetResult();
+                        HandOnAsync(output, next, cancellationToken).AsTask().GetAwaiter().GetResult();
                     }
                 }
             }

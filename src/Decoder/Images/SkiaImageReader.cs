@@ -12,7 +12,10 @@ namespace SeRanet.Video.Decoder.Images;
 /// </summary>
 public static class SkiaImageReader
 {
-    /// <summary>The decoded frame, or null when Skia cannot decode the file completely.</summary>
+    /// <summary>
+    /// The decoded frame, or null when Skia cannot decode the file completely or its pixels would not
+    /// fit one managed buffer (the ffmpeg path then takes it).
+    /// </summary>
     public static Frame? TryRead(string path)
     {
         using var codec = SKCodec.Create(path);
@@ -22,6 +25,10 @@ public static class SkiaImageReader
         }
         int width = codec.Info.Width;
         int height = codec.Info.Height;
+        if ((long)width * height * 4 > Array.MaxLength)
+        {
+            return null;
+        }
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         byte[] rgba = ArrayPool<byte>.Shared.Rent(info.BytesSize);
         try

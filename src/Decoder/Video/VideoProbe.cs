@@ -32,7 +32,7 @@ public static partial class VideoProbe
         catch (Exception ex)
         {
             await abandon.CancelAsync().ConfigureAwait(false);
-            await packets.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            await packets.ContinueWith(task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
             if (ex is FfmpegException ffmpeg)
             {
                 throw new FfmpegException($"{path} is not a readable video file.\n{ffmpeg.Message}", ffmpeg);

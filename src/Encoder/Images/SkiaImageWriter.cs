@@ -21,7 +21,9 @@ public static class SkiaImageWriter
 
     /// <summary>Whether this writer handles <paramref name="frame"/> as a file with <paramref name="extension"/>.</summary>
     public static bool Supports(Frame frame, string extension) =>
-        frame.Format == PixelFormat.Rgb24 && extension is ".png" or ".jpg" or ".jpeg";
+        frame.Format == PixelFormat.Rgb24
+        && extension is ".png" or ".jpg" or ".jpeg"
+        && (long)frame.Width * frame.Height * 4 <= Array.MaxLength;
 
     public static void Write(Frame frame, string extension, Stream destination)
     {
@@ -36,14 +38,16 @@ public static class SkiaImageWriter
         {
             AddOpaqueAlpha(frame.Data, rgba.AsSpan(0, info.BytesSize));
             using var pixmap = new SKPixmap(info, pinned.AddrOfPinnedObject());
-            using var stream = new SKManagedWStream(destination);
-            bool written = extension == ".png"
-                ? pixmap.Encode(stream, new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, PngZlibLevel))
-                : pixmap.Encode(stream, new SKJpegEncoderOptions(JpegQuality, SKJpegEncoderDownsample.Downsample444, SKJpegEncoderAlphaOption.Ignore));
-            if (!written)
+            // Encode to memory and write from managed code: an I/O error (a full disk) then surfaces
+            // as an ordinary exception here rather than inside a native callback.
+            using SKData? encoded = extension == ".png"
+                ? pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, PngZlibLevel))
+                : pixmap.Encode(new SKJpegEncoderOptions(JpegQuality, SKJpegEncoderDownsample.Downsample444, SKJpegEncoderAlphaOption.Ignore));
+            if (encoded is null)
             {
                 throw new IOException($"Skia could not encode a {frame.Width}x{frame.Height} {extension} image.");
             }
+            destination.Write(encoded.AsSpan());
         }
         finally
         {

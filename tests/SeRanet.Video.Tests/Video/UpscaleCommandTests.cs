@@ -213,6 +213,24 @@ public class UpscaleCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_model_that_fails_to_load_after_the_encoder_started_leaves_no_file()
+    {
+        // The encoder starts before the model has loaded, so a bad model file must fail the
+        // encoder's input, not end it (which would publish an empty video).
+        string input = VideoClips.Plain(_temp, "in.mp4", 10);
+        string model = _temp.File("truncated.srnv");
+        File.WriteAllBytes(model, File.ReadAllBytes(Path.Combine(RepoPaths.Root, "models", "seranet-fast.srnv"))[..3000]);
+        string output = _temp.File("out.mp4");
+
+        var result = Processes.Seranet("upscale", input, "-o", output, "--model", model);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("truncated", result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+        Assert.Empty(Directory.GetFiles(_temp.Path, "*.partial*"));
+    }
+
+    [Fact]
     public void An_encoder_failure_surfaces_ffmpegs_message_and_leaves_no_file()
     {
         string input = VideoClips.Plain(_temp, "in.mp4", 3);
