@@ -40,6 +40,24 @@ public class InProcessImageCodecTests
         Assert.True(skia.Data.SequenceEqual(ffmpeg.Data));
     }
 
+    [Theory]
+    [InlineData("gray")]
+    [InlineData("ya8")]
+    [InlineData("pal8")]
+    public async Task Grey_and_palette_png_decode_to_the_same_pixels_as_ffmpeg(string pixelFormat)
+    {
+        using var temp = new TempFolder();
+        string path = temp.File($"{pixelFormat}.png");
+        Processes.Ffmpeg("-i", Photo, "-vf", "scale=96:-2", "-pix_fmt", pixelFormat, path);
+
+        using var skia = SkiaImageReader.TryRead(path);
+        using var ffmpeg = await ImageFileReader.ReadWithFfmpegAsync(path);
+
+        Assert.NotNull(skia);
+        Assert.Equal((ffmpeg.Width, ffmpeg.Height, ffmpeg.Format), (skia.Width, skia.Height, skia.Format));
+        Assert.True(skia.Data.SequenceEqual(ffmpeg.Data));
+    }
+
     [Fact]
     public async Task Jpeg_decodes_within_a_level_or_two_of_ffmpeg()
     {
