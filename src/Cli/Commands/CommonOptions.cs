@@ -9,7 +9,7 @@ internal static class CommonOptions
 {
     public static Option<string?> Model() => new("--model", "-m")
     {
-        Description = "Model name (seranet-fast, seranet-v1, ...) or path to a .srnv file. Default: seranet-fast.",
+        Description = "Model name (seranet-fast-deep, seranet-fast, seranet-v1, ...) or path to a .srnv file. Default: seranet-fast-deep.",
     };
 
     public static Option<DeviceChoice> Device() => new("--device")

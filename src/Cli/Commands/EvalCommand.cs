@@ -22,7 +22,7 @@ internal static class EvalCommand
         };
         var models = new Option<string[]>("--model", "-m")
         {
-            Description = "Models to score (names or .srnv paths); repeat for several. Default: seranet-fast.",
+            Description = "Models to score (names or .srnv paths); repeat for several. Default: seranet-fast-deep.",
             AllowMultipleArgumentsPerToken = true,
         };
         var external = new Option<string[]>("--external")

@@ -42,10 +42,12 @@ internal static class TrainCommand
         var degradeProbability = new Option<double>("--degrade-prob") { Description = "Chance that a patch gets each degradation.", DefaultValueFactory = _ => 0.5 };
         var skipFlat = new Option<double>("--skip-flat") { Description = "Chance that a near-flat patch (sky, walls) is drawn again, so batches hold more detail.", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint in the run folder." };
+        var init = new Option<string?>("--init") { Description = "Start from a trained model file of the same preset and colour mode (fine-tuning), with a fresh optimiser and schedule." };
+        var scales = new Option<string?>("--scales") { Description = "Also train on each photo shrunk by these factors, e.g. 0.75,0.5 (sharper per pixel than big originals)." };
 
         var command = new Command("train", "Train a SeRanet network on folders of photos.")
         {
-            preset, color, data, output, run, steps, minutes, batch, patch, learningRate, epochSteps, loss, seed, degrade, degradeProbability, skipFlat, resume,
+            preset, color, data, output, run, steps, minutes, batch, patch, learningRate, epochSteps, loss, seed, degrade, degradeProbability, skipFlat, resume, init, scales,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
@@ -72,6 +74,8 @@ internal static class TrainCommand
                 DegradationProbability = result.GetValue(degradeProbability),
                 SkipFlat = result.GetValue(skipFlat),
                 Resume = result.GetValue(resume),
+                InitialWeights = result.GetValue(init),
+                ExtraScales = ParseScales(result.GetValue(scales)),
                 Command = "seranet " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };
 
@@ -96,6 +100,13 @@ internal static class TrainCommand
         }, cancellationToken));
         return command;
     }
+
+    private static List<double> ParseScales(string? text) =>
+        (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double scale) && scale is > 0 and < 1
+                ? scale
+                : throw new ArgumentException($"--scales takes shrink factors between 0 and 1, such as 0.75,0.5; got '{part}'."))
+            .ToList();
 
     private static Degradations ParseDegradations(string? text)
     {

@@ -11,7 +11,14 @@ public static class TrainingPair
 {
     public static (ImagePlanes High, ImagePlanes Low) From(Frame frame)
     {
-        var high = ImagePlanes.FromFrame(frame).Crop(0, 0, frame.Width & ~1, frame.Height & ~1).Quantized8();
-        return (high, Resampler.Downscale(high, 2).Quantized8());
+        var high = High(frame);
+        return (high, Low(high));
     }
+
+    /// <summary>The original, cropped to even size, as 8-bit values.</summary>
+    public static ImagePlanes High(Frame frame) =>
+        ImagePlanes.FromFrame(frame).Crop(0, 0, frame.Width & ~1, frame.Height & ~1).Quantized8();
+
+    /// <summary>The 8-bit 2x antialiased bicubic downscale of an even-sized original.</summary>
+    public static ImagePlanes Low(ImagePlanes high) => Resampler.Downscale(high, 2).Quantized8();
 }

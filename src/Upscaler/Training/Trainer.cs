@@ -39,7 +39,7 @@ public sealed class Trainer(TrainerOptions options)
         Report(progress, 0, 0, 0, 0, null, null, 0, TimeSpan.Zero, $"loading {trainFiles.Count} training and {validationFiles.Count} validation images");
         var messages = new Progress<string>(m => Report(progress, 0, 0, 0, 0, null, null, 0, TimeSpan.Zero, m));
         int minimumSide = Math.Max(options.PatchSize, ValidationPatchSize) + 2 * padding;
-        var trainImages = await TrainingSetLoader.LoadAsync(trainFiles, options.PatchSize + 2 * padding, options.Degradations, options.Seed, messages, cancellationToken).ConfigureAwait(false);
+        var trainImages = await TrainingSetLoader.LoadAsync(trainFiles, options.PatchSize + 2 * padding, options.Degradations, options.Seed, messages, cancellationToken, options.ExtraScales).ConfigureAwait(false);
         var validationImages = await TrainingSetLoader.LoadAsync(validationFiles, minimumSide, Degradations.None, options.Seed, messages, cancellationToken).ConfigureAwait(false);
         if (validationImages.Count == 0)
         {
@@ -57,6 +57,11 @@ public sealed class Trainer(TrainerOptions options)
         {
             state = LoadCheckpoint(model, optimizer);
             Report(progress, state.Step, options.Steps, state.Epoch, 0, state.LastValidationPsnr, state.BicubicPsnr, 0, TimeSpan.FromMinutes(state.ElapsedMinutes), $"resumed at step {state.Step}");
+        }
+        else if (options.InitialWeights is { } initial)
+        {
+            CopyWeights(initial, model, "The model given to --init");
+            Report(progress, 0, options.Steps, 0, 0, null, null, 0, TimeSpan.Zero, $"starting from the weights in {initial}");
         }
         else
         {
@@ -327,23 +332,27 @@ public sealed class Trainer(TrainerOptions options)
 
     private TrainingState LoadCheckpoint(SplitSpliceNet model, TorchSharp.Modules.OptimizerHelper optimizer)
     {
-        using (var checkpoint = ModelFile.Load(CheckpointPath))
-        {
-            var saved = JsonSerializer.Deserialize<SplitSpliceOptions>(checkpoint.Header.ArchitectureOptions, ModelJson.Options);
-            if (saved is null || JsonSerializer.Serialize(saved, ModelJson.Options) != JsonSerializer.Serialize(options.Architecture, ModelJson.Options))
-            {
-                throw new InvalidDataException($"The checkpoint in {options.RunFolder} is for a different architecture; start a new run folder or drop --resume.");
-            }
-            using var noGrad = torch.no_grad();
-            var target = model.state_dict();
-            foreach (var (name, tensor) in checkpoint.Network.state_dict())
-            {
-                target[name].copy_(tensor);
-            }
-        }
+        CopyWeights(CheckpointPath, model, $"The checkpoint in {options.RunFolder}");
         optimizer.load_state_dict(OptimizerPath);
         return JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(StatePath), ModelJson.Options)
             ?? throw new InvalidDataException($"{StatePath} is empty.");
+    }
+
+    /// <summary>Loads a model file's weights into the network being trained, after checking that they fit it.</summary>
+    private void CopyWeights(string path, SplitSpliceNet model, string what)
+    {
+        using var source = ModelFile.Load(path);
+        var saved = JsonSerializer.Deserialize<SplitSpliceOptions>(source.Header.ArchitectureOptions, ModelJson.Options);
+        if (saved is null || JsonSerializer.Serialize(saved, ModelJson.Options) != JsonSerializer.Serialize(options.Architecture, ModelJson.Options))
+        {
+            throw new InvalidDataException($"{what} is for a different architecture than --preset and --color ask for.");
+        }
+        using var noGrad = torch.no_grad();
+        var target = model.state_dict();
+        foreach (var (name, tensor) in source.Network.state_dict())
+        {
+            target[name].copy_(tensor);
+        }
     }
 
     private static void Report(IProgress<TrainingProgress>? progress, long step, long total, int epoch, double loss, double? psnr, double? bicubic, double rate, TimeSpan elapsed, string? message = null) =>

@@ -65,6 +65,21 @@ public sealed record TrainerOptions
 
     public bool Resume { get; init; }
 
+    /// <summary>
+    /// A trained model file to start from instead of a fresh network (fine-tuning): its
+    /// architecture and colour mode must match; the optimiser and schedule start afresh. With
+    /// <see cref="Resume"/> and a checkpoint in the run folder, the checkpoint wins.
+    /// </summary>
+    public string? InitialWeights { get; init; }
+
+    /// <summary>
+    /// Extra copies of each training photo, shrunk by these factors (each in (0, 1)), used as
+    /// high-resolution originals too. Large photos are soft at the pixel level; their shrunk
+    /// copies hold the per-pixel sharpness of smaller images, so both kinds are in the batches.
+    /// Validation always uses the photos at their own size.
+    /// </summary>
+    public IReadOnlyList<double> ExtraScales { get; init; } = [];
+
     /// <summary>The command line, recorded in the model file.</summary>
     public string Command { get; init; } = "";
 
@@ -93,6 +108,14 @@ public sealed record TrainerOptions
         if (SkipFlat is < 0 or > 1)
         {
             throw new ArgumentException("--skip-flat is a probability, between 0 and 1.");
+        }
+        if (ExtraScales.Any(scale => scale is <= 0 or >= 1))
+        {
+            throw new ArgumentException("--scales takes shrink factors between 0 and 1, such as 0.75,0.5.");
+        }
+        if (InitialWeights is not null && !File.Exists(InitialWeights))
+        {
+            throw new FileNotFoundException($"The model to start from (--init) was not found: {InitialWeights}");
         }
         if ((Architecture.Channels == 1) != (ColorMode == ColorMode.Y))
         {

@@ -38,38 +38,52 @@ public static class TrainingSetLoader
         return (train, validation);
     }
 
+    /// <param name="extraScales">Also add each photo shrunk by these factors (see <see cref="TrainerOptions.ExtraScales"/>).</param>
     public static async Task<IReadOnlyList<TrainingImage>> LoadAsync(
         IReadOnlyList<string> files, int minimumLowResolutionSide, Degradations degradations, int seed,
-        IProgress<string>? progress, CancellationToken cancellationToken)
+        IProgress<string>? progress, CancellationToken cancellationToken, IReadOnlyList<double>? extraScales = null)
     {
-        var images = new TrainingImage?[files.Count];
+        var images = new IReadOnlyList<TrainingImage>[files.Count];
         int done = 0;
         await Parallel.ForAsync(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
             async (i, ct) =>
             {
-                images[i] = await LoadOneAsync(files[i], minimumLowResolutionSide, degradations, seed + i, ct).ConfigureAwait(false);
+                images[i] = await LoadOneAsync(files[i], minimumLowResolutionSide, degradations, extraScales ?? [], seed + i, ct).ConfigureAwait(false);
                 int loaded = Interlocked.Increment(ref done);
                 if (loaded == files.Count || loaded % 25 == 0)
                 {
                     progress?.Report($"loaded {loaded}/{files.Count} images");
                 }
             }).ConfigureAwait(false);
-        return images.OfType<TrainingImage>().ToList();
+        return images.SelectMany(list => list).ToList();
     }
 
-    private static async Task<TrainingImage?> LoadOneAsync(string path, int minimumLowResolutionSide, Degradations degradations, int seed, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<TrainingImage>> LoadOneAsync(
+        string path, int minimumLowResolutionSide, Degradations degradations, IReadOnlyList<double> extraScales, int seed, CancellationToken cancellationToken)
     {
         using var frame = await ImageFileReader.ReadAsync(path, cancellationToken).ConfigureAwait(false);
-        int width = frame.Width & ~1;
-        int height = frame.Height & ~1;
-        if (width / 2 < minimumLowResolutionSide || height / 2 < minimumLowResolutionSide)
-        {
-            return null;
-        }
-        var (high, low) = TrainingPair.From(frame);
-
-        var variants = new List<byte[]> { ToPlanarBytes(low) };
+        var original = TrainingPair.High(frame);
+        var loaded = new List<TrainingImage>();
         var random = new Random(seed);
+        foreach (double scale in extraScales.Prepend(1.0))
+        {
+            int width = (int)(original.Width * scale) & ~1;
+            int height = (int)(original.Height * scale) & ~1;
+            if (width / 2 < minimumLowResolutionSide || height / 2 < minimumLowResolutionSide)
+            {
+                continue;
+            }
+            var high = scale == 1.0 ? original : Resampler.Resize(original, width, height, ResizeKernel.Bicubic).Quantized8();
+            string name = scale == 1.0 ? Path.GetFileName(path) : $"{Path.GetFileName(path)}@{scale:0.###}";
+            loaded.Add(await PairAsync(name, high, degradations, random, cancellationToken).ConfigureAwait(false));
+        }
+        return loaded;
+    }
+
+    private static async Task<TrainingImage> PairAsync(string name, ImagePlanes high, Degradations degradations, Random random, CancellationToken cancellationToken)
+    {
+        var low = TrainingPair.Low(high);
+        var variants = new List<byte[]> { ToPlanarBytes(low) };
         if (degradations.HasFlag(Degradations.Jpeg))
         {
             variants.Add(await CompressedAsync(low, Degradations.Jpeg, random.Next(4, 16), cancellationToken).ConfigureAwait(false));
@@ -78,7 +92,7 @@ public static class TrainingSetLoader
         {
             variants.Add(await CompressedAsync(low, Degradations.H264, random.Next(20, 33), cancellationToken).ConfigureAwait(false));
         }
-        return new TrainingImage(Path.GetFileName(path), width, height, ToPlanarBytes(high), variants);
+        return new TrainingImage(name, high.Width, high.Height, ToPlanarBytes(high), variants);
     }
 
     private static async Task<byte[]> CompressedAsync(ImagePlanes low, Degradations codec, int quality, CancellationToken cancellationToken)

@@ -86,4 +86,51 @@ public class TrainerTests : IDisposable
         Assert.True(third.Finished);
         Assert.Equal(200, third.Step);
     }
+
+    [Fact]
+    public async Task Init_starts_a_new_run_from_a_trained_model_at_that_model_s_quality()
+    {
+        string photos = SmallPhotoSet();
+        var trained = await new Trainer(Options(photos, steps: 100)).RunAsync(null, CancellationToken.None);
+        double trainedLoss = new TrainingLog(trained.RunFolder).Read()[^1].ValidationLoss;
+
+        var fineTune = Options(photos, steps: 100) with
+        {
+            InitialWeights = trained.ModelPath,
+            OutputPath = _temp.File("fine-tuned.srnv"),
+            RunFolder = _temp.File("fine-tune-run"),
+            LearningRate = 2e-4,
+        };
+        var result = await new Trainer(fineTune).RunAsync(null, CancellationToken.None);
+
+        var rows = new TrainingLog(result.RunFolder).Read();
+        Assert.Equal(trainedLoss, rows[0].ValidationLoss, 1e-7);
+        Assert.Equal(100, result.Step);
+    }
+
+    [Fact]
+    public async Task Init_with_a_model_of_another_architecture_names_the_mismatch()
+    {
+        string otherPreset = Path.Combine(RepoPaths.Root, "models", Presets.SeRanetFastDeep + ModelFile.Extension);
+        var options = Options(SmallPhotoSet(), steps: 10) with { InitialWeights = otherPreset };
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => new Trainer(options).RunAsync(null, CancellationToken.None));
+        Assert.Contains("--init", error.Message);
+        Assert.Contains("different architecture", error.Message);
+    }
+
+    [Fact]
+    public async Task Extra_scales_add_shrunk_copies_of_each_training_photo()
+    {
+        string photo = Directory.EnumerateFiles(SmallPhotoSet()).First();
+        var images = await TrainingSetLoader.LoadAsync([photo], 16, Degradations.None, 1, null, CancellationToken.None, [0.5]);
+
+        Assert.Equal(2, images.Count);
+        var (original, half) = (images[0], images[1]);
+        Assert.Equal(Path.GetFileName(photo) + "@0.5", half.Name);
+        Assert.Equal((original.Width / 2) & ~1, half.Width);
+        Assert.Equal((original.Height / 2) & ~1, half.Height);
+        Assert.Equal(3 * half.Width * half.Height, half.HighResolution.Length);
+        Assert.Equal(3 * (half.Width / 2) * (half.Height / 2), half.LowResolution[0].Length);
+    }
 }
