@@ -101,9 +101,10 @@ internal static class TrainCommand
         return command;
     }
 
+    // Only the parsing; TrainerOptions.Validate checks that each factor is between 0 and 1.
     private static List<double> ParseScales(string? text) =>
         (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(part => double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double scale) && scale is > 0 and < 1
+            .Select(part => double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double scale)
                 ? scale
                 : throw new ArgumentException($"--scales takes shrink factors between 0 and 1, such as 0.75,0.5; got '{part}'."))
             .ToList();

@@ -60,7 +60,7 @@ public sealed class Trainer(TrainerOptions options)
         }
         else if (options.InitialWeights is { } initial)
         {
-            CopyWeights(initial, model, "The model given to --init");
+            CopyWeights(initial, model, "The model given to --init", "pass a model of the same preset and colour mode");
             Report(progress, 0, options.Steps, 0, 0, null, null, 0, TimeSpan.Zero, $"starting from the weights in {initial}");
         }
         else
@@ -332,20 +332,20 @@ public sealed class Trainer(TrainerOptions options)
 
     private TrainingState LoadCheckpoint(SplitSpliceNet model, TorchSharp.Modules.OptimizerHelper optimizer)
     {
-        CopyWeights(CheckpointPath, model, $"The checkpoint in {options.RunFolder}");
+        CopyWeights(CheckpointPath, model, $"The checkpoint in {options.RunFolder}", "start a new run folder or drop --resume");
         optimizer.load_state_dict(OptimizerPath);
         return JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(StatePath), ModelJson.Options)
             ?? throw new InvalidDataException($"{StatePath} is empty.");
     }
 
     /// <summary>Loads a model file's weights into the network being trained, after checking that they fit it.</summary>
-    private void CopyWeights(string path, SplitSpliceNet model, string what)
+    private void CopyWeights(string path, SplitSpliceNet model, string what, string remedy)
     {
         using var source = ModelFile.Load(path);
         var saved = JsonSerializer.Deserialize<SplitSpliceOptions>(source.Header.ArchitectureOptions, ModelJson.Options);
         if (saved is null || JsonSerializer.Serialize(saved, ModelJson.Options) != JsonSerializer.Serialize(options.Architecture, ModelJson.Options))
         {
-            throw new InvalidDataException($"{what} is for a different architecture than --preset and --color ask for.");
+            throw new InvalidDataException($"{what} is for a different architecture than --preset and --color ask for; {remedy}.");
         }
         using var noGrad = torch.no_grad();
         var target = model.state_dict();
