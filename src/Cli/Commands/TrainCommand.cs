@@ -44,10 +44,11 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint in the run folder." };
         var init = new Option<string?>("--init") { Description = "Start from a trained model file of the same preset and colour mode (fine-tuning), with a fresh optimiser and schedule." };
         var scales = new Option<string?>("--scales") { Description = "Also train on each photo shrunk by these factors, e.g. 0.75,0.5 (sharper per pixel than big originals)." };
+        var shrunkOnly = new Option<bool>("--shrunk-only") { Description = "Train only on the --scales copies, leaving out the photos at their own size." };
 
         var command = new Command("train", "Train a SeRanet network on folders of photos.")
         {
-            preset, color, data, output, run, steps, minutes, batch, patch, learningRate, epochSteps, loss, seed, degrade, degradeProbability, skipFlat, resume, init, scales,
+            preset, color, data, output, run, steps, minutes, batch, patch, learningRate, epochSteps, loss, seed, degrade, degradeProbability, skipFlat, resume, init, scales, shrunkOnly,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
@@ -76,6 +77,7 @@ internal static class TrainCommand
                 Resume = result.GetValue(resume),
                 InitialWeights = result.GetValue(init),
                 ExtraScales = ParseScales(result.GetValue(scales)),
+                FullSize = !result.GetValue(shrunkOnly),
                 Command = "seranet " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };
 

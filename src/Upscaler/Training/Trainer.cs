@@ -39,7 +39,7 @@ public sealed class Trainer(TrainerOptions options)
         Report(progress, 0, 0, 0, 0, null, null, 0, TimeSpan.Zero, $"loading {trainFiles.Count} training and {validationFiles.Count} validation images");
         var messages = new Progress<string>(m => Report(progress, 0, 0, 0, 0, null, null, 0, TimeSpan.Zero, m));
         int minimumSide = Math.Max(options.PatchSize, ValidationPatchSize) + 2 * padding;
-        var trainImages = await TrainingSetLoader.LoadAsync(trainFiles, options.PatchSize + 2 * padding, options.Degradations, options.Seed, messages, cancellationToken, options.ExtraScales).ConfigureAwait(false);
+        var trainImages = await TrainingSetLoader.LoadAsync(trainFiles, options.PatchSize + 2 * padding, options.Degradations, options.Seed, messages, cancellationToken, options.ExtraScales, options.FullSize).ConfigureAwait(false);
         var validationImages = await TrainingSetLoader.LoadAsync(validationFiles, minimumSide, Degradations.None, options.Seed, messages, cancellationToken).ConfigureAwait(false);
         if (validationImages.Count == 0)
         {

@@ -80,6 +80,13 @@ public sealed record TrainerOptions
     /// </summary>
     public IReadOnlyList<double> ExtraScales { get; init; } = [];
 
+    /// <summary>
+    /// Whether the photos at their own size are trained on beside the <see cref="ExtraScales"/>
+    /// copies. Patches are drawn by area, so big originals otherwise fill most batches; turning
+    /// them off (for a late fine-tuning stage) gives the sharp shrunk copies all of them.
+    /// </summary>
+    public bool FullSize { get; init; } = true;
+
     /// <summary>The command line, recorded in the model file.</summary>
     public string Command { get; init; } = "";
 
@@ -112,6 +119,10 @@ public sealed record TrainerOptions
         if (ExtraScales.Any(scale => scale is <= 0 or >= 1))
         {
             throw new ArgumentException("--scales takes shrink factors between 0 and 1, such as 0.75,0.5.");
+        }
+        if (!FullSize && ExtraScales.Count == 0)
+        {
+            throw new ArgumentException("--shrunk-only needs the shrink factors to train on, e.g. --scales 0.5,0.35.");
         }
         if (InitialWeights is not null && !File.Exists(InitialWeights))
         {

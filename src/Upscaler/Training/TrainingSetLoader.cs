@@ -39,16 +39,17 @@ public static class TrainingSetLoader
     }
 
     /// <param name="extraScales">Also add each photo shrunk by these factors (see <see cref="TrainerOptions.ExtraScales"/>).</param>
+    /// <param name="fullSize">Whether each photo at its own size is in the set too (see <see cref="TrainerOptions.FullSize"/>).</param>
     public static async Task<IReadOnlyList<TrainingImage>> LoadAsync(
         IReadOnlyList<string> files, int minimumLowResolutionSide, Degradations degradations, int seed,
-        IProgress<string>? progress, CancellationToken cancellationToken, IReadOnlyList<double>? extraScales = null)
+        IProgress<string>? progress, CancellationToken cancellationToken, IReadOnlyList<double>? extraScales = null, bool fullSize = true)
     {
         var images = new IReadOnlyList<TrainingImage>[files.Count];
         int done = 0;
         await Parallel.ForAsync(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
             async (i, ct) =>
             {
-                images[i] = await LoadOneAsync(files[i], minimumLowResolutionSide, degradations, extraScales ?? [], seed + i, ct).ConfigureAwait(false);
+                images[i] = await LoadOneAsync(files[i], minimumLowResolutionSide, degradations, extraScales ?? [], fullSize, seed + i, ct).ConfigureAwait(false);
                 int loaded = Interlocked.Increment(ref done);
                 if (loaded == files.Count || loaded % 25 == 0)
                 {
@@ -59,13 +60,13 @@ public static class TrainingSetLoader
     }
 
     private static async Task<IReadOnlyList<TrainingImage>> LoadOneAsync(
-        string path, int minimumLowResolutionSide, Degradations degradations, IReadOnlyList<double> extraScales, int seed, CancellationToken cancellationToken)
+        string path, int minimumLowResolutionSide, Degradations degradations, IReadOnlyList<double> extraScales, bool fullSize, int seed, CancellationToken cancellationToken)
     {
         using var frame = await ImageFileReader.ReadAsync(path, cancellationToken).ConfigureAwait(false);
         var original = TrainingPair.High(frame);
         var loaded = new List<TrainingImage>();
         var random = new Random(seed);
-        foreach (double scale in extraScales.Prepend(1.0))
+        foreach (double scale in fullSize ? extraScales.Prepend(1.0) : extraScales)
         {
             int width = (int)(original.Width * scale) & ~1;
             int height = (int)(original.Height * scale) & ~1;

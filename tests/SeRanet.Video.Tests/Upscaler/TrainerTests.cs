@@ -133,4 +133,22 @@ public class TrainerTests : IDisposable
         Assert.Equal(3 * half.Width * half.Height, half.HighResolution.Length);
         Assert.Equal(3 * (half.Width / 2) * (half.Height / 2), half.LowResolution[0].Length);
     }
+
+    [Fact]
+    public async Task Shrunk_only_leaves_out_the_photo_at_its_own_size()
+    {
+        string photo = Directory.EnumerateFiles(SmallPhotoSet()).First();
+        var images = await TrainingSetLoader.LoadAsync([photo], 16, Degradations.None, 1, null, CancellationToken.None, [0.5, 0.35], fullSize: false);
+
+        Assert.Equal([Path.GetFileName(photo) + "@0.5", Path.GetFileName(photo) + "@0.35"], images.Select(image => image.Name));
+    }
+
+    [Fact]
+    public void Shrunk_only_without_scales_is_refused_with_the_fix()
+    {
+        var options = Options(SmallPhotoSet(), steps: 10) with { FullSize = false };
+
+        var error = Assert.Throws<ArgumentException>(options.Validate);
+        Assert.Contains("--scales", error.Message);
+    }
 }
