@@ -12,6 +12,8 @@ public class FusedSplitSpliceTests
         { Presets.SeRanetFast, 1 },
         { Presets.SeRanetFast, 3 },
         { Presets.SeRanetFastDeep, 1 },
+        { Presets.SeRanetFastDeep, 3 },
+        { Presets.SeRanetFastD4, 1 },
         { Presets.SeRanetV1, 3 },
     };
 
