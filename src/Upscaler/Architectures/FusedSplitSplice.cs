@@ -51,7 +51,7 @@ public sealed class FusedSplitSplice : IDisposable
         if (_options.TailWidths.Count == 0)
         {
             _outputBeforeSplice = SubPixelOutput(weights["tail.output.weight"], weights["tail.output.bias"]);
-            _bicubicBeforeSplice = _options.Residual ? SubPixelBicubic(_options.Channels) : null;
+            _bicubicBeforeSplice = _options.Residual ? SubPixelBicubic(_options.Channels, weights["tail.output.weight"].device) : null;
             return;
         }
         for (int i = 1; i <= _options.TailWidths.Count; i++)
@@ -150,7 +150,7 @@ public sealed class FusedSplitSplice : IDisposable
         int radius = kernel / 2;
         int lowRadius = (radius + 1) / 2;
         int lowKernel = 2 * lowRadius + 1;
-        float[] source = weight.contiguous().data<float>().ToArray();
+        float[] source = weight.cpu().contiguous().data<float>().ToArray();
         float[] folded = new float[4 * channels * 4 * width * lowKernel * lowKernel];
         for (int c = 0; c < channels; c++)
         for (int dy = 0; dy < 2; dy++)
@@ -180,7 +180,7 @@ public sealed class FusedSplitSplice : IDisposable
     /// matches torch's own coefficients exactly. Sub-pixel 0 of input pixel i samples at i - 1/4
     /// (taps i - 2 .. i + 1), sub-pixel 1 at i + 1/4 (taps i - 1 .. i + 2).
     /// </summary>
-    private static Tensor SubPixelBicubic(int channels)
+    private static Tensor SubPixelBicubic(int channels, Device device)
     {
         const int size = 2 * SubPixelBicubicRadius + 5, centre = size / 2, taps = 2 * SubPixelBicubicRadius + 1;
         using var scope = torch.NewDisposeScope();
@@ -199,7 +199,7 @@ public sealed class FusedSplitSplice : IDisposable
             kernel[((2 * dy + dx) * taps + oy + SubPixelBicubicRadius) * taps + ox + SubPixelBicubicRadius] = response[outRow * 2 * size + outColumn];
         }
         Tensor single = torch.tensor(kernel, [4L, 1, taps, taps]);
-        return Owned(ChannelsLast(single.repeat(channels, 1, 1, 1)));
+        return Owned(ChannelsLast(single.repeat(channels, 1, 1, 1).to(device)));
     }
 
     private static int FloorHalf(int value) => (int)Math.Floor(value / 2.0);
