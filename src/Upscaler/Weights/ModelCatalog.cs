@@ -38,8 +38,26 @@ public static class ModelCatalog
         throw new ModelNotFoundException(name, Presets.Names.Contains(name)
             ? $"No trained weights for '{name}' ship with this build yet. Train them with:\n" +
               $"  seranet train --preset {name} --data data/train --out models/{name}{ModelFile.Extension}\n" +
-              "(see README, \"Training\"), or pass a .srnv file with --model."
+              "(see README, \"Training\"), or pass a .srnv file with --model." + RunUnderWay(name)
             : $"No model named '{name}'. Available: {string.Join(", ", Available())}. Or pass a path to a .srnv file.");
+    }
+
+    /// <summary>
+    /// A sentence about a training run of <paramref name="name"/> kept in the models folder
+    /// (models/NAME/checkpoint.json, as long runs are committed between sessions), or nothing.
+    /// </summary>
+    private static string RunUnderWay(string name)
+    {
+        foreach (string folder in Folders())
+        {
+            string run = Path.Combine(folder, name);
+            if (File.Exists(Path.Combine(run, "checkpoint.json")))
+            {
+                return $"\nA training run is under way: its checkpoint, log and command are in {run}; " +
+                       "continue it with that command and --resume.";
+            }
+        }
+        return "";
     }
 
     /// <summary>Names of the models that can be loaded by name.</summary>

@@ -128,4 +128,26 @@ public class ModelFileTests : IDisposable
         var error = Assert.Throws<ModelNotFoundException>(() => ModelCatalog.Load(Presets.SeRanetV1));
         Assert.Contains("seranet train --preset seranet-v1", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Preset_without_weights_points_at_its_training_run_in_progress()
+    {
+        string models = Path.Combine(Path.GetTempPath(), "seranet-models-" + Guid.NewGuid().ToString("N"));
+        string run = Path.Combine(models, Presets.SeRanetV1);
+        Directory.CreateDirectory(run);
+        File.WriteAllText(Path.Combine(run, "checkpoint.json"), "{}");
+        string? before = Environment.GetEnvironmentVariable("SERANET_MODELS");
+        try
+        {
+            Environment.SetEnvironmentVariable("SERANET_MODELS", models);
+            var error = Assert.Throws<ModelNotFoundException>(() => ModelCatalog.Load(Presets.SeRanetV1));
+            Assert.Contains("under way", error.Message, StringComparison.Ordinal);
+            Assert.Contains(run, error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("SERANET_MODELS", before);
+            Directory.Delete(models, recursive: true);
+        }
+    }
 }
