@@ -35,6 +35,8 @@ public sealed class FusedSplitSplice : IDisposable
         _options = network.Options;
         var weights = network.state_dict();
         using var noGrad = torch.no_grad();
+        // Frees the intermediate copies and views; the tensors kept are detached from it (Owned).
+        using var scope = torch.NewDisposeScope();
         for (int i = 1; i <= _options.PathWidths.Count; i++)
         {
             _lreluPath.Add(Stack(weights, ["lrelu_path"], $"conv{i}"));
@@ -93,12 +95,12 @@ public sealed class FusedSplitSplice : IDisposable
             x.leaky_relu_(TorchScalars.LeakySlope);
         }
 
-        if (_outputBeforeSplice is var (weight, bias))
+        if (_outputBeforeSplice is { } output)
         {
             // Channel 4c + 2dy + dx of the result is output channel c at sub-pixel (dy, dx), the
             // order pixel_shuffle reads. The padding rule normally leaves exactly the context needed.
-            long reach = weight.shape[2] - 1;
-            x = nn.functional.conv2d(CenterCrop(x, outHeight / 2 + reach, outWidth / 2 + reach), weight, bias);
+            long reach = output.Weight.shape[2] - 1;
+            x = nn.functional.conv2d(CenterCrop(x, outHeight / 2 + reach, outWidth / 2 + reach), output.Weight, output.Bias);
             if (_bicubicBeforeSplice is { } bicubic)
             {
                 long margin = padding - SubPixelBicubicRadius;
@@ -150,7 +152,7 @@ public sealed class FusedSplitSplice : IDisposable
         int radius = kernel / 2;
         int lowRadius = (radius + 1) / 2;
         int lowKernel = 2 * lowRadius + 1;
-        float[] source = weight.cpu().contiguous().data<float>().ToArray();
+        float[] source = weight.to(ScalarType.Float32, CPU).contiguous().data<float>().ToArray();
         float[] folded = new float[4 * channels * 4 * width * lowKernel * lowKernel];
         for (int c = 0; c < channels; c++)
         for (int dy = 0; dy < 2; dy++)
@@ -235,9 +237,9 @@ public sealed class FusedSplitSplice : IDisposable
     public void Dispose()
     {
         var owned = _lreluPath.Concat(_sigmoidPath).Concat(_branches).Concat(_tail).SelectMany(layer => new[] { layer.Weight, layer.Bias }).ToList();
-        if (_outputBeforeSplice is var (weight, bias))
+        if (_outputBeforeSplice is { } output)
         {
-            owned.AddRange([weight, bias]);
+            owned.AddRange([output.Weight, output.Bias]);
         }
         if (_bicubicBeforeSplice is { } bicubic)
         {

@@ -38,6 +38,50 @@ public class FusedSplitSpliceTests
         Assert.True(expected.sub(actual).abs().max().item<float>() < 1e-5f);
     }
 
+    /// <summary>
+    /// Shapes the presets do not have, for the folded output convolution and bicubic: other kernel
+    /// sizes, no residual, no fusion, and the smallest padding (2, raised by the residual's rule).
+    /// </summary>
+    public static TheoryData<string> FoldingShapes() => new()
+    {
+        "tail kernel 1", "tail kernel 5", "tail kernel 7 residual", "no fusion", "padding 2", "padding 2 tail kernel 3",
+    };
+
+    private static SplitSpliceOptions FoldingShape(string name)
+    {
+        var small = Presets.Get(Presets.SeRanetFast, 1);
+        return name switch
+        {
+            "tail kernel 1" => small with { TailKernel = 1, Residual = false },
+            "tail kernel 5" => small with { TailKernel = 5, Residual = false },
+            "tail kernel 7 residual" => small with { TailKernel = 7, Channels = 3 },
+            "no fusion" => small with { Fusion = false },
+            "padding 2" => small with { PathWidths = [4], PathKernel = 1, BranchWidths = [4], BranchKernels = [1], TailKernel = 1 },
+            "padding 2 tail kernel 3" => small with { PathWidths = [4], PathKernel = 1, BranchWidths = [4], BranchKernels = [1], TailKernel = 3 },
+            _ => throw new ArgumentException(name),
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(FoldingShapes))]
+    public void Folded_output_equals_the_module_for_other_shapes(string shape)
+    {
+        torch.manual_seed(11);
+        var options = FoldingShape(shape);
+        using var network = new SplitSpliceNet("net", options);
+        network.eval();
+        using var fused = new FusedSplitSplice(network);
+        using var scope = torch.NewDisposeScope();
+        using var inference = torch.inference_mode();
+        var input = torch.rand(2, options.Channels, 9 + 2 * options.Padding, 12 + 2 * options.Padding);
+
+        var expected = network.call(input);
+        var actual = fused.Forward(input);
+
+        Assert.Equal(expected.shape, actual.shape);
+        Assert.True(expected.sub(actual).abs().max().item<float>() < 1e-5f, shape);
+    }
+
     [Fact]
     public void Fused_form_keeps_the_weights_it_was_built_from()
     {
