@@ -72,6 +72,8 @@ public sealed class Trainer(TrainerOptions options)
         var log = new TrainingLog(options.RunFolder);
         var clock = Stopwatch.StartNew();
         TimeSpan budget = options.Minutes is { } minutes ? TimeSpan.FromMinutes(minutes) : TimeSpan.MaxValue;
+        // `clock` restarts each epoch (it adds up the run's total time); the budget is this session's.
+        var session = Stopwatch.StartNew();
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var batches = Channel.CreateBounded<TrainingBatch>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
@@ -96,7 +98,7 @@ public sealed class Trainer(TrainerOptions options)
         {
             while (step < options.Steps)
             {
-                if (cancellationToken.IsCancellationRequested || clock.Elapsed >= budget)
+                if (cancellationToken.IsCancellationRequested || session.Elapsed >= budget)
                 {
                     interrupted = true;
                     break;

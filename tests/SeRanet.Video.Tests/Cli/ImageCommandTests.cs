@@ -110,11 +110,12 @@ public class ImageCommandTests : IDisposable
     }
 
     [Fact]
-    public void Names_the_missing_seranet_v1_weights_and_the_training_command()
+    public void Names_missing_preset_weights_and_the_training_command()
     {
-        var result = Processes.Seranet("image", Photo, "-o", _temp.File("v1.png"), "--model", "seranet-v1");
+        // seranet-fast-d4 is a preset whose weights do not ship.
+        var result = Processes.Seranet("image", Photo, "-o", _temp.File("d4.png"), "--model", "seranet-fast-d4");
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("seranet train --preset seranet-v1", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("seranet train --preset seranet-fast-d4", result.Stderr, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,9 @@
 using SeRanet.Video.Tests.Support;
+using SeRanet.Video.Upscaler.Architectures;
 using SeRanet.Video.Upscaler.Evaluation;
+using SeRanet.Video.Upscaler.Inference;
+using SeRanet.Video.Upscaler.Weights;
+using TorchSharp;
 
 namespace SeRanet.Video.Tests.Upscaler;
 
@@ -15,6 +19,26 @@ public class EvaluatorTests
         double reported = result.Scores.Single(s => s.Method == "bicubic").YPsnr;
 
         Assert.Equal(IndependentBicubicYPsnr(photo), reported, 2);
+    }
+
+    [Fact]
+    public async Task Shipped_seranet_v1_is_the_seed_network_and_beats_bicubic_on_a_public_image()
+    {
+        string butterfly = Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), "butterfly.png");
+        var model = ModelCatalog.Load(Presets.SeRanetV1);
+        var shipped = ((SplitSpliceNet)model.Network).Options;
+        using var upscaler = new ImageUpscaler(model, torch.CPU, new UpscaleOptions { Scale = 2 });
+        var seed = Presets.Get(Presets.SeRanetV1, 1);
+        Assert.Equal(seed.PathWidths, shipped.PathWidths);
+        Assert.Equal(seed.BranchWidths, shipped.BranchWidths);
+        Assert.Equal(seed.TailWidths, shipped.TailWidths);
+        Assert.Equal((seed.PathKernel, seed.Fusion, seed.Residual), (shipped.PathKernel, shipped.Fusion, shipped.Residual));
+
+        var result = await new Evaluator().WithConventionalBaselines().With(Presets.SeRanetV1, upscaler.Upscale)
+            .RunAsync([butterfly], null, null, CancellationToken.None);
+
+        double Score(string method) => result.Scores.Single(s => s.Method == method).YPsnr;
+        Assert.True(Score(Presets.SeRanetV1) > Score("bicubic") + 0.5, $"seranet-v1 {Score(Presets.SeRanetV1):F2} dB, bicubic {Score("bicubic"):F2} dB");
     }
 
     // Straight from the definitions, sharing no code with the product: decode with ffmpeg,

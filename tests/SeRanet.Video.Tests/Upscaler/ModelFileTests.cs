@@ -125,22 +125,22 @@ public class ModelFileTests : IDisposable
     [Fact]
     public void Unknown_preset_without_weights_says_how_to_train_it()
     {
-        var error = Assert.Throws<ModelNotFoundException>(() => ModelCatalog.Load(Presets.SeRanetV1));
-        Assert.Contains("seranet train --preset seranet-v1", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<ModelNotFoundException>(() => ModelCatalog.Load(Presets.SeRanetFastD4));
+        Assert.Contains("seranet train --preset seranet-fast-d4", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Preset_without_weights_points_at_its_training_run_in_progress()
     {
         string models = Path.Combine(Path.GetTempPath(), "seranet-models-" + Guid.NewGuid().ToString("N"));
-        string run = Path.Combine(models, Presets.SeRanetV1);
+        string run = Path.Combine(models, Presets.SeRanetFastD4);
         Directory.CreateDirectory(run);
         File.WriteAllText(Path.Combine(run, "checkpoint.json"), "{}");
         string? before = Environment.GetEnvironmentVariable("SERANET_MODELS");
         try
         {
             Environment.SetEnvironmentVariable("SERANET_MODELS", models);
-            var error = Assert.Throws<ModelNotFoundException>(() => ModelCatalog.Load(Presets.SeRanetV1));
+            var error = Assert.Throws<ModelNotFoundException>(() => ModelCatalog.Load(Presets.SeRanetFastD4));
             Assert.Contains("under way", error.Message, StringComparison.Ordinal);
             Assert.Contains(run, error.Message, StringComparison.Ordinal);
         }

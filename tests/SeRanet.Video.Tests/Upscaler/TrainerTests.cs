@@ -64,6 +64,21 @@ public class TrainerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_minutes_budget_counts_the_whole_session_not_one_epoch()
+    {
+        var options = Options(SmallPhotoSet(), steps: 1_000_000) with { StepsPerEpoch = 5, Minutes = 0.05 };
+        using var safety = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await new Trainer(options).RunAsync(null, safety.Token);
+
+        Assert.False(result.Finished);
+        Assert.False(safety.IsCancellationRequested, "the 3-second budget did not stop training; the safety timeout did");
+        Assert.True(result.Step > 5, $"stopped at step {result.Step}, before a second epoch");
+        Assert.InRange(clock.Elapsed.TotalSeconds, 3, 60);
+    }
+
+    [Fact]
     public async Task A_budget_stop_leaves_a_checkpoint_that_resume_continues()
     {
         string photos = SmallPhotoSet();
