@@ -224,13 +224,13 @@ public sealed class FusedSplitSplice : IDisposable
     private static Tensor ChannelsLast(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
     /// <summary>The layer <paramref name="layer"/> of each module, stacked along output channels.</summary>
-    private static (Tensor Weight, Tensor Bias) Stack(Dictionary<string, Tensor> weights, string[] modules, string layer)
-    {
-        Tensor weight = modules.Length == 1 ? weights[$"{modules[0]}.{layer}.weight"].clone() : torch.cat(modules.Select(m => weights[$"{m}.{layer}.weight"]).ToArray(), 0);
-        Tensor bias = modules.Length == 1 ? weights[$"{modules[0]}.{layer}.bias"].clone() : torch.cat(modules.Select(m => weights[$"{m}.{layer}.bias"]).ToArray(), 0);
-        // Copies (clone, cat), so the fused form owns its weights: ChannelsLast copies only when the strides change.
-        return (Owned(ChannelsLast(weight)), Owned(bias));
-    }
+    private static (Tensor Weight, Tensor Bias) Stack(Dictionary<string, Tensor> weights, string[] modules, string layer) =>
+        (Owned(ChannelsLast(Copy(modules.Select(m => weights[$"{m}.{layer}.weight"]).ToArray()))),
+         Owned(Copy(modules.Select(m => weights[$"{m}.{layer}.bias"]).ToArray())));
+
+    // The fused form must own copies: TorchSharp's cat hands a single tensor back as it is, and
+    // ChannelsLast copies only when the strides change.
+    private static Tensor Copy(Tensor[] parts) => parts.Length == 1 ? parts[0].clone() : torch.cat(parts, 0);
 
     private static Tensor Owned(Tensor tensor) => tensor.DetachFromDisposeScope();
 

@@ -24,7 +24,10 @@ public sealed class Trainer(TrainerOptions options)
 
     private string OptimizerPath => Path.Combine(options.RunFolder, "checkpoint.optimizer");
 
-    private string StatePath => Path.Combine(options.RunFolder, "checkpoint.json");
+    /// <summary>The file in a run folder that records where a checkpointed run stands.</summary>
+    public const string CheckpointStateFile = "checkpoint.json";
+
+    private string StatePath => Path.Combine(options.RunFolder, CheckpointStateFile);
 
     public async Task<TrainingResult> RunAsync(IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
@@ -70,10 +73,11 @@ public sealed class Trainer(TrainerOptions options)
 
         double bicubicPsnr = state.BicubicPsnr ?? BicubicPsnr(validation, padding);
         var log = new TrainingLog(options.RunFolder);
-        var clock = Stopwatch.StartNew();
-        TimeSpan budget = options.Minutes is { } minutes ? TimeSpan.FromMinutes(minutes) : TimeSpan.MaxValue;
-        // `clock` restarts each epoch (it adds up the run's total time); the budget is this session's.
+        // The budget is this session's; the run's total time is what earlier sessions recorded plus it.
         var session = Stopwatch.StartNew();
+        TimeSpan budget = options.Minutes is { } minutes ? TimeSpan.FromMinutes(minutes) : TimeSpan.MaxValue;
+        double earlierMinutes = state.ElapsedMinutes;
+        double ElapsedMinutes() => earlierMinutes + session.Elapsed.TotalMinutes;
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var batches = Channel.CreateBounded<TrainingBatch>(new BoundedChannelOptions(4) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
@@ -126,7 +130,7 @@ public sealed class Trainer(TrainerOptions options)
                 if (step % 10 == 0)
                 {
                     double rate = (step - epochStartStep) / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9);
-                    Report(progress, step, options.Steps, epoch, lossSum / lossCount, state.LastValidationPsnr, bicubicPsnr, rate, clock.Elapsed + TimeSpan.FromMinutes(state.ElapsedMinutes));
+                    Report(progress, step, options.Steps, epoch, lossSum / lossCount, state.LastValidationPsnr, bicubicPsnr, rate, TimeSpan.FromMinutes(ElapsedMinutes()));
                 }
 
                 if (step % options.StepsPerEpoch == 0 || step == options.Steps)
@@ -134,7 +138,7 @@ public sealed class Trainer(TrainerOptions options)
                     epoch++;
                     var (validationLoss, validationPsnr) = Validate(model, validation);
                     double rate = (step - epochStartStep) / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9);
-                    double elapsedMinutes = state.ElapsedMinutes + clock.Elapsed.TotalMinutes;
+                    double elapsedMinutes = ElapsedMinutes();
                     log.Append(new TrainingLog.Row(epoch, step, lossSum / Math.Max(lossCount, 1), validationLoss, validationPsnr, bicubicPsnr, learningRate, rate, elapsedMinutes));
                     log.Plot($"{options.ModelName}: {trainImages.Count} photos, batch {options.BatchSize}, patch {options.PatchSize}");
                     state = new TrainingState
@@ -146,7 +150,6 @@ public sealed class Trainer(TrainerOptions options)
                         BestValidationPsnr = Math.Max(state.BestValidationPsnr ?? double.MinValue, validationPsnr),
                         BicubicPsnr = bicubicPsnr,
                     };
-                    clock.Restart();
                     SaveCheckpoint(model, optimizer, state, trainImages.Count);
                     Report(progress, step, options.Steps, epoch, lossSum / Math.Max(lossCount, 1), validationPsnr, bicubicPsnr, rate, TimeSpan.FromMinutes(elapsedMinutes),
                         $"epoch {epoch}: val PSNR {validationPsnr:F2} dB (bicubic {bicubicPsnr:F2} dB)");
@@ -171,7 +174,7 @@ public sealed class Trainer(TrainerOptions options)
 
         if (interrupted && step > state.Step)
         {
-            state = state with { Step = step, ElapsedMinutes = state.ElapsedMinutes + clock.Elapsed.TotalMinutes };
+            state = state with { Step = step, ElapsedMinutes = ElapsedMinutes() };
             SaveCheckpoint(model, optimizer, state, trainImages.Count);
         }
         bool finished = step >= options.Steps;

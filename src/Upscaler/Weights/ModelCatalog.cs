@@ -51,7 +51,7 @@ public static class ModelCatalog
         foreach (string folder in Folders())
         {
             string run = Path.Combine(folder, name);
-            if (File.Exists(Path.Combine(run, "checkpoint.json")))
+            if (File.Exists(Path.Combine(run, Training.Trainer.CheckpointStateFile)))
             {
                 return $"\nA training run is under way: its checkpoint, log and command are in {run}; " +
                        "continue it with that command and --resume.";
