@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SeRanet.Video.Cli;
 using SeRanet.Video.Cli.Commands;
+using SeRanet.Video.Cli.Console;
 
 NativeHeap.TuneForLargeTensors();
 
@@ -15,6 +16,7 @@ var root = new RootCommand("SeRanet.Video: 2x and 4x super-resolution for videos
     FilterCommand.Create(),
     BenchCommand.Create(),
 };
+root.Options.Add(NumericsNotice.Verbose);
 
 var invocation = new InvocationConfiguration
 {

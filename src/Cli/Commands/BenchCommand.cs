@@ -46,6 +46,7 @@ internal static class BenchCommand
                 ? Untrained(presetName, result.GetValue(color))
                 : ModelCatalog.Load(result.GetValue(model));
             using var upscaler = new ImageUpscaler(loaded, torchDevice, new UpscaleOptions { TileSize = result.GetValue(tile), MaxBatch = batchSize });
+            NumericsNotice.Announce(result);
 
             var random = new Random(1);
             var frame = new ImagePlanes(3, height, width);

@@ -64,6 +64,7 @@ internal static class EvalCommand
                     upscalers.Add(upscaler);
                     evaluator.With(upscaler.Header.Name, upscaler.Upscale);
                 }
+                NumericsNotice.Announce(result);
                 foreach (string pair in result.GetValue(external) ?? [])
                 {
                     int equals = pair.IndexOf('=', StringComparison.Ordinal);

@@ -42,6 +42,7 @@ internal static class FilterCommand
                 TileSize = result.GetValue(tile),
             });
             System.Console.Error.WriteLine($"seranet filter: {width}x{height} -> {filter.OutputSize.Width}x{filter.OutputSize.Height}, model {filter.Model.Name} on {filter.DeviceDescription}");
+            NumericsNotice.Announce(result);
             await using var input = System.Console.OpenStandardInput();
             await using var output = System.Console.OpenStandardOutput();
             long frames = await filter.RunAsync(input, output, cancellationToken);

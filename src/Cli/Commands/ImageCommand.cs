@@ -57,6 +57,7 @@ internal static class ImageCommand
                 TileSize = result.GetValue(tile),
                 MaxBatch = result.GetValue(batch),
             });
+            NumericsNotice.Announce(result);
             if (!asJson)
             {
                 System.Console.Error.WriteLine($"model {ModelFile.Describe(upscaler.Header)} on {deviceDescription}, tile {upscaler.TileSize}");

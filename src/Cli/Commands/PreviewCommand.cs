@@ -72,6 +72,7 @@ internal static class PreviewCommand
                 Scale = result.GetValue(scale),
                 TileSize = result.GetValue(tile),
             });
+            NumericsNotice.Announce(result);
             var decoded = Channel.CreateBounded<Frame>(2);
             var decoder = new FrameDecoder(video, first, last - first + 1);
             bool single = first == last;

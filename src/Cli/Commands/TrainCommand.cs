@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SeRanet.Video.Cli.Console;
+using SeRanet.Video.Upscaler.Numerics;
 using SeRanet.Video.Upscaler.Architectures;
 using SeRanet.Video.Upscaler.Training;
 using SeRanet.Video.Upscaler.Weights;
@@ -81,6 +82,8 @@ internal static class TrainCommand
                 Command = "seranet " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };
 
+            ConvolutionGuard.EnsureVerified(ConvolutionShape.Of(options.Architecture, NetworkForm.Module), backward: true);
+            NumericsNotice.Announce(result);
             var outcome = await ProgressSink.RunAsync($"training {options.ModelName}", options.Steps, quiet: false, async sink =>
             {
                 var progress = new Progress<TrainingProgress>(p =>

@@ -75,7 +75,9 @@ internal static class UpscaleCommand
             var loading = Task.Run(() =>
             {
                 var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out string description);
-                return new LoadedUpscaler(new ImageUpscaler(ModelCatalog.Load(result.GetValue(model)), torchDevice, upscaleOptions), description);
+                var upscaler = new ImageUpscaler(ModelCatalog.Load(result.GetValue(model)), torchDevice, upscaleOptions);
+                NumericsNotice.Announce(result);
+                return new LoadedUpscaler(upscaler, description);
             }, cancellationToken);
             VideoInfo video;
             string outputPixelFormat;

@@ -8,7 +8,8 @@ namespace SeRanet.Video.Upscaler.Architectures;
 /// larger operations, laid out for oneDNN's CPU convolutions.
 /// <list type="bullet">
 /// <item>The four branches run as one convolution per layer (grouped in four after the first).</item>
-/// <item>Tensors are channels-last (NHWC): oneDNN runs these narrow convolutions faster that way.
+/// <item>Tensors are channels-last (NHWC): oneDNN runs these narrow convolutions faster that way,
+/// and exactly on the CPUs whose NCHW kernels are wrong (see <see cref="Numerics.MemoryLayout"/>).
 /// The two feature paths stay separate tensors so that each activation works in place on
 /// contiguous memory; a channel slice of an NHWC tensor is strided and several times slower.</item>
 /// <item>When nothing but the output convolution follows the splice (the small presets), that
@@ -217,11 +218,7 @@ public sealed class FusedSplitSplice : IDisposable
             : x[.., .., TensorIndex.Slice(top, top + height), TensorIndex.Slice(left, left + width)];
     }
 
-    /// <summary>
-    /// The same values with NHWC strides. TorchSharp has no memory-format argument, but libtorch
-    /// picks the layout from the strides, and a permuted contiguous NHWC tensor has exactly those.
-    /// </summary>
-    private static Tensor ChannelsLast(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+    private static Tensor ChannelsLast(Tensor x) => Numerics.MemoryLayout.ChannelsLast(x);
 
     /// <summary>The layer <paramref name="layer"/> of each module, stacked along output channels.</summary>
     private static (Tensor Weight, Tensor Bias) Stack(Dictionary<string, Tensor> weights, string[] modules, string layer) =>

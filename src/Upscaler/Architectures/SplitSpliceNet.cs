@@ -39,9 +39,29 @@ public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>
         tail = Tail(options);
 
         RegisterComponents();
+        UseChannelsLastWeights();
     }
 
     public SplitSpliceOptions Options { get; }
+
+    /// <summary>
+    /// Stores every convolution weight channels-last, as PyTorch's
+    /// <c>model.to(memory_format=torch.channels_last)</c> does: libtorch then runs each convolution,
+    /// forward and backward, on oneDNN's NHWC kernels whatever layout its input has. NCHW kernels
+    /// are wrong on some AVX-512 CPUs (see <see cref="Numerics.MemoryLayout"/>). The weight file keeps
+    /// the plain layout: saving makes each tensor contiguous, loading copies values into these.
+    /// </summary>
+    private void UseChannelsLastWeights()
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var (_, module) in named_modules())
+        {
+            if (module is Conv2d convolution && convolution.weight is { } weight)
+            {
+                convolution.weight = new Parameter(Numerics.MemoryLayout.ChannelsLast(weight.detach()), requires_grad: true);
+            }
+        }
+    }
 
     /// <param name="input">[N, C, H + 2P, W + 2P], values in [0, 1], P = Options.Padding.</param>
     /// <returns>[N, C, 2H, 2W]; clipped to [0, 1] outside training.</returns>
@@ -55,6 +75,7 @@ public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"Input {input.shape[3]}x{input.shape[2]} is smaller than the network's context ({padding} px per side).");
         }
 
+        input = Numerics.MemoryLayout.ChannelsLast(input);
         Tensor features = crbm_path is null
             ? lrelu_path.call(input)
             : torch.cat([lrelu_path.call(input), crbm_path.call(input)], dim: 1);

@@ -22,6 +22,11 @@ public sealed class ImageUpscaler : IDisposable
     public ImageUpscaler(LoadedModel model, torch.Device device, UpscaleOptions options)
     {
         options.Validate();
+        if (device.type == DeviceType.CPU && model.Network is Architectures.SplitSpliceNet checkedNetwork)
+        {
+            // Before the first model call: wrong CPU kernels must not make wrong pixels.
+            Numerics.ConvolutionGuard.EnsureVerified(Numerics.ConvolutionShape.Of(checkedNetwork.Options, Numerics.NetworkForm.Inference), backward: false);
+        }
         _model = model;
         _device = device;
         _options = options;

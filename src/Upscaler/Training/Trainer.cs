@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using SeRanet.Video.Upscaler.Architectures;
+using SeRanet.Video.Upscaler.Numerics;
 using SeRanet.Video.Upscaler.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -33,6 +34,8 @@ public sealed class Trainer(TrainerOptions options)
     {
         options.Validate();
         Directory.CreateDirectory(options.RunFolder);
+        // Before any gradient: a CPU whose fast convolution kernels are wrong would train a wrong model.
+        ConvolutionGuard.EnsureVerified(ConvolutionShape.Of(options.Architecture, NetworkForm.Module), backward: true);
         torch.manual_seed(options.Seed);
         var architecture = options.Architecture;
         int padding = architecture.Padding;
@@ -54,7 +57,7 @@ public sealed class Trainer(TrainerOptions options)
             .FixedBatch(ValidationPatches, ValidationSeed);
 
         using var model = new SplitSpliceNet("seranet", architecture);
-        using var optimizer = torch.optim.Adam(model.parameters(), options.LearningRate);
+        using var optimizer = new AdamOptimizer(model.parameters(), options.LearningRate);
         var state = new TrainingState();
         if (options.Resume && File.Exists(StatePath))
         {
@@ -119,13 +122,14 @@ public sealed class Trainer(TrainerOptions options)
                 }
 
                 double learningRate = LearningRateAt(step);
-                foreach (var group in optimizer.ParamGroups)
-                {
-                    group.LearningRate = learningRate;
-                }
-                lossSum += TrainStep(model, optimizer, batch);
-                lossCount++;
+                optimizer.LearningRate = learningRate;
+                double loss = TrainStep(model, optimizer, batch);
                 step++;
+                // The weights are already spoiled, so nothing of them is saved: the checkpoint on
+                // disk stays the last one that validated.
+                TrainingDivergedException.ThrowIfNotFinite(loss, "training loss", step, state.Step, options.RunFolder);
+                lossSum += loss;
+                lossCount++;
 
                 if (step % 10 == 0)
                 {
@@ -137,6 +141,7 @@ public sealed class Trainer(TrainerOptions options)
                 {
                     epoch++;
                     var (validationLoss, validationPsnr) = Validate(model, validation);
+                    TrainingDivergedException.ThrowIfNotFinite(validationLoss, "validation loss", step, state.Step, options.RunFolder);
                     double rate = (step - epochStartStep) / Math.Max(epochClock.Elapsed.TotalSeconds, 1e-9);
                     double elapsedMinutes = ElapsedMinutes();
                     log.Append(new TrainingLog.Row(epoch, step, lossSum / Math.Max(lossCount, 1), validationLoss, validationPsnr, bicubicPsnr, learningRate, rate, elapsedMinutes));
@@ -194,15 +199,15 @@ public sealed class Trainer(TrainerOptions options)
         return floor + (options.LearningRate - floor) * 0.5 * (1 + Math.Cos(Math.PI * progress));
     }
 
-    private double TrainStep(SplitSpliceNet model, TorchSharp.Modules.OptimizerHelper optimizer, TrainingBatch batch)
+    private double TrainStep(SplitSpliceNet model, AdamOptimizer optimizer, TrainingBatch batch)
     {
         using var scope = torch.NewDisposeScope();
         Tensor low = torch.tensor(batch.Low, [batch.Count, batch.Channels, batch.LowSide, batch.LowSide]);
         Tensor high = torch.tensor(batch.High, [batch.Count, batch.Channels, batch.HighSide, batch.HighSide]);
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         Tensor loss = Loss(model.call(low), high);
         loss.backward();
-        optimizer.step();
+        optimizer.Step();
         return loss.item<float>();
     }
 
@@ -324,21 +329,19 @@ public sealed class Trainer(TrainerOptions options)
             : null,
     };
 
-    private void SaveCheckpoint(SplitSpliceNet model, TorchSharp.Modules.OptimizerHelper optimizer, TrainingState state, int images)
+    private void SaveCheckpoint(SplitSpliceNet model, AdamOptimizer optimizer, TrainingState state, int images)
     {
         ModelFile.Save(CheckpointPath, model, Header(state, images));
-        string optimizerTemporary = OptimizerPath + ".partial";
-        optimizer.save_state_dict(optimizerTemporary);
-        File.Move(optimizerTemporary, OptimizerPath, overwrite: true);
+        optimizer.Save(OptimizerPath);
         string stateTemporary = StatePath + ".partial";
         File.WriteAllText(stateTemporary, JsonSerializer.Serialize(state, ModelJson.Options));
         File.Move(stateTemporary, StatePath, overwrite: true);
     }
 
-    private TrainingState LoadCheckpoint(SplitSpliceNet model, TorchSharp.Modules.OptimizerHelper optimizer)
+    private TrainingState LoadCheckpoint(SplitSpliceNet model, AdamOptimizer optimizer)
     {
         CopyWeights(CheckpointPath, model, $"The checkpoint in {options.RunFolder}", "start a new run folder or drop --resume");
-        optimizer.load_state_dict(OptimizerPath);
+        optimizer.Load(OptimizerPath);
         return JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(StatePath), ModelJson.Options)
             ?? throw new InvalidDataException($"{StatePath} is empty.");
     }

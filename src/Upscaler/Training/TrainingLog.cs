@@ -16,6 +16,10 @@ public sealed class TrainingLog(string folder)
 
     public void Append(Row row)
     {
+        if (!new[] { row.TrainLoss, row.ValidationLoss, row.ValidationPsnr, row.BicubicPsnr, row.LearningRate }.All(double.IsFinite))
+        {
+            throw new ArgumentException($"Refusing to log a NaN or infinite value at step {row.Step}.", nameof(row));
+        }
         if (!File.Exists(CsvPath))
         {
             File.WriteAllText(CsvPath, Header + "\n");

@@ -30,6 +30,10 @@ public static class ModelFile
         foreach (var (name, tensor) in model.state_dict())
         {
             float[] values = tensor.detach().cpu().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
+            if (!Array.TrueForAll(values, float.IsFinite))
+            {
+                throw new InvalidDataException($"Weight '{name}' holds NaN or infinite values; refusing to write {path}, whose model would produce them.");
+            }
             byte[] bytes = MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
             tensors.Add(new TensorEntry(name, tensor.shape, payload.Position, bytes.Length));
             payload.Write(bytes);

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using SeRanet.Video.Upscaler.Numerics;
+
+namespace SeRanet.Video.Cli.Console;
+
+/// <summary>
+/// Tells the user what the convolution self-check (run when a model is loaded) found: always when
+/// this CPU needed the safe kernels (never silently slower, never silently wrong), and with
+/// --verbose also when all was well.
+/// </summary>
+internal static class NumericsNotice
+{
+    public static Option<bool> Verbose { get; } = new("--verbose", "-v")
+    {
+        Description = "Say more about what the tool checks and chooses (e.g. the CPU convolution self-check).",
+        Recursive = true,
+    };
+
+    public static void Announce(ParseResult result)
+    {
+        if (ConvolutionGuard.Current is not { } report)
+        {
+            return;
+        }
+        if (report.UsesSafePath)
+        {
+            System.Console.Error.WriteLine($"warning: {report.Describe()}");
+        }
+        else if (result.GetValue(Verbose))
+        {
+            System.Console.Error.WriteLine(report.Describe());
+        }
+    }
+}

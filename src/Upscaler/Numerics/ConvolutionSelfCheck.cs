@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SeRanet.Video.Upscaler.Numerics;
+
+/// <summary>How one run of <see cref="ConvolutionSelfCheck"/> went.</summary>
+/// <param name="Passed">Every shape was within <see cref="ConvolutionSelfCheck.Tolerance"/>.</param>
+/// <param name="Shapes">How many shapes were compared.</param>
+/// <param name="Worst">The shape with the largest relative error, and what was wrong there.</param>
+/// <param name="WorstRelativeError">That error, relative to the largest reference value of the same result.</param>
+public sealed record ConvolutionCheckResult(bool Passed, int Shapes, string Worst, double WorstRelativeError, TimeSpan Elapsed);
+
+/// <summary>
+/// Compares the CPU's fast convolution kernels, in the layout this project runs them (channels-last,
+/// float32), forward and backward, with float64 convolutions on the same values. libtorch has no
+/// oneDNN kernel for float64, so the reference takes ATen's own im2col path: an independent
+/// computation, not the same kernel twice.
+/// </summary>
+public static class ConvolutionSelfCheck
+{
+    /// <summary>
+    /// Largest error allowed, relative to the largest magnitude in the reference result. float32
+    /// accumulation over K = C x k x k terms errs by about sqrt(K) x 6e-8 relative to the sum of the
+    /// terms' magnitudes: under 5e-6 for the widest layer checked here (K = 6400). 1e-4 leaves a
+    /// factor of 20 for unlucky rounding, and is still four orders of magnitude below the errors of
+    /// the broken kernels this guards against (about 0.4 relative to values around 2.5).
+    /// </summary>
+    public const double Tolerance = 1e-4;
+
+    /// <summary>Output side checked: the broken AVX-512 kernels were exact below 32x32.</summary>
+    public const int Side = 32;
+
+    /// <summary>
+    /// Channels per group are capped so the check stays cheap. The kernel choice that went wrong
+    /// depended on the image size and on the input channels' remainder past oneDNN's 16-channel
+    /// blocks (24 and 40 failed; 16, 32, 48 and 64 were exact), so capping keeps that remainder.
+    /// </summary>
+    public const int MaxChannelsPerGroup = 64;
+
+    /// <summary>A convolution as libtorch's <c>conv2d(input, weight, bias, groups)</c> computes it.</summary>
+    public delegate Tensor Convolution(Tensor input, Tensor weight, Tensor bias, int groups);
+
+    private static readonly Convolution LibTorch = (input, weight, bias, groups) => nn.functional.conv2d(input, weight, bias, groups: groups);
+
+    /// <param name="shapes">The convolutions to compare.</param>
+    /// <param name="convolution">The float32 path under test; libtorch's conv2d by default.</param>
+    /// <param name="backward">Also compare the input and weight gradients (what training uses).</param>
+    public static ConvolutionCheckResult Run(IEnumerable<ConvolutionShape> shapes, Convolution? convolution = null, bool backward = true)
+    {
+        convolution ??= LibTorch;
+        WarmUp();
+        var clock = Stopwatch.StartNew();
+        using var inferenceOff = torch.inference_mode(false);
+        using var grad = torch.enable_grad();
+        using var generator = new Generator(20_260_101);
+        string worst = "";
+        double worstError = 0;
+        int count = 0;
+        foreach (var shape in shapes)
+        {
+            using var scope = torch.NewDisposeScope();
+            var (name, error) = Compare(Reduced(shape), convolution, backward, generator);
+            if (error > worstError || count == 0)
+            {
+                (worst, worstError) = ($"{shape} {name}", error);
+            }
+            count++;
+        }
+        return new ConvolutionCheckResult(worstError <= Tolerance, count, worst, worstError, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// libtorch's first convolution starts its thread pool and oneDNN; any first model call pays
+    /// that, so it is not counted as the check's cost.
+    /// </summary>
+    private static void WarmUp()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        nn.functional.conv2d(torch.zeros(1, 8, 8, 8), torch.zeros(8, 8, 3, 3));
+    }
+
+    private static ConvolutionShape Reduced(ConvolutionShape shape)
+    {
+        static int Cap(int channels) => channels <= MaxChannelsPerGroup ? channels : MaxChannelsPerGroup - 16 + channels % 16;
+        int inputs = Cap(shape.InChannels / shape.Groups), outputs = Cap(shape.OutChannels / shape.Groups);
+        return shape with { InChannels = inputs * shape.Groups, OutChannels = outputs * shape.Groups };
+    }
+
+    /// <returns>The worst of the compared results (forward, input gradient, weight gradient) and its relative error.</returns>
+    private static (string Name, double Error) Compare(ConvolutionShape shape, Convolution convolution, bool backward, Generator generator)
+    {
+        int side = Side + shape.Kernel - 1;
+        int fanIn = shape.InChannels / shape.Groups * shape.Kernel * shape.Kernel;
+        var input = torch.rand([1, shape.InChannels, side, side], generator: generator);
+        // A scoped scalar: an implicit one may be freed by the finalizer mid-call (see TorchScalars).
+        using var fanInRoot = Math.Sqrt(fanIn).ToScalar();
+        var weight = torch.randn([shape.OutChannels, shape.InChannels / shape.Groups, shape.Kernel, shape.Kernel], generator: generator)
+            .div_(fanInRoot);
+        var bias = torch.rand([shape.OutChannels], generator: generator);
+        var outputGradient = torch.rand([1, shape.OutChannels, Side, Side], generator: generator);
+
+        var fastInput = MemoryLayout.ChannelsLast(input).requires_grad_(backward);
+        var fastWeight = MemoryLayout.ChannelsLast(weight).requires_grad_(backward);
+        var fast = convolution(fastInput, fastWeight, bias, shape.Groups);
+
+        var exactInput = input.to(ScalarType.Float64).requires_grad_(backward);
+        var exactWeight = weight.to(ScalarType.Float64).requires_grad_(backward);
+        var exact = nn.functional.conv2d(exactInput, exactWeight, bias.to(ScalarType.Float64), groups: shape.Groups);
+
+        var results = new List<(string, double)> { ("forward", RelativeError(fast, exact)) };
+        if (backward)
+        {
+            fast.backward([outputGradient]);
+            exact.backward([outputGradient.to(ScalarType.Float64)]);
+            results.Add(("input gradient", RelativeError(fastInput.grad!, exactInput.grad!)));
+            results.Add(("weight gradient", RelativeError(fastWeight.grad!, exactWeight.grad!)));
+        }
+        // NaN compares false, so a NaN error must win explicitly.
+        return results.OrderByDescending(r => double.IsNaN(r.Item2) ? double.PositiveInfinity : r.Item2).First();
+    }
+
+    private static double RelativeError(Tensor actual, Tensor exact)
+    {
+        using var noGrad = torch.no_grad();
+        double scale = Math.Max(exact.abs().max().item<double>(), 1e-12);
+        double error = actual.detach().to(ScalarType.Float64).sub(exact.detach()).abs().max().item<double>();
+        return double.IsFinite(error) ? error / scale : double.PositiveInfinity;
+    }
+}
