@@ -8,6 +8,8 @@ namespace SeRanet.Video.Upscaler;
 /// native call, so under the garbage collection a video pipeline causes its finalizer can free
 /// the Scalar mid-call ("Unknown scalar type", "toFloat: Expected false to be true"). Every
 /// scalar our forward passes use is therefore one of these, or an explicitly scoped one.
+/// TorchSharp also makes such scalars itself where an argument is left out: <c>add(tensor)</c> and
+/// <c>add_(scalar)</c> pass an implicit <c>alpha: 1</c>, so every add here names <see cref="One"/>.
 /// </summary>
 public static class TorchScalars
 {

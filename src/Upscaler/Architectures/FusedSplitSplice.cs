@@ -64,6 +64,29 @@ public sealed class FusedSplitSplice : IDisposable
         _tail.Add(Stack(weights, ["tail"], "output"));
     }
 
+    /// <summary>The convolutions <see cref="Forward"/> runs, for the numerics tests and checks.</summary>
+    public IReadOnlyList<Numerics.ConvolutionShape> ConvolutionShapes
+    {
+        get
+        {
+            static Numerics.ConvolutionShape Shape(Tensor weight, int groups) =>
+                new((int)weight.shape[1] * groups, (int)weight.shape[0], (int)weight.shape[2], groups);
+            var shapes = _lreluPath.Concat(_sigmoidPath).Select(layer => Shape(layer.Weight, 1))
+                .Concat(_branches.Select((layer, i) => Shape(layer.Weight, i == 0 ? 1 : 4)))
+                .Concat(_tail.Select(layer => Shape(layer.Weight, 1)))
+                .ToList();
+            if (_outputBeforeSplice is { } output)
+            {
+                shapes.Add(Shape(output.Weight, 1));
+            }
+            if (_bicubicBeforeSplice is { } bicubic)
+            {
+                shapes.Add(Shape(bicubic, _options.Channels));
+            }
+            return shapes.Distinct().ToList();
+        }
+    }
+
     /// <param name="input">[N, C, H + 2P, W + 2P] on the device the network's weights were on.</param>
     /// <returns>[N, C, 2H, 2W], clipped to [0, 1], in the caller's dispose scope.</returns>
     public Tensor Forward(Tensor input)
@@ -106,7 +129,7 @@ public sealed class FusedSplitSplice : IDisposable
             {
                 long margin = padding - SubPixelBicubicRadius;
                 Tensor around = input[.., .., TensorIndex.Slice(margin, input.shape[2] - margin), TensorIndex.Slice(margin, input.shape[3] - margin)];
-                x.add_(nn.functional.conv2d(around, bicubic, groups: _options.Channels));
+                x.add_(nn.functional.conv2d(around, bicubic, groups: _options.Channels), TorchScalars.One);
             }
             return nn.functional.pixel_shuffle(x, 2).clamp_(TorchScalars.Zero, TorchScalars.One);
         }
@@ -124,7 +147,7 @@ public sealed class FusedSplitSplice : IDisposable
         if (_options.Residual)
         {
             Tensor upscaled = nn.functional.interpolate(input, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bicubic, align_corners: false);
-            x = x.add(CenterCrop(upscaled, outHeight, outWidth));
+            x = x.add(CenterCrop(upscaled, outHeight, outWidth), TorchScalars.One);
         }
         return x.clamp_(TorchScalars.Zero, TorchScalars.One);
     }

@@ -43,6 +43,9 @@ public sealed class AdamOptimizer : IDisposable
 
     public void ZeroGrad()
     {
+        // Each grad is a new wrapper; in a scope it stays reachable until its native call is done,
+        // instead of being left to the finalizer, which may free it mid-call.
+        using var scope = torch.NewDisposeScope();
         foreach (var parameter in _parameters)
         {
             parameter.grad?.zero_();
@@ -71,7 +74,8 @@ public sealed class AdamOptimizer : IDisposable
             }
             _firstMoments[i].mul_(beta1).add_(gradient, alpha: oneMinusBeta1);
             _secondMoments[i].mul_(beta2).addcmul_(gradient, gradient, value: oneMinusBeta2);
-            Tensor denominator = _secondMoments[i].sqrt().div_(correction2Root).add_(epsilon);
+            // add_ without alpha would make TorchSharp create an implicit alpha of 1: pass a kept one.
+            Tensor denominator = _secondMoments[i].sqrt().div_(correction2Root).add_(epsilon, TorchScalars.One);
             _parameters[i].addcdiv_(_firstMoments[i], denominator, value: negativeStepSize);
         }
     }

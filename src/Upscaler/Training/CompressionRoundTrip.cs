@@ -35,10 +35,11 @@ public static class CompressionRoundTrip
                 await encoder.WaitForSuccessAsync("Compressing a training image", cancellationToken).ConfigureAwait(false);
             }
 
+            // Crop in RGB: a 4:2:0 crop rounds an odd width down to even.
             string[] decode =
             [
                 "-nostdin", "-v", "error", "-i", temporary, "-frames:v", "1",
-                "-vf", $"crop={width}:{height}:0:0", "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
+                "-vf", $"format=rgb24,crop={width}:{height}:0:0", "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
             ];
             await using var decoder = FfmpegProcess.Start(FfmpegTools.Ffmpeg, decode, redirectInput: false);
             byte[] result = new byte[interleaved.Length];

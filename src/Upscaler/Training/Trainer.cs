@@ -222,8 +222,11 @@ public sealed class Trainer(TrainerOptions options)
     private static Tensor Charbonnier(Tensor difference)
     {
         using var epsilon = 1e-6.ToScalar();
-        return torch.sqrt(difference.square().add(epsilon)).mean();
+        return torch.sqrt(Square(difference).add(epsilon, TorchScalars.One)).mean();
     }
+
+    // TorchSharp's square() is pow(2) with an implicit scalar, which a collection can free mid-call (see TorchScalars).
+    private static Tensor Square(Tensor x) => x.mul(x);
 
     private static (double Loss, double Psnr) Validate(SplitSpliceNet model, TrainingBatch validation)
     {
@@ -240,7 +243,7 @@ public sealed class Trainer(TrainerOptions options)
                 int n = Math.Min(chunk, validation.Count - start);
                 var (low, high) = Slice(validation, start, n);
                 Tensor output = model.call(low);
-                squaredError += output.sub(high).square().sum().item<float>();
+                squaredError += Square(output.sub(high)).sum().item<float>();
                 count += high.numel();
             }
             double mse = squaredError / count;
@@ -259,7 +262,7 @@ public sealed class Trainer(TrainerOptions options)
         Tensor up = Imaging.ColorSpaces.ClipUnit(nn.functional.interpolate(low, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bicubic, align_corners: false));
         long side = validation.HighSide;
         Tensor centre = up[.., .., TensorIndex.Slice(2 * padding, 2 * padding + side), TensorIndex.Slice(2 * padding, 2 * padding + side)];
-        double mse = centre.sub(high).square().mean().item<float>();
+        double mse = Square(centre.sub(high)).mean().item<float>();
         return 10 * Math.Log10(1 / mse);
     }
 

@@ -25,6 +25,9 @@ public static class ModelFile
 
     public static void Save(string path, nn.Module<Tensor, Tensor> model, ModelHeader header)
     {
+        // The chained copies below are temporaries; the scope keeps each alive through its native
+        // call (the finalizer could otherwise free one mid-call) and frees them all at the end.
+        using var scope = torch.NewDisposeScope();
         var tensors = new List<TensorEntry>();
         using var payload = new MemoryStream();
         foreach (var (name, tensor) in model.state_dict())

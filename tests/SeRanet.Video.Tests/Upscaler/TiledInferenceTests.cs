@@ -7,6 +7,7 @@ using TorchSharp;
 
 namespace SeRanet.Video.Tests.Upscaler;
 
+[Trait("Category", "Numerics")]
 public class TiledInferenceTests
 {
     private static ImagePlanes RandomImage(int width, int height, int seed)
