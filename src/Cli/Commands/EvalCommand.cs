@@ -32,12 +32,28 @@ internal static class EvalCommand
         };
         var writeLow = new Option<string?>("--write-lr") { Description = "Write the low-resolution inputs here, for other tools to upscale." };
         var save = new Option<string?>("--save") { Description = "Write every method's output here, one folder per method." };
+        var degrade = new Option<InputDegradation?>("--degrade")
+        {
+            Description = "Compress the low-resolution input first, as video or web images are: h264:CRF (0-51) or jpeg:Q (ffmpeg qscale 2-31).",
+            CustomParser = argument =>
+            {
+                try
+                {
+                    return InputDegradation.Parse(argument.Tokens[0].Value);
+                }
+                catch (ArgumentException ex)
+                {
+                    argument.AddError(ex.Message);
+                    return null;
+                }
+            },
+        };
         var device = CommonOptions.Device();
         var json = CommonOptions.Json();
 
         var command = new Command("eval", "Score models against bicubic and Lanczos on a folder of photos (Y-PSNR, RGB PSNR, SSIM).")
         {
-            data, models, external, writeLow, save, device, json,
+            data, models, external, writeLow, save, degrade, device, json,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
@@ -53,7 +69,7 @@ internal static class EvalCommand
             }
 
             var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out _);
-            var evaluator = new Evaluator().WithConventionalBaselines();
+            var evaluator = new Evaluator().WithConventionalBaselines().WithInputDegradation(result.GetValue(degrade));
             var upscalers = new List<ImageUpscaler>();
             try
             {

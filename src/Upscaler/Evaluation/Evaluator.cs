@@ -17,6 +17,20 @@ public sealed class Evaluator
     public const string Protocol = "HR cropped to even size -> antialiased bicubic (a=-0.5) 2x downscale -> 8-bit -> 2x upscale -> 8-bit; Y (BT.601 studio range) PSNR, RGB PSNR, Y SSIM; 2 px border shaved";
 
     private readonly List<(string Name, Func<ImagePlanes, string, ImagePlanes> Upscale)> _methods = [];
+    private InputDegradation? _degradation;
+
+    /// <summary>
+    /// The compressed-input protocol: the low-resolution input also goes through a lossy codec
+    /// before every method sees it (and before --write-lr writes it for other tools).
+    /// </summary>
+    public Evaluator WithInputDegradation(InputDegradation? degradation)
+    {
+        _degradation = degradation;
+        return this;
+    }
+
+    /// <summary>The protocol this evaluator runs, in one line.</summary>
+    public string ProtocolLine => _degradation is null ? Protocol : Protocol.Replace("-> 8-bit -> 2x upscale", $"-> 8-bit -> {_degradation.Describe()} -> 2x upscale", StringComparison.Ordinal);
 
     /// <summary>Adds the two conventional baselines: bicubic and Lanczos-3.</summary>
     public Evaluator WithConventionalBaselines()
@@ -59,6 +73,10 @@ public sealed class Evaluator
         {
             string name = Path.GetFileNameWithoutExtension(path);
             var (high, low) = await PrepareAsync(path, cancellationToken).ConfigureAwait(false);
+            if (_degradation is not null)
+            {
+                low = await _degradation.ApplyAsync(low, cancellationToken).ConfigureAwait(false);
+            }
             if (lowResolutionFolder is not null)
             {
                 await WritePngAsync(low, Path.Combine(lowResolutionFolder, name + ".png"), cancellationToken).ConfigureAwait(false);
@@ -83,7 +101,7 @@ public sealed class Evaluator
             var rows = scores.Where(s => s.Method == method).ToList();
             return new MethodSummary(method, rows.Average(r => r.YPsnr), rows.Average(r => r.RgbPsnr), rows.Average(r => r.Ssim));
         }).ToList();
-        return new EvaluationResult(Protocol, images.Select(Path.GetFileNameWithoutExtension).ToList()!, scores, means);
+        return new EvaluationResult(ProtocolLine, images.Select(Path.GetFileNameWithoutExtension).ToList()!, scores, means);
     }
 
     private static async Task WritePngAsync(ImagePlanes image, string path, CancellationToken cancellationToken)

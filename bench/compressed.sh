@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Quality on compressed input (the compressed-input protocol of `seranet eval --degrade`): the
+# public set shrunk 2x, then one H.264 frame at each CRF (or JPEG), then 2x up; ours beside
+# bicubic, Lanczos and waifu2x (upconv_7 and cunet, CPU) at every denoise level.
+#   bench/compressed.sh [DEGRADATION ...] [-- --model M ...]      default: h264:23 h264:28
+# Writes bench/results/compressed-<degradation>.json and prints a table of mean Y-PSNR per method.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+scripts/fetch-data.sh >/dev/null
+degradations=() models=()
+while [ $# -gt 0 ]; do
+  if [ "$1" = "--" ]; then shift; models=("$@"); break; fi
+  degradations+=("$1"); shift
+done
+[ ${#degradations[@]} -gt 0 ] || degradations=(h264:23 h264:28)
+[ ${#models[@]} -gt 0 ] || models=(--model seranet-fast-deep)
+data="${SERANET_EVAL_DATA:-data/eval}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+for degradation in "${degradations[@]}"; do
+  name="${degradation/:/-}"
+  ./seranet eval --data "$data" "${models[@]}" --degrade "$degradation" --write-lr "$work/$name/lr" --json >/dev/null
+  external=()
+  for w2x in upconv_7_anime_style_art_rgb cunet; do
+    for noise in -1 0 1 2 3; do
+      out="$work/$name/$w2x$noise"
+      WAIFU2X_MODEL=$w2x WAIFU2X_NOISE=$noise WAIFU2X_MODE=batch WAIFU2X_WARMUP=0 WAIFU2X_MIN_PSNR=0 \
+        bench/waifu2x/upscale.sh "$work/$name/lr" "$out" >/dev/null
+      short="${w2x%%_*}"
+      external+=(--external "waifu2x-$short-n$noise=$out")
+    done
+  done
+  ./seranet eval --data "$data" "${models[@]}" --degrade "$degradation" "${external[@]}" --json > "bench/results/compressed-$name.json"
+  python3 - "bench/results/compressed-$name.json" <<'PY'
+import json, sys
+result = json.load(open(sys.argv[1]))
+print(result["protocol"])
+for m in sorted(result["means"], key=lambda m: -m["y_psnr"]):
+    print(f'  {m["method"]:28s} Y-PSNR {m["y_psnr"]:6.2f}  RGB {m["rgb_psnr"]:6.2f}  SSIM {m["ssim"]:.4f}')
+PY
+done
