@@ -53,7 +53,7 @@ public sealed class RawFrameFilter : IDisposable
         {
             throw new ArgumentException($"The filter was opened for {_options.Width}x{_options.Height} {_options.Format} frames, not {frame.Width}x{frame.Height} {frame.Format}.", nameof(frame));
         }
-        return _upscaler.Upscale(ImagePlanes.FromFrame(frame)).ToFrame(frame.Format);
+        return _upscaler.UpscaleFrame(frame);
     }
 
     /// <summary>Filters raw frames from <paramref name="input"/> to <paramref name="output"/> until the input ends.</summary>
@@ -61,36 +61,63 @@ public sealed class RawFrameFilter : IDisposable
     public async Task<long> RunAsync(Stream input, Stream output, CancellationToken cancellationToken)
     {
         long frames = 0;
-        var batch = new List<ImagePlanes>(_options.Batch);
-        byte[] buffer = new byte[InputFrameBytes];
-        while (true)
+        var batch = new List<Frame>(_options.Batch);
+        try
         {
-            int read = await input.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            if (read > 0 && read < buffer.Length)
+            while (true)
             {
-                throw new InvalidDataException(
-                    $"The input ended inside frame {frames + batch.Count}: {read} of {buffer.Length} bytes. Check --size and --pix-fmt against what the host sends.");
-            }
-            if (read == buffer.Length)
-            {
-                using var frame = Frame.Wrap(_options.Width, _options.Height, _options.Format, buffer);
-                batch.Add(ImagePlanes.FromFrame(frame));
-            }
-            if (batch.Count == _options.Batch || (read == 0 && batch.Count > 0))
-            {
-                foreach (var upscaled in _upscaler.Upscale(batch))
+                var frame = Frame.Rent(_options.Width, _options.Height, _options.Format);
+                int read = await input.ReadAtLeastAsync(frame.Memory, frame.ByteCount, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                if (read > 0 && read < frame.ByteCount)
                 {
-                    using var frame = upscaled.ToFrame(_options.Format);
-                    await output.WriteAsync(frame.Memory, cancellationToken).ConfigureAwait(false);
-                    frames++;
+                    frame.Dispose();
+                    throw new InvalidDataException(
+                        $"The input ended inside frame {frames + batch.Count}: {read} of {InputFrameBytes} bytes. Check --size and --pix-fmt against what the host sends.");
                 }
-                batch.Clear();
-                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    frame.Dispose();
+                }
+                else
+                {
+                    batch.Add(frame);
+                }
+                if (batch.Count == _options.Batch || (read == 0 && batch.Count > 0))
+                {
+                    var upscaled = _upscaler.UpscaleFrames(batch);
+                    try
+                    {
+                        foreach (var result in upscaled)
+                        {
+                            await output.WriteAsync(result.Memory, cancellationToken).ConfigureAwait(false);
+                            frames++;
+                        }
+                    }
+                    finally
+                    {
+                        DisposeAll(upscaled);
+                        DisposeAll(batch);
+                        batch.Clear();
+                    }
+                    await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+                if (read == 0)
+                {
+                    return frames;
+                }
             }
-            if (read == 0)
-            {
-                return frames;
-            }
+        }
+        finally
+        {
+            DisposeAll(batch);
+        }
+    }
+
+    private static void DisposeAll(IEnumerable<Frame> frames)
+    {
+        foreach (var frame in frames)
+        {
+            frame.Dispose();
         }
     }
 

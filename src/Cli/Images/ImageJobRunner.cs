@@ -147,7 +147,7 @@ internal sealed class ImageJobRunner(ImageUpscaler upscaler, bool overwrite)
         try
         {
             var frame = item.Input!;
-            var result = upscaler.Upscale(ImagePlanes.FromFrame(frame)).ToFrame(frame.Format);
+            var result = upscaler.UpscaleFrame(frame);
             return item with { Output = result };
         }
         catch (Exception ex) when (CommandErrors.IsUserFacing(ex))

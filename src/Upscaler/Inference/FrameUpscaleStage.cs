@@ -44,15 +44,7 @@ public sealed class FrameUpscaleStage
             while (NextBatch(input, batch, ref heldBack, cancellationToken))
             {
                 var clock = Stopwatch.StartNew();
-                var planes = batch.Select(ImagePlanes.FromFrame).ToList();
-                var upscaled = _upscaler.Upscale(planes);
-                var results = new List<Frame>(batch.Count);
-                for (int i = 0; i < batch.Count; i++)
-                {
-                    var result = Frame.Rent(upscaled[i].Width, upscaled[i].Height, batch[i].Format, index: batch[i].Index, pts: batch[i].Pts);
-                    upscaled[i].WriteTo(result);
-                    results.Add(result);
-                }
+                var results = _upscaler.UpscaleFrames(batch);
                 Interlocked.Add(ref _modelTicks, clock.Elapsed.Ticks);
                 DisposeAll(batch);
                 for (int i = 0; i < results.Count; i++)

@@ -1,3 +1,5 @@
+using System.Buffers;
+using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Upscaler.Imaging;
 using SeRanet.Video.Upscaler.Inference.Tiling;
 using SeRanet.Video.Upscaler.Weights;
@@ -76,6 +78,36 @@ public sealed class ImageUpscaler : IDisposable
     }
 
     public ImagePlanes Upscale(ImagePlanes image) => Upscale([image])[0];
+
+    /// <summary>
+    /// Upscales frames of one size and format together into frames rented from
+    /// <paramref name="pool"/> (the caller disposes them), keeping each frame's format, index and
+    /// timestamp. One copy into the batch tensor and one out of it per frame (see FrameTensors).
+    /// </summary>
+    public IReadOnlyList<Frame> UpscaleFrames(IReadOnlyList<Frame> frames, ArrayPool<byte>? pool = null)
+    {
+        if (frames.Count == 0)
+        {
+            return [];
+        }
+        using var scope = torch.NewDisposeScope();
+        using var inference = torch.inference_mode();
+        Tensor result = UpscaleTensor(FrameTensors.ToTensor(frames, _device));
+        var outputs = frames.Select(f => Frame.Rent((int)result.shape[3], (int)result.shape[2], f.Format, pool, f.Index, f.Pts)).ToList();
+        try
+        {
+            FrameTensors.CopyTo(result, outputs);
+            return outputs;
+        }
+        catch
+        {
+            outputs.ForEach(o => o.Dispose());
+            throw;
+        }
+    }
+
+    /// <summary>One frame; see <see cref="UpscaleFrames"/>.</summary>
+    public Frame UpscaleFrame(Frame frame) => UpscaleFrames([frame])[0];
 
     /// <summary>Output size for an input size at the configured scale.</summary>
     public (int Width, int Height) OutputSize(int width, int height) => _options.OutputSize(width, height);
