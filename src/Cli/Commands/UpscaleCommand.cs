@@ -1,17 +1,14 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using System.Threading.Channels;
 using SeRanet.Video.Cli.Console;
-using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Core.Media;
 using SeRanet.Video.Core.Pipeline;
-using SeRanet.Video.Decoder.Video;
 using SeRanet.Video.Encoder.Video;
+using SeRanet.Video.Plugin;
+using SeRanet.Video.Plugin.Video;
 using SeRanet.Video.Upscaler;
 using SeRanet.Video.Upscaler.Inference;
-using SeRanet.Video.Upscaler.Weights;
 
 namespace SeRanet.Video.Cli.Commands;
 
@@ -52,96 +49,44 @@ internal static class UpscaleCommand
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
-            string source = result.GetValue(input)!;
-            string destination = result.GetValue(output)!;
-            bool replace = result.GetValue(overwrite);
-            CheckPaths(source, destination, replace);
             bool asJson = result.GetValue(json);
-            var clock = Stopwatch.StartNew();
-
-            // libtorch start-up and model load take about as long as probing; neither needs the
-            // other, so they run side by side instead of adding to the run's wall time.
-            var upscaleOptions = new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile) };
-            var encoderOptions = new EncoderOptions
+            var request = new VideoUpscaleRequest
             {
-                Codec = result.GetValue(codec)!,
-                Crf = result.GetValue(crf),
-                Preset = result.GetValue(preset),
-                PixelFormat = result.GetValue(pixelFormat),
-                ExtraArguments = EncoderOptions.SplitArguments(result.GetValue(ffmpegArgs)),
+                Input = result.GetValue(input)!,
+                Output = result.GetValue(output)!,
+                Overwrite = result.GetValue(overwrite),
+                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile) }),
+                Encoder = new EncoderOptions
+                {
+                    Codec = result.GetValue(codec)!,
+                    Crf = result.GetValue(crf),
+                    Preset = result.GetValue(preset),
+                    PixelFormat = result.GetValue(pixelFormat),
+                    ExtraArguments = EncoderOptions.SplitArguments(result.GetValue(ffmpegArgs)),
+                },
+                FramesPerBatch = result.GetValue(batch) ?? DefaultFramesPerBatch,
             };
-            // Start-up is paid once per file, so its three slow parts run side by side: the model
-            // loads while ffprobe reads the input and ffmpeg lists the encoder's pixel formats.
-            var loading = Task.Run(() =>
-            {
-                var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out string description);
-                var upscaler = new ImageUpscaler(ModelCatalog.Load(result.GetValue(model)), torchDevice, upscaleOptions);
-                NumericsNotice.Announce(result);
-                return new LoadedUpscaler(upscaler, description);
-            }, cancellationToken);
-            VideoInfo video;
-            string outputPixelFormat;
-            using (var probing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                var supported = EncoderCapabilities.PixelFormatsAsync(encoderOptions.Codec, probing.Token);
-                try
-                {
-                    video = await VideoProbe.ProbeAsync(source, probing.Token);
-                    outputPixelFormat = encoderOptions.PixelFormat
-                        ?? OutputPixelFormat.Supported(OutputPixelFormat.ForSource(video.PixelFormat, video.BitDepth), await supported);
-                }
-                catch
-                {
-                    // Stop the encoder query too, and wait for it, so no ffmpeg process outlives the command.
-                    await probing.CancelAsync();
-                    await supported.ContinueWith(task => _ = task.Exception, TaskScheduler.Default);
-                    await DisposeWhenLoadedAsync(loading);
-                    throw;
-                }
-            }
+            // Fail on bad paths before the progress display starts.
+            OutputPaths.Check(request.Input, request.Output, request.Overwrite);
 
-            int framesPerBatch = result.GetValue(batch) ?? DefaultFramesPerBatch;
-            var (outWidth, outHeight) = upscaleOptions.OutputSize(video.UprightWidth, video.UprightHeight);
-            if (!asJson)
-            {
-                System.Console.Error.WriteLine(
-                    $"{source}: {video.UprightWidth}x{video.UprightHeight} {video.PixelFormat} {video.Color.Matrix}/{video.Color.SwscaleRange}, {video.FrameCount} frames " +
-                    $"-> {destination}: {outWidth}x{outHeight} {encoderOptions.Codec} {outputPixelFormat}");
-            }
+            var run = await ProgressSink.RunAsync("upscaling", 1, asJson, sink =>
+                VideoUpscaler.RunAsync(request, new SynchronousProgress<VideoProgress>(p => Show(sink, p, asJson, result)), cancellationToken));
 
-            PipelineResult run;
-            try
-            {
-                // Decoding and the encoder's start-up go ahead while the model may still be loading.
-                run = await ProgressSink.RunAsync("upscaling", video.FrameCount, asJson, sink =>
-                    RunPipelineAsync(video, loading, framesPerBatch, destination, encoderOptions, outputPixelFormat, replace, sink, clock, cancellationToken));
-            }
-            catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
-            {
-                throw new OperationCanceledException("Cancelled.", ex, cancellationToken);
-            }
-            finally
-            {
-                await DisposeWhenLoadedAsync(loading);
-            }
-            string deviceDescription = (await loading).Device;
-
-            var report = new UpscaleReport(source, destination, video.UprightWidth, video.UprightHeight, outWidth, outHeight, run.Frames,
-                clock.Elapsed.TotalSeconds, run.ModelSeconds, run.Frames / Math.Max(clock.Elapsed.TotalSeconds, 1e-9),
-                new FileInfo(destination).Length, encoderOptions.Codec, outputPixelFormat, deviceDescription,
-                run.Copied.Select(Describe).ToList(), run.Dropped.Select(Describe).ToList());
+            var report = new UpscaleReport(request.Input, request.Output, run.Source.UprightWidth, run.Source.UprightHeight, run.OutputWidth, run.OutputHeight, run.Frames,
+                run.WallSeconds, run.ModelSeconds, run.Frames / Math.Max(run.WallSeconds, 1e-9), run.OutputBytes, run.Codec, run.PixelFormat, run.Device,
+                run.CopiedStreams.Select(Describe).ToList(), run.DroppedStreams.Select(Describe).ToList());
             if (asJson)
             {
                 System.Console.WriteLine(JsonSerializer.Serialize(report, ModelJson.Options));
             }
             else
             {
-                foreach (var dropped in run.Dropped)
+                foreach (var dropped in run.DroppedStreams)
                 {
-                    System.Console.Error.WriteLine($"warning: stream {Describe(dropped)} cannot be copied into {Path.GetExtension(destination)}; use .mkv to keep it.");
+                    System.Console.Error.WriteLine($"warning: stream {Describe(dropped)} cannot be copied into {Path.GetExtension(request.Output)}; use .mkv to keep it.");
                 }
                 System.Console.WriteLine(
-                    $"{destination}: {report.Frames} frames, {report.OutputWidth}x{report.OutputHeight}, {report.WallSeconds:F1} s ({report.FramesPerSecond:F2} fps, model {report.ModelSeconds:F1} s), " +
+                    $"{request.Output}: {report.Frames} frames, {report.OutputWidth}x{report.OutputHeight}, {report.WallSeconds:F1} s ({report.FramesPerSecond:F2} fps, model {report.ModelSeconds:F1} s), " +
                     $"{report.OutputBytes / 1048576.0:F1} MiB");
             }
             return ExitCodes.Success;
@@ -149,92 +94,40 @@ internal static class UpscaleCommand
         return command;
     }
 
-    private sealed record LoadedUpscaler(ImageUpscaler Upscaler, string Device);
-
-    private sealed record PipelineResult(long Frames, double ModelSeconds, IReadOnlyList<StreamSummary> Copied, IReadOnlyList<StreamSummary> Dropped);
-
     private sealed record UpscaleReport(string Input, string Output, int Width, int Height, int OutputWidth, int OutputHeight, long Frames,
         double WallSeconds, double ModelSeconds, double FramesPerSecond, long OutputBytes, string Codec, string PixelFormat, string Device,
         IReadOnlyList<string> CopiedStreams, IReadOnlyList<string> DroppedStreams);
 
-    private static async Task<PipelineResult> RunPipelineAsync(VideoInfo video, Task<LoadedUpscaler> loading, int framesPerBatch, string destination,
-        EncoderOptions encoderOptions, string pixelFormat, bool overwrite, ProgressSink sink, Stopwatch clock, CancellationToken cancellationToken)
+    private static void Show(ProgressSink sink, VideoProgress progress, bool asJson, ParseResult result)
     {
-        var decoded = Channel.CreateBounded<Frame>(new BoundedChannelOptions(framesPerBatch * 2) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
-        var upscaled = Channel.CreateBounded<Frame>(new BoundedChannelOptions(framesPerBatch * 2) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
-        long encoded = 0;
-        FrameUpscaleStage? stage = null;
-        var decoder = new FrameDecoder(video);
-        var encoder = new FrameEncoder(video, destination, encoderOptions, pixelFormat, done =>
+        if (progress.Note is { } note)
         {
-            Interlocked.Exchange(ref encoded, done);
-            sink.Update(done, ProgressLine(done, video.FrameCount, clock.Elapsed));
-        });
-        await PipelineRunner.RunAsync(
-        [
-            token => decoder.RunAsync(decoded.Writer, token),
-            async token =>
+            bool warning = note.StartsWith("warning:", StringComparison.Ordinal);
+            if (warning && asJson)
             {
-                LoadedUpscaler loaded;
-                try
-                {
-                    loaded = await loading.WaitAsync(token).ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    // Fail the encoder's input rather than ending it: an ended input would let the
-                    // encoder finish an empty file under the final name before cancellation reached it.
-                    upscaled.Writer.TryComplete(ex);
-                    throw;
-                }
-                sink.Note($"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device}, tile {loaded.Upscaler.TileSize}, {framesPerBatch} frames per batch");
-                stage = new FrameUpscaleStage(loaded.Upscaler, framesPerBatch);
-                await stage.RunAsync(decoded.Reader, upscaled.Writer, token).ConfigureAwait(false);
-            },
-            token => encoder.RunAsync(upscaled.Reader, overwrite, token),
-        ], cancellationToken);
-        return new PipelineResult(Interlocked.Read(ref encoded), stage?.ModelTime.TotalSeconds ?? 0, encoder.CopiedStreamList, encoder.DroppedStreams);
+                System.Console.Error.WriteLine(note);
+            }
+            else if (!asJson)
+            {
+                sink.Note(note);
+            }
+            if (!warning && note.StartsWith("model ", StringComparison.Ordinal))
+            {
+                NumericsNotice.AnnounceIfVerbose(result);
+            }
+            return;
+        }
+        sink.SetTotal(progress.FramesTotal);
+        sink.Update(progress.FramesDone, ProgressLine(progress));
     }
 
-    private static async Task DisposeWhenLoadedAsync(Task<LoadedUpscaler> loading)
+    private static string ProgressLine(VideoProgress progress)
     {
-        try
-        {
-            (await loading).Upscaler.Dispose();
-        }
-        catch (Exception ex) when (CommandErrors.IsUserFacing(ex) || ex is OperationCanceledException)
-        {
-        }
-    }
-
-    private static string ProgressLine(long done, int total, TimeSpan elapsed)
-    {
-        double fps = done / Math.Max(elapsed.TotalSeconds, 1e-9);
-        string eta = fps > 0 && total > done ? TimeSpan.FromSeconds((total - done) / fps).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "--:--:--";
-        return $"frame {done}/{total}, {fps:F2} fps, ETA {eta}";
+        double fps = progress.FramesPerSecond;
+        long left = progress.FramesTotal - progress.FramesDone;
+        string eta = fps > 0 && left > 0 ? TimeSpan.FromSeconds(left / fps).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "--:--:--";
+        return $"frame {progress.FramesDone}/{progress.FramesTotal}, {fps:F2} fps, ETA {eta}";
     }
 
     private static string Describe(StreamSummary stream) => $"#{stream.Index} {stream.Kind} ({stream.CodecName})";
-
-    /// <summary>Fails before any work when the paths are wrong: the input is never overwritten, an output only with --overwrite.</summary>
-    private static void CheckPaths(string source, string destination, bool overwrite)
-    {
-        if (!File.Exists(source))
-        {
-            throw new FileNotFoundException($"No such file: {source}", source);
-        }
-        if (string.Equals(Path.GetFullPath(source), Path.GetFullPath(destination), StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"The output {destination} is the input itself; choose another name.");
-        }
-        if (File.Exists(destination) && !overwrite)
-        {
-            throw new IOException($"{destination} exists; pass --overwrite to replace it.");
-        }
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(destination));
-        if (folder is not null && !Directory.Exists(folder))
-        {
-            throw new DirectoryNotFoundException($"The output folder {folder} does not exist.");
-        }
-    }
 }

@@ -16,6 +16,15 @@ internal static class NumericsNotice
         Recursive = true,
     };
 
+    /// <summary>For shells whose engine already warned about the safe path: only the --verbose line.</summary>
+    public static void AnnounceIfVerbose(ParseResult result)
+    {
+        if (ConvolutionGuard.Current is { UsesSafePath: false } report && result.GetValue(Verbose))
+        {
+            System.Console.Error.WriteLine(report.Describe());
+        }
+    }
+
     public static void Announce(ParseResult result)
     {
         if (ConvolutionGuard.Current is not { } report)

@@ -70,6 +70,15 @@ internal sealed class ProgressSink
         }
     }
 
+    /// <summary>Sets the bar's end, for work whose size is known only once it has started.</summary>
+    public void SetTotal(double total)
+    {
+        if (_task is not null)
+        {
+            _task.MaxValue = Math.Max(total, 1);
+        }
+    }
+
     /// <summary>A line that always appears (above a live bar, or plain).</summary>
     public void Note(string line)
     {

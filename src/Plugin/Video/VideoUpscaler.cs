@@ -1,0 +1,165 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using SeRanet.Video.Core.Imaging;
+using SeRanet.Video.Core.Media;
+using SeRanet.Video.Core.Pipeline;
+using SeRanet.Video.Decoder.Video;
+using SeRanet.Video.Encoder.Video;
+using SeRanet.Video.Upscaler.Inference;
+using SeRanet.Video.Upscaler.Numerics;
+using SeRanet.Video.Upscaler.Weights;
+
+namespace SeRanet.Video.Plugin.Video;
+
+/// <summary>Which network to run, where, and how: what every shell passes the engine.</summary>
+/// <param name="Model">A model name or .srnv path; null for the default.</param>
+public sealed record ModelChoice(string? Model, DeviceChoice Device, UpscaleOptions Upscale);
+
+/// <summary>One video job.</summary>
+public sealed record VideoUpscaleRequest
+{
+    public required string Input { get; init; }
+
+    public required string Output { get; init; }
+
+    public required ModelChoice Model { get; init; }
+
+    public EncoderOptions Encoder { get; init; } = new();
+
+    /// <summary>Frames per model pass.</summary>
+    public int FramesPerBatch { get; init; } = 4;
+
+    /// <summary>Replace an existing output file.</summary>
+    public bool Overwrite { get; init; }
+}
+
+/// <summary>Where a video job stands. <see cref="Note"/> carries one-off messages (the model chosen, a warning).</summary>
+public sealed record VideoProgress(long FramesDone, int FramesTotal, TimeSpan Elapsed, string? Note = null)
+{
+    public double FramesPerSecond => FramesDone / Math.Max(Elapsed.TotalSeconds, 1e-9);
+}
+
+/// <summary>What a finished video job did.</summary>
+public sealed record VideoUpscaleResult(
+    VideoInfo Source, int OutputWidth, int OutputHeight, long Frames, double WallSeconds, double ModelSeconds, long OutputBytes,
+    string Codec, string PixelFormat, string Device, IReadOnlyList<StreamSummary> CopiedStreams, IReadOnlyList<StreamSummary> DroppedStreams);
+
+/// <summary>
+/// The engine's video job: probe, decode, upscale on one owned thread, encode with every other
+/// stream kept, through bounded channels joined by <see cref="PipelineRunner"/>. The CLI's
+/// <c>upscale</c> is a thin shell over it; so can any host be.
+/// </summary>
+public static class VideoUpscaler
+{
+    /// <exception cref="FileNotFoundException">The input does not exist.</exception>
+    /// <exception cref="IOException">The output exists and <see cref="VideoUpscaleRequest.Overwrite"/> is off.</exception>
+    public static async Task<VideoUpscaleResult> RunAsync(VideoUpscaleRequest request, IProgress<VideoProgress>? progress, CancellationToken cancellationToken)
+    {
+        OutputPaths.Check(request.Input, request.Output, request.Overwrite);
+        var clock = Stopwatch.StartNew();
+        // Start-up is paid once per file, so its three slow parts run side by side: the model
+        // loads while ffprobe reads the input and ffmpeg lists the encoder's pixel formats.
+        var loading = Task.Run(() => UpscalerFactory.Create(request.Model), cancellationToken);
+        VideoInfo video;
+        string outputPixelFormat;
+        using (var probing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            var supported = EncoderCapabilities.PixelFormatsAsync(request.Encoder.Codec, probing.Token);
+            try
+            {
+                video = await VideoProbe.ProbeAsync(request.Input, probing.Token).ConfigureAwait(false);
+                outputPixelFormat = request.Encoder.PixelFormat
+                    ?? OutputPixelFormat.Supported(OutputPixelFormat.ForSource(video.PixelFormat, video.BitDepth), await supported.ConfigureAwait(false));
+            }
+            catch
+            {
+                // Stop the encoder query too, and wait for it, so no ffmpeg process outlives the job.
+                await probing.CancelAsync().ConfigureAwait(false);
+                await supported.ContinueWith(task => _ = task.Exception, TaskScheduler.Default).ConfigureAwait(false);
+                await DisposeWhenLoadedAsync(loading).ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        var (outWidth, outHeight) = request.Model.Upscale.OutputSize(video.UprightWidth, video.UprightHeight);
+        progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed,
+            $"{request.Input}: {video.UprightWidth}x{video.UprightHeight} {video.PixelFormat} {video.Color.Matrix}/{video.Color.SwscaleRange}, {video.FrameCount} frames " +
+            $"-> {request.Output}: {outWidth}x{outHeight} {request.Encoder.Codec} {outputPixelFormat}"));
+        try
+        {
+            // Decoding and the encoder's start-up go ahead while the model may still be loading.
+            var run = await RunPipelineAsync(request, video, loading, outputPixelFormat, progress, clock, cancellationToken).ConfigureAwait(false);
+            string device = (await loading.ConfigureAwait(false)).Device;
+            return new VideoUpscaleResult(video, outWidth, outHeight, run.Frames, clock.Elapsed.TotalSeconds, run.ModelSeconds,
+                new FileInfo(request.Output).Length, request.Encoder.Codec, outputPixelFormat, device, run.Copied, run.Dropped);
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+        {
+            throw new OperationCanceledException("Cancelled.", ex, cancellationToken);
+        }
+        finally
+        {
+            await DisposeWhenLoadedAsync(loading).ConfigureAwait(false);
+        }
+    }
+
+    private sealed record PipelineResult(long Frames, double ModelSeconds, IReadOnlyList<StreamSummary> Copied, IReadOnlyList<StreamSummary> Dropped);
+
+    private static async Task<PipelineResult> RunPipelineAsync(VideoUpscaleRequest request, VideoInfo video, Task<LoadedUpscaler> loading,
+        string pixelFormat, IProgress<VideoProgress>? progress, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        int framesPerBatch = request.FramesPerBatch;
+        var options = new BoundedChannelOptions(framesPerBatch * 2) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait };
+        var decoded = Channel.CreateBounded<Frame>(options);
+        var upscaled = Channel.CreateBounded<Frame>(options);
+        long encoded = 0;
+        FrameUpscaleStage? stage = null;
+        var decoder = new FrameDecoder(video);
+        var encoder = new FrameEncoder(video, request.Output, request.Encoder, pixelFormat, done =>
+        {
+            Interlocked.Exchange(ref encoded, done);
+            progress?.Report(new VideoProgress(done, video.FrameCount, clock.Elapsed));
+        });
+        await PipelineRunner.RunAsync(
+        [
+            token => decoder.RunAsync(decoded.Writer, token),
+            async token =>
+            {
+                LoadedUpscaler loaded;
+                try
+                {
+                    loaded = await loading.WaitAsync(token).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    // Fail the encoder's input rather than ending it: an ended input would let the
+                    // encoder finish an empty file under the final name before cancellation reached it.
+                    upscaled.Writer.TryComplete(ex);
+                    throw;
+                }
+                if (ConvolutionGuard.Current is { UsesSafePath: true } numerics)
+                {
+                    progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed, $"warning: {numerics.Describe()}"));
+                }
+                progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed,
+                    $"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device}, tile {loaded.Upscaler.TileSize}, {framesPerBatch} frames per batch"));
+                stage = new FrameUpscaleStage(loaded.Upscaler, framesPerBatch);
+                await stage.RunAsync(decoded.Reader, upscaled.Writer, token).ConfigureAwait(false);
+            },
+            token => encoder.RunAsync(upscaled.Reader, request.Overwrite, token),
+        ], cancellationToken).ConfigureAwait(false);
+        return new PipelineResult(Interlocked.Read(ref encoded), stage?.ModelTime.TotalSeconds ?? 0, encoder.CopiedStreamList, encoder.DroppedStreams);
+    }
+
+    private static async Task DisposeWhenLoadedAsync(Task<LoadedUpscaler> loading)
+    {
+        try
+        {
+            (await loading.ConfigureAwait(false)).Upscaler.Dispose();
+        }
+        catch (Exception)
+        {
+            // The load's own failure is reported by the pipeline (or was never waited for, after a probe failure).
+        }
+    }
+}
