@@ -1,4 +1,3 @@
-using System.Reflection;
 using SeRanet.Video.Upscaler.Architectures;
 
 namespace SeRanet.Video.Upscaler.Weights;
@@ -112,8 +111,6 @@ public static class ModelCatalog
             }
         }
     }
-
-    internal static Assembly Assembly => typeof(ModelCatalog).Assembly;
 }
 
 /// <summary>A model named by the user is not available; the message says what to do.</summary>
