@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Text.Json;
 using SeRanet.Video.Cli.Console;
+using SeRanet.Video.Decoder.Images;
+using SeRanet.Video.Training.Evaluation;
 using SeRanet.Video.Upscaler;
-using SeRanet.Video.Upscaler.Evaluation;
 using SeRanet.Video.Upscaler.Inference;
-using SeRanet.Video.Upscaler.Training;
 using SeRanet.Video.Upscaler.Weights;
 using Spectre.Console;
 
@@ -46,7 +46,7 @@ internal static class EvalCommand
             {
                 throw new DirectoryNotFoundException($"Evaluation folder not found: {folder}. Fetch the public set with scripts/fetch-data.sh.");
             }
-            var images = TrainingSetLoader.FindImages([folder]);
+            var images = ImageFolders.FindImages([folder]);
             if (images.Count == 0)
             {
                 throw new FileNotFoundException($"No images in {folder}.");

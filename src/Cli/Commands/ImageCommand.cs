@@ -9,7 +9,6 @@ using SeRanet.Video.Encoder.Images;
 using SeRanet.Video.Upscaler;
 using SeRanet.Video.Upscaler.Imaging;
 using SeRanet.Video.Upscaler.Inference;
-using SeRanet.Video.Upscaler.Training;
 using SeRanet.Video.Upscaler.Weights;
 
 namespace SeRanet.Video.Cli.Commands;
@@ -98,7 +97,7 @@ internal static class ImageCommand
             if (Directory.Exists(input))
             {
                 folderInput = true;
-                var found = TrainingSetLoader.FindImages([input]);
+                var found = ImageFolders.FindImages([input]);
                 if (found.Count == 0)
                 {
                     throw new FileNotFoundException($"No images in folder {input}.");

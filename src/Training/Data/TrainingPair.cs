@@ -1,6 +1,7 @@
 using SeRanet.Video.Core.Imaging;
+using SeRanet.Video.Upscaler.Imaging;
 
-namespace SeRanet.Video.Upscaler.Imaging;
+namespace SeRanet.Video.Training.Data;
 
 /// <summary>
 /// The one degradation that training and evaluation share: the original cropped to even size

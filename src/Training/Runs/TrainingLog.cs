@@ -1,7 +1,7 @@
 using System.Globalization;
 using ScottPlot;
 
-namespace SeRanet.Video.Upscaler.Training;
+namespace SeRanet.Video.Training.Runs;
 
 /// <summary>The run's CSV log (one row per epoch) and its PNG plot of loss and validation PSNR.</summary>
 public sealed class TrainingLog(string folder)

@@ -1,6 +1,6 @@
 using SeRanet.Video.Core.Ffmpeg;
 
-namespace SeRanet.Video.Upscaler.Training;
+namespace SeRanet.Video.Training.Degradation;
 
 /// <summary>
 /// Passes an 8-bit RGB picture through a real lossy codec (JPEG or H.264, by ffmpeg) and back,

@@ -1,11 +1,11 @@
 using SeRanet.Video.Tests.Support;
+using SeRanet.Video.Training.Evaluation;
 using SeRanet.Video.Upscaler.Architectures;
-using SeRanet.Video.Upscaler.Evaluation;
 using SeRanet.Video.Upscaler.Inference;
 using SeRanet.Video.Upscaler.Weights;
 using TorchSharp;
 
-namespace SeRanet.Video.Tests.Upscaler;
+namespace SeRanet.Video.Tests.Training;
 
 [Trait("Category", "Integration")]
 public class EvaluatorTests

@@ -1,6 +1,7 @@
+using SeRanet.Video.Training.Degradation;
 using SeRanet.Video.Upscaler.Weights;
 
-namespace SeRanet.Video.Upscaler.Training;
+namespace SeRanet.Video.Training.Data;
 
 /// <summary>A batch of aligned training pairs, planar float, values in [0, 1].</summary>
 public sealed record TrainingBatch(float[] Low, float[] High, int Count, int Channels, int LowSide, int HighSide);

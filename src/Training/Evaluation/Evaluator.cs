@@ -1,9 +1,10 @@
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Decoder.Images;
+using SeRanet.Video.Training.Data;
+using SeRanet.Video.Training.Metrics;
 using SeRanet.Video.Upscaler.Imaging;
-using SeRanet.Video.Upscaler.Metrics;
 
-namespace SeRanet.Video.Upscaler.Evaluation;
+namespace SeRanet.Video.Training.Evaluation;
 
 /// <summary>
 /// The evaluation protocol: each high-resolution image (cropped to even size) is shrunk 2x by

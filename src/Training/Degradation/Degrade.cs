@@ -1,4 +1,6 @@
-namespace SeRanet.Video.Upscaler.Training;
+
+
+namespace SeRanet.Video.Training.Degradation;
 
 /// <summary>Per-patch degradations applied to the low-resolution input.</summary>
 internal static class Degrade

@@ -1,13 +1,19 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
+using SeRanet.Video.Decoder.Images;
+using SeRanet.Video.Training.Data;
+using SeRanet.Video.Training.Degradation;
+using SeRanet.Video.Training.Metrics;
+using SeRanet.Video.Upscaler;
 using SeRanet.Video.Upscaler.Architectures;
+using SeRanet.Video.Upscaler.Imaging;
 using SeRanet.Video.Upscaler.Numerics;
 using SeRanet.Video.Upscaler.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace SeRanet.Video.Upscaler.Training;
+namespace SeRanet.Video.Training.Runs;
 
 /// <summary>
 /// Trains a split/splice network on folders of photos: Adam on random aligned patches,
@@ -40,7 +46,7 @@ public sealed class Trainer(TrainerOptions options)
         var architecture = options.Architecture;
         int padding = architecture.Padding;
 
-        var files = TrainingSetLoader.FindImages(options.DataFolders);
+        var files = ImageFolders.FindImages(options.DataFolders);
         var (trainFiles, validationFiles) = TrainingSetLoader.Split(files, options.ValidationFraction);
         Report(progress, 0, 0, 0, 0, null, null, 0, TimeSpan.Zero, $"loading {trainFiles.Count} training and {validationFiles.Count} validation images");
         var messages = new Progress<string>(m => Report(progress, 0, 0, 0, 0, null, null, 0, TimeSpan.Zero, m));
@@ -259,7 +265,7 @@ public sealed class Trainer(TrainerOptions options)
     {
         using var scope = torch.NewDisposeScope();
         var (low, high) = Slice(validation, 0, validation.Count);
-        Tensor up = Imaging.ColorSpaces.ClipUnit(nn.functional.interpolate(low, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bicubic, align_corners: false));
+        Tensor up = ColorSpaces.ClipUnit(nn.functional.interpolate(low, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bicubic, align_corners: false));
         long side = validation.HighSide;
         Tensor centre = up[.., .., TensorIndex.Slice(2 * padding, 2 * padding + side), TensorIndex.Slice(2 * padding, 2 * padding + side)];
         double mse = Square(centre.sub(high)).mean().item<float>();

@@ -1,4 +1,6 @@
-namespace SeRanet.Video.Upscaler.Training;
+
+
+namespace SeRanet.Video.Training.Data;
 
 /// <summary>
 /// A training photo held as 8-bit planar RGB: the high-resolution original, cropped to even

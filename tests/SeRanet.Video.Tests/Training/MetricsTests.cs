@@ -1,7 +1,7 @@
+using SeRanet.Video.Training.Metrics;
 using SeRanet.Video.Upscaler.Imaging;
-using SeRanet.Video.Upscaler.Metrics;
 
-namespace SeRanet.Video.Tests.Upscaler;
+namespace SeRanet.Video.Tests.Training;
 
 public class MetricsTests
 {

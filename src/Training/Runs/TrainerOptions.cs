@@ -1,7 +1,8 @@
+using SeRanet.Video.Training.Degradation;
 using SeRanet.Video.Upscaler.Architectures;
 using SeRanet.Video.Upscaler.Weights;
 
-namespace SeRanet.Video.Upscaler.Training;
+namespace SeRanet.Video.Training.Runs;
 
 /// <summary>Training loss.</summary>
 public enum LossKind
@@ -133,15 +134,4 @@ public sealed record TrainerOptions
             throw new ArgumentException("Y colour mode needs a 1-channel network and RGB a 3-channel one.");
         }
     }
-}
-
-/// <summary>Degradations real video has, applied to the low-resolution input during training.</summary>
-[Flags]
-public enum Degradations
-{
-    None = 0,
-    Jpeg = 1,
-    H264 = 2,
-    Noise = 4,
-    Blur = 8,
 }

@@ -1,4 +1,6 @@
-namespace SeRanet.Video.Upscaler.Training;
+
+
+namespace SeRanet.Video.Training.Runs;
 
 /// <summary>What the trainer reports as it goes.</summary>
 public sealed record TrainingProgress(

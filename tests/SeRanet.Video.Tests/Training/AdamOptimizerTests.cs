@@ -1,10 +1,10 @@
 using SeRanet.Video.Tests.Support;
-using SeRanet.Video.Upscaler.Training;
+using SeRanet.Video.Training.Runs;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace SeRanet.Video.Tests.Upscaler;
+namespace SeRanet.Video.Tests.Training;
 
 [Trait("Category", "Numerics")]
 public class AdamOptimizerTests : IDisposable

@@ -1,9 +1,11 @@
 using SeRanet.Video.Tests.Support;
+using SeRanet.Video.Training.Data;
+using SeRanet.Video.Training.Degradation;
+using SeRanet.Video.Training.Runs;
 using SeRanet.Video.Upscaler.Architectures;
-using SeRanet.Video.Upscaler.Training;
 using SeRanet.Video.Upscaler.Weights;
 
-namespace SeRanet.Video.Tests.Upscaler;
+namespace SeRanet.Video.Tests.Training;
 
 [Trait("Category", "Integration")]
 public class TrainerTests : IDisposable

@@ -1,6 +1,6 @@
 using SeRanet.Video.Upscaler.Imaging;
 
-namespace SeRanet.Video.Upscaler.Metrics;
+namespace SeRanet.Video.Training.Metrics;
 
 /// <summary>
 /// BT.601 studio-range luma, the Y that super-resolution papers report PSNR on

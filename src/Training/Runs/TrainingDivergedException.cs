@@ -1,4 +1,6 @@
-namespace SeRanet.Video.Upscaler.Training;
+
+
+namespace SeRanet.Video.Training.Runs;
 
 /// <summary>
 /// The loss became NaN or infinite. Training stops at once so that no NaN reaches a model file, a

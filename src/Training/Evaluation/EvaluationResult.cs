@@ -1,4 +1,6 @@
-namespace SeRanet.Video.Upscaler.Evaluation;
+using SeRanet.Video.Training.Metrics;
+
+namespace SeRanet.Video.Training.Evaluation;
 
 /// <summary>One method's scores on one image.</summary>
 public sealed record ImageScore(string Image, string Method, double YPsnr, double RgbPsnr, double Ssim);

@@ -1,6 +1,6 @@
 using SeRanet.Video.Upscaler.Imaging;
 
-namespace SeRanet.Video.Upscaler.Metrics;
+namespace SeRanet.Video.Training.Metrics;
 
 /// <summary>
 /// Structural similarity (Wang et al. 2004) as its reference code computes it: 11x11 Gaussian

@@ -1,8 +1,9 @@
+using SeRanet.Video.Upscaler;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace SeRanet.Video.Upscaler.Training;
+namespace SeRanet.Video.Training.Runs;
 
 /// <summary>
 /// Adam (Kingma and Ba), the same update as PyTorch's and TorchSharp's, with every scalar owned for

@@ -1,6 +1,6 @@
 using SeRanet.Video.Upscaler.Imaging;
 
-namespace SeRanet.Video.Upscaler.Metrics;
+namespace SeRanet.Video.Training.Metrics;
 
 /// <summary>Peak signal-to-noise ratio, in dB.</summary>
 public static class Psnr

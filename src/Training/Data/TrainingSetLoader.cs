@@ -1,20 +1,13 @@
 using SeRanet.Video.Decoder.Images;
+using SeRanet.Video.Training.Degradation;
+using SeRanet.Video.Training.Runs;
 using SeRanet.Video.Upscaler.Imaging;
 
-namespace SeRanet.Video.Upscaler.Training;
+namespace SeRanet.Video.Training.Data;
 
 /// <summary>Loads folders of photos into <see cref="TrainingImage"/>s, split into training and validation.</summary>
 public static class TrainingSetLoader
 {
-    private static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"];
-
-    /// <summary>Image files under the folders, sorted so runs are reproducible.</summary>
-    public static IReadOnlyList<string> FindImages(IEnumerable<string> folders) =>
-        folders.SelectMany(folder => Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
-            .Where(path => ImageExtensions.Contains(Path.GetExtension(path).ToLowerInvariant()))
-            .Order(StringComparer.Ordinal)
-            .ToList();
-
     /// <summary>
     /// Splits by a hash of the file name, so an image stays on its side of the split however
     /// the folder grows. At least one image goes to each side.
