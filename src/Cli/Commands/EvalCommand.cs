@@ -60,7 +60,7 @@ internal static class EvalCommand
                 string[] names = result.GetValue(models) is { Length: > 0 } given ? given : [ModelCatalog.DefaultName];
                 foreach (string name in names)
                 {
-                    var upscaler = new ImageUpscaler(ModelCatalog.Load(name), torchDevice, new UpscaleOptions { Scale = 2 });
+                    var upscaler = ImageUpscaler.Open(name, torchDevice, new UpscaleOptions { Scale = 2 });
                     upscalers.Add(upscaler);
                     evaluator.With(upscaler.Header.Name, upscaler.Upscale);
                 }

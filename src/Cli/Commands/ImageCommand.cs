@@ -50,7 +50,7 @@ internal static class ImageCommand
             var jobs = PlanJobs(result.GetValue(inputs)!, result.GetValue(output)!, result.GetValue(format)!);
             bool asJson = result.GetValue(json);
             var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out string deviceDescription);
-            using var upscaler = new ImageUpscaler(ModelCatalog.Load(result.GetValue(model)), torchDevice, new UpscaleOptions
+            using var upscaler = ImageUpscaler.Open(result.GetValue(model), torchDevice, new UpscaleOptions
             {
                 Scale = result.GetValue(scale),
                 TileSize = result.GetValue(tile),

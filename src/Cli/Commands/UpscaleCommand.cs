@@ -75,7 +75,7 @@ internal static class UpscaleCommand
             var loading = Task.Run(() =>
             {
                 var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out string description);
-                var upscaler = new ImageUpscaler(ModelCatalog.Load(result.GetValue(model)), torchDevice, upscaleOptions);
+                var upscaler = ImageUpscaler.Open(result.GetValue(model), torchDevice, upscaleOptions);
                 NumericsNotice.Announce(result);
                 return new LoadedUpscaler(upscaler, description);
             }, cancellationToken);

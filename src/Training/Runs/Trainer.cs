@@ -366,7 +366,7 @@ public sealed class Trainer(TrainerOptions options)
         }
         using var noGrad = torch.no_grad();
         var target = model.state_dict();
-        foreach (var (name, tensor) in source.Network.state_dict())
+        foreach (var (name, tensor) in source.Network.ModuleForm.state_dict())
         {
             target[name].copy_(tensor);
         }

@@ -27,7 +27,7 @@ public class EvaluatorTests
         string butterfly = Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), "butterfly.png");
         var model = ModelCatalog.Load(Presets.SeRanetV1);
         var shipped = ((SplitSpliceNet)model.Network).Options;
-        using var upscaler = new ImageUpscaler(model, torch.CPU, new UpscaleOptions { Scale = 2 });
+        using var upscaler = ImageUpscaler.Open(model, torch.CPU, new UpscaleOptions { Scale = 2 });
         var seed = Presets.Get(Presets.SeRanetV1, 1);
         Assert.Equal(seed.PathWidths, shipped.PathWidths);
         Assert.Equal(seed.BranchWidths, shipped.BranchWidths);

@@ -34,7 +34,7 @@ public class ModelFileTests : IDisposable
         using var loaded = ModelFile.Load(path);
 
         var original = net.state_dict();
-        var restored = loaded.Network.state_dict();
+        var restored = loaded.Network.ModuleForm.state_dict();
         Assert.Equal(original.Keys.Order(), restored.Keys.Order());
         foreach (var (key, tensor) in original)
         {
