@@ -1,5 +1,3 @@
-
-
 namespace SeRanet.Video.Training.Degradation;
 
 /// <summary>Degradations real video has, applied to the low-resolution input during training.</summary>

@@ -1,5 +1,3 @@
-
-
 namespace SeRanet.Video.Training.Degradation;
 
 /// <summary>Per-patch degradations applied to the low-resolution input.</summary>

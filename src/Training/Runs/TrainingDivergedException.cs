@@ -1,5 +1,3 @@
-
-
 namespace SeRanet.Video.Training.Runs;
 
 /// <summary>

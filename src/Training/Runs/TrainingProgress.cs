@@ -1,5 +1,3 @@
-
-
 namespace SeRanet.Video.Training.Runs;
 
 /// <summary>What the trainer reports as it goes.</summary>
@@ -12,7 +10,12 @@ public sealed record TrainingProgress(
     double? BicubicPsnr,
     double StepsPerSecond,
     TimeSpan Elapsed,
-    string? Message = null);
+    string? Message = null)
+{
+    /// <summary>A note before any step is taken (loading, resuming, starting from given weights).</summary>
+    public static TrainingProgress Note(string message, long totalSteps = 0) =>
+        new(0, totalSteps, 0, 0, null, null, 0, TimeSpan.Zero, message);
+}
 
 /// <summary>How a run ended.</summary>
 public sealed record TrainingResult(long Step, bool Finished, double? ValidationPsnr, double? BicubicPsnr, string ModelPath, string RunFolder);

@@ -150,4 +150,21 @@ public class ModelFileTests : IDisposable
             Directory.Delete(models, recursive: true);
         }
     }
+
+    [Fact]
+    public void Only_the_default_model_is_embedded()
+    {
+        Assert.Equal(["SeRanet.Video.Models." + ModelCatalog.DefaultName + ModelFile.Extension],
+            typeof(ModelCatalog).Assembly.GetManifestResourceNames().Where(n => n.StartsWith("SeRanet.Video.Models.", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData(Presets.SeRanetFast)]
+    [InlineData(Presets.SeRanetV1)]
+    public void Shipped_models_load_by_name_from_the_models_folder(string name)
+    {
+        using var model = ModelCatalog.Load(name);
+        Assert.Equal(name, model.Header.Name);
+        Assert.Contains(name, ModelCatalog.Available());
+    }
 }
