@@ -41,7 +41,7 @@ public sealed class RawFrameFilter : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Height, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Batch, 1);
         var device = ComputeDevice.Resolve(options.Device, out string description);
-        var upscaler = new ImageUpscaler(ModelCatalog.Load(options.Model), device,
+        var upscaler = ImageUpscaler.Open(options.Model, device,
             new UpscaleOptions { Scale = options.Scale, TileSize = options.TileSize, MaxBatch = options.Batch });
         return new RawFrameFilter(options, upscaler, description);
     }

@@ -19,7 +19,7 @@ internal static class BenchCommand
     private static LoadedModel Untrained(string preset, ColorMode color)
     {
         var options = Presets.Get(preset, color == ColorMode.Y ? 1 : 3);
-        return new LoadedModel(ModelFile.HeaderFor(preset, options, color), new SplitSpliceNet("seranet", options));
+        return new LoadedModel(ModelFile.HeaderFor(preset, options, color), ArchitectureRegistry.Build(options));
     }
 
     public static Command Create()
@@ -45,7 +45,7 @@ internal static class BenchCommand
             LoadedModel loaded = result.GetValue(preset) is { } presetName
                 ? Untrained(presetName, result.GetValue(color))
                 : ModelCatalog.Load(result.GetValue(model));
-            using var upscaler = new ImageUpscaler(loaded, torchDevice, new UpscaleOptions { TileSize = result.GetValue(tile), MaxBatch = batchSize });
+            using var upscaler = ImageUpscaler.Open(loaded, torchDevice, new UpscaleOptions { TileSize = result.GetValue(tile), MaxBatch = batchSize });
             NumericsNotice.Announce(result);
 
             var random = new Random(1);
@@ -77,7 +77,7 @@ internal static class BenchCommand
                 seconds,
                 frames_per_second = done / seconds,
                 output_megapixels_per_second = outputMegapixels / seconds,
-                multiply_adds_per_pixel = (loaded.Network as SplitSpliceNet)?.Options.MultiplyAddsPerPixel,
+                multiply_adds_per_pixel = loaded.Network.MultiplyAddsPerPixel,
             };
             System.Console.WriteLine(JsonSerializer.Serialize(report, ModelJson.Options));
             return Task.FromResult(ExitCodes.Success);

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Text.Json;
 using SeRanet.Video.Cli.Console;
+using SeRanet.Video.Decoder.Images;
+using SeRanet.Video.Training.Evaluation;
 using SeRanet.Video.Upscaler;
-using SeRanet.Video.Upscaler.Evaluation;
 using SeRanet.Video.Upscaler.Inference;
-using SeRanet.Video.Upscaler.Training;
 using SeRanet.Video.Upscaler.Weights;
 using Spectre.Console;
 
@@ -62,7 +62,7 @@ internal static class EvalCommand
             {
                 throw new DirectoryNotFoundException($"Evaluation folder not found: {folder}. Fetch the public set with scripts/fetch-data.sh.");
             }
-            var images = TrainingSetLoader.FindImages([folder]);
+            var images = ImageFolders.FindImages([folder]);
             if (images.Count == 0)
             {
                 throw new FileNotFoundException($"No images in {folder}.");
@@ -76,7 +76,7 @@ internal static class EvalCommand
                 string[] names = result.GetValue(models) is { Length: > 0 } given ? given : [ModelCatalog.DefaultName];
                 foreach (string name in names)
                 {
-                    var upscaler = new ImageUpscaler(ModelCatalog.Load(name), torchDevice, new UpscaleOptions { Scale = 2 });
+                    var upscaler = ImageUpscaler.Open(name, torchDevice, new UpscaleOptions { Scale = 2 });
                     upscalers.Add(upscaler);
                     evaluator.With(upscaler.Header.Name, upscaler.Upscale);
                 }

@@ -9,7 +9,6 @@ using SeRanet.Video.Encoder.Images;
 using SeRanet.Video.Upscaler;
 using SeRanet.Video.Upscaler.Imaging;
 using SeRanet.Video.Upscaler.Inference;
-using SeRanet.Video.Upscaler.Training;
 using SeRanet.Video.Upscaler.Weights;
 
 namespace SeRanet.Video.Cli.Commands;
@@ -51,7 +50,7 @@ internal static class ImageCommand
             var jobs = PlanJobs(result.GetValue(inputs)!, result.GetValue(output)!, result.GetValue(format)!);
             bool asJson = result.GetValue(json);
             var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out string deviceDescription);
-            using var upscaler = new ImageUpscaler(ModelCatalog.Load(result.GetValue(model)), torchDevice, new UpscaleOptions
+            using var upscaler = ImageUpscaler.Open(result.GetValue(model), torchDevice, new UpscaleOptions
             {
                 Scale = result.GetValue(scale),
                 TileSize = result.GetValue(tile),
@@ -98,7 +97,7 @@ internal static class ImageCommand
             if (Directory.Exists(input))
             {
                 folderInput = true;
-                var found = TrainingSetLoader.FindImages([input]);
+                var found = ImageFolders.FindImages([input]);
                 if (found.Count == 0)
                 {
                     throw new FileNotFoundException($"No images in folder {input}.");

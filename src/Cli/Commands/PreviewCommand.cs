@@ -9,7 +9,6 @@ using SeRanet.Video.Decoder.Video;
 using SeRanet.Video.Encoder.Images;
 using SeRanet.Video.Upscaler.Imaging;
 using SeRanet.Video.Upscaler.Inference;
-using SeRanet.Video.Upscaler.Weights;
 
 namespace SeRanet.Video.Cli.Commands;
 
@@ -67,7 +66,7 @@ internal static class PreviewCommand
             }
 
             var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out _);
-            using var upscaler = new ImageUpscaler(ModelCatalog.Load(result.GetValue(model)), torchDevice, new UpscaleOptions
+            using var upscaler = ImageUpscaler.Open(result.GetValue(model), torchDevice, new UpscaleOptions
             {
                 Scale = result.GetValue(scale),
                 TileSize = result.GetValue(tile),

@@ -1,8 +1,10 @@
 using System.CommandLine;
 using SeRanet.Video.Cli.Console;
-using SeRanet.Video.Upscaler.Numerics;
+using SeRanet.Video.Training.Data;
+using SeRanet.Video.Training.Degradation;
+using SeRanet.Video.Training.Runs;
 using SeRanet.Video.Upscaler.Architectures;
-using SeRanet.Video.Upscaler.Training;
+using SeRanet.Video.Upscaler.Numerics;
 using SeRanet.Video.Upscaler.Weights;
 
 namespace SeRanet.Video.Cli.Commands;

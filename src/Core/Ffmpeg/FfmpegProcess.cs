@@ -27,8 +27,6 @@ public sealed class FfmpegProcess : IAsyncDisposable
 
     public Stream StandardInput => _process.StandardInput.BaseStream;
 
-    public bool HasExited => _process.HasExited;
-
     /// <summary>The last lines ffmpeg wrote to stderr.</summary>
     public string StderrTail
     {

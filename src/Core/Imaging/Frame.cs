@@ -60,15 +60,6 @@ public sealed class Frame : IDisposable
         return new Frame(width, height, format, data, null);
     }
 
-    /// <summary>Channel value at (x, y, c) scaled to [0, 1].</summary>
-    public float GetNormalized(int x, int y, int channel)
-    {
-        int i = (y * Width + x) * 3 + channel;
-        return Format == PixelFormat.Rgb48
-            ? BitConverter.ToUInt16(Data.Slice(i * 2, 2)) / 65535f
-            : Data[i] / 255f;
-    }
-
     public void Dispose()
     {
         byte[]? buffer = Interlocked.Exchange(ref _buffer, null);

@@ -1,26 +1,28 @@
 using System.Text.Json;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace SeRanet.Video.Upscaler.Architectures;
 
 /// <summary>
 /// Builds networks by architecture name, as BasicSR's ARCH_REGISTRY does: a model file names its
-/// architecture and options, and this turns them back into a module.
+/// architecture and options, and this turns them back into a network. Every network is built
+/// here, trained or loaded, so the rest of the library sees only <see cref="IUpscalingNetwork"/>.
 /// </summary>
 public static class ArchitectureRegistry
 {
     public const string SplitSplice = "split-splice";
 
-    private static readonly Dictionary<string, Func<JsonElement, nn.Module<Tensor, Tensor>>> Builders = new(StringComparer.Ordinal)
+    // The module's name; weight keys do not include it, so it only shows in TorchSharp's messages.
+    private const string ModuleName = "seranet";
+
+    private static readonly Dictionary<string, Func<JsonElement, IUpscalingNetwork>> Builders = new(StringComparer.Ordinal)
     {
-        [SplitSplice] = options => new SplitSpliceNet("seranet", options.Deserialize<SplitSpliceOptions>(ModelJson.Options)
+        [SplitSplice] = options => Build(options.Deserialize<SplitSpliceOptions>(ModelJson.Options)
             ?? throw new InvalidDataException("split-splice options are missing.")),
     };
 
     public static IReadOnlyCollection<string> Names => Builders.Keys;
 
-    public static nn.Module<Tensor, Tensor> Build(string architecture, JsonElement options)
+    public static IUpscalingNetwork Build(string architecture, JsonElement options)
     {
         if (!Builders.TryGetValue(architecture, out var build))
         {
@@ -28,4 +30,10 @@ public static class ArchitectureRegistry
         }
         return build(options);
     }
+
+    /// <summary>A freshly initialised split/splice network (for training and for timing untrained presets).</summary>
+    public static IUpscalingNetwork Build(SplitSpliceOptions options) => new SplitSpliceNet(ModuleName, options);
+
+    /// <summary>The options a split/splice architecture is saved with.</summary>
+    public static JsonElement OptionsJson(SplitSpliceOptions options) => JsonSerializer.SerializeToElement(options, ModelJson.Options);
 }

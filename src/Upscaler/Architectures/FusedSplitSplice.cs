@@ -20,7 +20,7 @@ namespace SeRanet.Video.Upscaler.Architectures;
 /// The module stays the training form and the weight-file layout. FusedSplitSpliceTests pins
 /// equality with the module.
 /// </summary>
-public sealed class FusedSplitSplice : IDisposable
+public sealed class FusedSplitSplice : IInferenceNetwork
 {
     private readonly SplitSpliceOptions _options;
     private readonly List<(Tensor Weight, Tensor Bias)> _lreluPath = [];

@@ -13,7 +13,7 @@ namespace SeRanet.Video.Upscaler.Architectures;
 /// edge-replicated by <see cref="SplitSpliceOptions.Padding"/> pixels, which is what makes a tile
 /// with that much context give exactly the pixels the whole image would.
 /// </remarks>
-public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>
+public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>, IUpscalingNetwork
 {
     private readonly Sequential lrelu_path;
     private readonly Sequential? crbm_path;
@@ -43,6 +43,22 @@ public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>
     }
 
     public SplitSpliceOptions Options { get; }
+
+    public nn.Module<Tensor, Tensor> ModuleForm => this;
+
+    public string Architecture => ArchitectureRegistry.SplitSplice;
+
+    public int Channels => Options.Channels;
+
+    public int Padding => Options.Padding;
+
+    public long MultiplyAddsPerPixel => Options.MultiplyAddsPerPixel;
+
+    public long ActivationFloatsPerPixel => Options.ActivationFloatsPerPixel;
+
+    public IReadOnlyList<Numerics.ConvolutionShape> ConvolutionShapes(Numerics.NetworkForm form) => Numerics.ConvolutionShape.Of(Options, form);
+
+    public IInferenceNetwork CreateInferenceForm() => new FusedSplitSplice(this);
 
     /// <summary>
     /// Stores every convolution weight channels-last, as PyTorch's

@@ -1,7 +1,9 @@
 using System.Buffers;
 using SeRanet.Video.Core.Imaging;
+using SeRanet.Video.Upscaler.Architectures;
 using SeRanet.Video.Upscaler.Imaging;
 using SeRanet.Video.Upscaler.Inference.Tiling;
+using SeRanet.Video.Upscaler.Numerics;
 using SeRanet.Video.Upscaler.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,32 +21,60 @@ public sealed class ImageUpscaler : IDisposable
     private readonly torch.Device _device;
     private readonly UpscaleOptions _options;
     private readonly int _tileSize;
-    private readonly Architectures.FusedSplitSplice? _fused;
+    private readonly long _floatsPerPixel;
+    private readonly IInferenceNetwork _inference;
 
-    public ImageUpscaler(LoadedModel model, torch.Device device, UpscaleOptions options)
+    private ImageUpscaler(LoadedModel model, torch.Device device, UpscaleOptions options)
     {
         options.Validate();
-        if (device.type == DeviceType.CPU && model.Network is Architectures.SplitSpliceNet checkedNetwork)
+        IUpscalingNetwork network = model.Network;
+        if (device.type == DeviceType.CPU)
         {
             // Before the first model call: wrong CPU kernels must not make wrong pixels.
-            Numerics.ConvolutionGuard.EnsureVerified(Numerics.ConvolutionShape.Of(checkedNetwork.Options, Numerics.NetworkForm.Inference), backward: false);
+            ConvolutionGuard.EnsureVerified(network.ConvolutionShapes(NetworkForm.Inference), backward: false);
         }
         _model = model;
         _device = device;
         _options = options;
-        _model.Network.to(device);
-        _model.Network.eval();
-        _fused = model.Network is Architectures.SplitSpliceNet splitSplice ? new Architectures.FusedSplitSplice(splitSplice) : null;
-        long floatsPerPixel = (model.Network as Architectures.SplitSpliceNet)?.Options.ActivationFloatsPerPixel ?? 4096;
-        _tileSize = options.TileSize ?? TilePlanner.AutoTileSize(floatsPerPixel, model.Padding, options.MemoryBudgetBytes);
-        FloatsPerPixel = floatsPerPixel;
+        _floatsPerPixel = network.ActivationFloatsPerPixel;
+        _tileSize = options.TileSize ?? TilePlanner.AutoTileSize(_floatsPerPixel, network.Padding, options.MemoryBudgetBytes);
+        network.ModuleForm.to(device);
+        network.ModuleForm.eval();
+        // Last: nothing after it can throw and leave its copy of the weights behind.
+        _inference = network.CreateInferenceForm();
+    }
+
+    /// <summary>
+    /// Loads a model by name or path (<see cref="ModelCatalog"/>, the default when null) and builds
+    /// an upscaler for it: what every shell (commands, filter, plugin) does to get one.
+    /// </summary>
+    public static ImageUpscaler Open(string? modelNameOrPath, torch.Device device, UpscaleOptions options)
+    {
+        // Bad options fail before the model is read.
+        options.Validate();
+        return Open(ModelCatalog.Load(modelNameOrPath), device, options);
+    }
+
+    /// <summary>
+    /// Builds an upscaler that owns <paramref name="model"/>: it is disposed with the upscaler, or
+    /// at once when the upscaler cannot be built (so a failed start leaks no native weights).
+    /// </summary>
+    public static ImageUpscaler Open(LoadedModel model, torch.Device device, UpscaleOptions options)
+    {
+        try
+        {
+            return new ImageUpscaler(model, device, options);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     public int TileSize => _tileSize;
 
     public ModelHeader Header => _model.Header;
-
-    private long FloatsPerPixel { get; }
 
     /// <summary>Upscales images of one size together (a batch of video frames, say).</summary>
     public IReadOnlyList<ImagePlanes> Upscale(IReadOnlyList<ImagePlanes> images)
@@ -132,9 +162,9 @@ public sealed class ImageUpscaler : IDisposable
     {
         int padding = _model.Padding;
         int tile = _tileSize;
-        long tileFloats = FloatsPerPixel * (tile + 2L * padding) * (tile + 2L * padding);
+        long tileFloats = _floatsPerPixel * (tile + 2L * padding) * (tile + 2L * padding);
         int maxBatch = _options.MaxBatch ?? (int)Math.Max(1, _options.MemoryBudgetBytes / (4 * tileFloats));
-        Func<Tensor, Tensor> network = _fused is null ? _model.Network.call : _fused.Forward;
+        Func<Tensor, Tensor> network = _inference.Forward;
 
         if (_model.Header.ColorMode == ColorMode.Rgb)
         {
@@ -148,7 +178,7 @@ public sealed class ImageUpscaler : IDisposable
 
     public void Dispose()
     {
-        _fused?.Dispose();
+        _inference.Dispose();
         _model.Dispose();
     }
 }

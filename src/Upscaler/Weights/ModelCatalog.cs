@@ -1,12 +1,13 @@
-using System.Reflection;
 using SeRanet.Video.Upscaler.Architectures;
 
 namespace SeRanet.Video.Upscaler.Weights;
 
 /// <summary>
-/// Finds a model by path or by name. Names are looked up as NAME.srnv in the models folders
-/// (SERANET_MODELS, the tool's own models/ folder, the repository's models/), then among the
-/// models embedded in this assembly, so the default works with nothing downloaded.
+/// Finds a model by path or by name. Names are looked up in the models folders (SERANET_MODELS,
+/// the tool's own models/ folder, the repository's models/) as NAME.srnv, then as the checkpoint
+/// of a training run kept there (NAME/checkpoint.srnv, see <see cref="RunFolderLayout"/>), then
+/// among the models embedded in this assembly: only the default, so that it works with nothing
+/// beside the library while the larger models stay files.
 /// </summary>
 public static class ModelCatalog
 {
@@ -29,6 +30,12 @@ public static class ModelCatalog
             {
                 return ModelFile.Load(candidate);
             }
+            // A run continued across sessions ships its latest checkpoint rather than a copy of it.
+            string checkpoint = Path.Combine(folder, name, RunFolderLayout.CheckpointFile);
+            if (File.Exists(checkpoint))
+            {
+                return ModelFile.Load(checkpoint);
+            }
         }
         using Stream? embedded = typeof(ModelCatalog).Assembly.GetManifestResourceStream(ResourcePrefix + name + ModelFile.Extension);
         if (embedded is not null)
@@ -44,14 +51,15 @@ public static class ModelCatalog
 
     /// <summary>
     /// A sentence about a training run of <paramref name="name"/> kept in the models folder
-    /// (models/NAME/checkpoint.json, as long runs are committed between sessions), or nothing.
+    /// (models/NAME/checkpoint.json, as long runs are committed between sessions) that has no
+    /// checkpoint weights yet, or nothing.
     /// </summary>
     private static string RunUnderWay(string name)
     {
         foreach (string folder in Folders())
         {
             string run = Path.Combine(folder, name);
-            if (File.Exists(Path.Combine(run, Training.Trainer.CheckpointStateFile)))
+            if (File.Exists(Path.Combine(run, RunFolderLayout.StateFile)))
             {
                 return $"\nA training run is under way: its checkpoint, log and command are in {run}; " +
                        "continue it with that command and --resume.";
@@ -69,6 +77,13 @@ public static class ModelCatalog
             foreach (string file in Directory.EnumerateFiles(folder, "*" + ModelFile.Extension))
             {
                 names.Add(Path.GetFileNameWithoutExtension(file));
+            }
+            foreach (string run in Directory.EnumerateDirectories(folder))
+            {
+                if (File.Exists(Path.Combine(run, RunFolderLayout.CheckpointFile)))
+                {
+                    names.Add(Path.GetFileName(run));
+                }
             }
         }
         foreach (string resource in typeof(ModelCatalog).Assembly.GetManifestResourceNames())
@@ -112,8 +127,6 @@ public static class ModelCatalog
             }
         }
     }
-
-    internal static Assembly Assembly => typeof(ModelCatalog).Assembly;
 }
 
 /// <summary>A model named by the user is not available; the message says what to do.</summary>

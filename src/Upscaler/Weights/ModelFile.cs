@@ -97,7 +97,7 @@ public static class ModelFile
             throw new InvalidDataException($"{source} is corrupt: its weights do not match the checksum in its header.");
         }
 
-        nn.Module<Tensor, Tensor> model;
+        IUpscalingNetwork model;
         try
         {
             model = ArchitectureRegistry.Build(header.Architecture, header.ArchitectureOptions);
@@ -109,14 +109,14 @@ public static class ModelFile
 
         try
         {
-            CopyWeights(model, header, payload, source);
+            CopyWeights(model.ModuleForm, header, payload, source);
         }
         catch
         {
             model.Dispose();
             throw;
         }
-        model.eval();
+        model.ModuleForm.eval();
         return new LoadedModel(header, model);
     }
 
@@ -201,7 +201,7 @@ public static class ModelFile
     {
         Name = name,
         Architecture = ArchitectureRegistry.SplitSplice,
-        ArchitectureOptions = JsonSerializer.SerializeToElement(options, ModelJson.Options),
+        ArchitectureOptions = ArchitectureRegistry.OptionsJson(options),
         ColorMode = colorMode,
     };
 
@@ -211,14 +211,14 @@ public static class ModelFile
 }
 
 /// <summary>A model and its header; disposing frees the native weights.</summary>
-public sealed class LoadedModel(ModelHeader header, nn.Module<Tensor, Tensor> network) : IDisposable
+public sealed class LoadedModel(ModelHeader header, IUpscalingNetwork network) : IDisposable
 {
     public ModelHeader Header { get; } = header;
 
-    public nn.Module<Tensor, Tensor> Network { get; } = network;
+    public IUpscalingNetwork Network { get; } = network;
 
     /// <summary>Pixels of edge the network needs on each side of its input.</summary>
-    public int Padding => Network is SplitSpliceNet net ? net.Options.Padding : 0;
+    public int Padding => Network.Padding;
 
     public string Description => ModelFile.Describe(Header);
 

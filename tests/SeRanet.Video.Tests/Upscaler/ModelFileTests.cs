@@ -34,7 +34,7 @@ public class ModelFileTests : IDisposable
         using var loaded = ModelFile.Load(path);
 
         var original = net.state_dict();
-        var restored = loaded.Network.state_dict();
+        var restored = loaded.Network.ModuleForm.state_dict();
         Assert.Equal(original.Keys.Order(), restored.Keys.Order());
         foreach (var (key, tensor) in original)
         {
@@ -149,5 +149,22 @@ public class ModelFileTests : IDisposable
             Environment.SetEnvironmentVariable("SERANET_MODELS", before);
             Directory.Delete(models, recursive: true);
         }
+    }
+
+    [Fact]
+    public void Only_the_default_model_is_embedded()
+    {
+        Assert.Equal(["SeRanet.Video.Models." + ModelCatalog.DefaultName + ModelFile.Extension],
+            typeof(ModelCatalog).Assembly.GetManifestResourceNames().Where(n => n.StartsWith("SeRanet.Video.Models.", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData(Presets.SeRanetFast)]
+    [InlineData(Presets.SeRanetV1)]
+    public void Shipped_models_load_by_name_from_the_models_folder(string name)
+    {
+        using var model = ModelCatalog.Load(name);
+        Assert.Equal(name, model.Header.Name);
+        Assert.Contains(name, ModelCatalog.Available());
     }
 }

@@ -26,7 +26,7 @@ public class TiledInferenceTests
         torch.manual_seed(seed);
         var architecture = Presets.Get(Presets.SeRanetFast, color == ColorMode.Y ? 1 : 3);
         var net = new SplitSpliceNet("seranet", architecture);
-        return new ImageUpscaler(new LoadedModel(ModelFile.HeaderFor("t", architecture, color), net), torch.CPU, options);
+        return ImageUpscaler.Open(new LoadedModel(ModelFile.HeaderFor("t", architecture, color), net), torch.CPU, options);
     }
 
     [Theory]

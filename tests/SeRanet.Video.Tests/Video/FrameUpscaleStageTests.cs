@@ -16,7 +16,7 @@ public class FrameUpscaleStageTests
         torch.manual_seed(3);
         var architecture = Presets.Get(Presets.SeRanetFast, 1);
         var net = new SplitSpliceNet("seranet", architecture);
-        return new ImageUpscaler(new LoadedModel(ModelFile.HeaderFor("t", architecture, ColorMode.Y), net), torch.CPU, new UpscaleOptions());
+        return ImageUpscaler.Open(new LoadedModel(ModelFile.HeaderFor("t", architecture, ColorMode.Y), net), torch.CPU, new UpscaleOptions());
     }
 
     private static Frame NoiseFrame(int index, int seed)

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using SeRanet.Video.Upscaler;
+using SeRanet.Video.Upscaler.Architectures;
+using SeRanet.Video.Upscaler.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SeRanet.Video.Training.Runs;
+
+/// <summary>
+/// A run folder's checkpoint: the model file, the optimiser's state and where the run stands
+/// (<see cref="RunFolderLayout"/>). The state file is written last and only after the other two,
+/// so a checkpoint whose state file exists is complete.
+/// </summary>
+public sealed class CheckpointStore(string runFolder)
+{
+    public string RunFolder { get; } = runFolder;
+
+    public string ModelPath => Path.Combine(RunFolder, RunFolderLayout.CheckpointFile);
+
+    private string OptimizerPath => Path.Combine(RunFolder, RunFolderLayout.OptimizerFile);
+
+    private string StatePath => Path.Combine(RunFolder, RunFolderLayout.StateFile);
+
+    /// <summary>Whether a checkpoint was written to this folder.</summary>
+    public bool Exists => File.Exists(StatePath);
+
+    public void Save(nn.Module<Tensor, Tensor> model, AdamOptimizer optimizer, TrainingState state, ModelHeader header)
+    {
+        ModelFile.Save(ModelPath, model, header);
+        optimizer.Save(OptimizerPath);
+        string stateTemporary = StatePath + ".partial";
+        File.WriteAllText(stateTemporary, JsonSerializer.Serialize(state, ModelJson.Options));
+        File.Move(stateTemporary, StatePath, overwrite: true);
+    }
+
+    /// <summary>Restores the model's weights and the optimiser's state; returns where the run stood.</summary>
+    public TrainingState Load(nn.Module<Tensor, Tensor> model, AdamOptimizer optimizer, SplitSpliceOptions architecture)
+    {
+        CopyWeights(ModelPath, model, architecture, $"The checkpoint in {RunFolder}", "start a new run folder or drop --resume");
+        optimizer.Load(OptimizerPath);
+        return JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(StatePath), ModelJson.Options)
+            ?? throw new InvalidDataException($"{StatePath} is empty.");
+    }
+
+    /// <summary>Loads a model file's weights into the network being trained, after checking that they fit it.</summary>
+    /// <param name="what">The file, as the error message names it.</param>
+    /// <param name="remedy">What the user can do instead, for the error message.</param>
+    public static void CopyWeights(string path, nn.Module<Tensor, Tensor> model, SplitSpliceOptions architecture, string what, string remedy)
+    {
+        using var source = ModelFile.Load(path);
+        var saved = JsonSerializer.Deserialize<SplitSpliceOptions>(source.Header.ArchitectureOptions, ModelJson.Options);
+        if (saved is null || JsonSerializer.Serialize(saved, ModelJson.Options) != JsonSerializer.Serialize(architecture, ModelJson.Options))
+        {
+            throw new InvalidDataException($"{what} is for a different architecture than --preset and --color ask for; {remedy}.");
+        }
+        using var noGrad = torch.no_grad();
+        var target = model.state_dict();
+        foreach (var (name, tensor) in source.Network.ModuleForm.state_dict())
+        {
+            target[name].copy_(tensor);
+        }
+    }
+}

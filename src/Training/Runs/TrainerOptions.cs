@@ -1,0 +1,137 @@
+using SeRanet.Video.Training.Degradation;
+using SeRanet.Video.Upscaler.Architectures;
+using SeRanet.Video.Upscaler.Weights;
+
+namespace SeRanet.Video.Training.Runs;
+
+/// <summary>Training loss.</summary>
+public enum LossKind
+{
+    Mse,
+    L1,
+    Charbonnier,
+}
+
+/// <summary>Everything a training run needs; recorded in the model file it produces.</summary>
+public sealed record TrainerOptions
+{
+    /// <summary>Name written into the model file.</summary>
+    public string ModelName { get; init; } = Presets.SeRanetFast;
+
+    public required SplitSpliceOptions Architecture { get; init; }
+
+    public ColorMode ColorMode { get; init; } = ColorMode.Rgb;
+
+    /// <summary>Folders of training images (searched recursively).</summary>
+    public required IReadOnlyList<string> DataFolders { get; init; }
+
+    /// <summary>Where the finished model is written.</summary>
+    public required string OutputPath { get; init; }
+
+    /// <summary>Checkpoints, CSV log and plot go here.</summary>
+    public required string RunFolder { get; init; }
+
+    public int BatchSize { get; init; } = 16;
+
+    /// <summary>Side of a low-resolution training patch, without the network's context.</summary>
+    public int PatchSize { get; init; } = 32;
+
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>The cosine schedule ends at LearningRate * FinalLearningRateFraction.</summary>
+    public double FinalLearningRateFraction { get; init; } = 0.02;
+
+    /// <summary>Total optimiser steps: the length of the learning-rate schedule.</summary>
+    public long Steps { get; init; } = 20_000;
+
+    /// <summary>Stop (with a checkpoint) after this much wall time in this run; resume later.</summary>
+    public double? Minutes { get; init; }
+
+    public int StepsPerEpoch { get; init; } = 500;
+
+    public LossKind Loss { get; init; } = LossKind.Mse;
+
+    public int Seed { get; init; } = 1234;
+
+    /// <summary>Fraction of images held out for validation.</summary>
+    public double ValidationFraction { get; init; } = 0.1;
+
+    public Degradations Degradations { get; init; } = Degradations.None;
+
+    /// <summary>Probability that a patch gets each enabled degradation.</summary>
+    public double DegradationProbability { get; init; } = 0.5;
+
+    /// <summary>Chance that a near-flat training crop is drawn again (0 keeps the plain area-weighted draw).</summary>
+    public double SkipFlat { get; init; }
+
+    public bool Resume { get; init; }
+
+    /// <summary>
+    /// A trained model file to start from instead of a fresh network (fine-tuning): its
+    /// architecture and colour mode must match; the optimiser and schedule start afresh. With
+    /// <see cref="Resume"/> and a checkpoint in the run folder, the checkpoint wins.
+    /// </summary>
+    public string? InitialWeights { get; init; }
+
+    /// <summary>
+    /// Extra copies of each training photo, shrunk by these factors (each in (0, 1)), used as
+    /// high-resolution originals too. Large photos are soft at the pixel level; their shrunk
+    /// copies hold the per-pixel sharpness of smaller images, so both kinds are in the batches.
+    /// Validation always uses the photos at their own size.
+    /// </summary>
+    public IReadOnlyList<double> ExtraScales { get; init; } = [];
+
+    /// <summary>
+    /// Whether the photos at their own size are trained on beside the <see cref="ExtraScales"/>
+    /// copies. Patches are drawn by area, so big originals otherwise fill most batches; turning
+    /// them off (for a late fine-tuning stage) gives the sharp shrunk copies all of them.
+    /// </summary>
+    public bool FullSize { get; init; } = true;
+
+    /// <summary>The command line, recorded in the model file.</summary>
+    public string Command { get; init; } = "";
+
+    public void Validate()
+    {
+        Architecture.Validate();
+        if (DataFolders.Count == 0)
+        {
+            throw new ArgumentException("Name at least one folder of training images with --data.");
+        }
+        foreach (string folder in DataFolders)
+        {
+            if (!Directory.Exists(folder))
+            {
+                throw new DirectoryNotFoundException($"Training data folder not found: {folder}. Fetch the photos with scripts/fetch-data.sh.");
+            }
+        }
+        if (BatchSize < 1 || PatchSize < 4 || Steps < 1 || StepsPerEpoch < 1 || LearningRate <= 0)
+        {
+            throw new ArgumentException("Batch size, patch size, steps, steps per epoch and learning rate must be positive.");
+        }
+        if (ValidationFraction is <= 0 or >= 1)
+        {
+            throw new ArgumentException("The validation fraction must be between 0 and 1.");
+        }
+        if (SkipFlat is < 0 or > 1)
+        {
+            throw new ArgumentException("--skip-flat is a probability, between 0 and 1.");
+        }
+        if (ExtraScales.Any(scale => scale is <= 0 or >= 1))
+        {
+            throw new ArgumentException("--scales takes shrink factors between 0 and 1, such as 0.75,0.5.");
+        }
+        if (!FullSize && ExtraScales.Count == 0)
+        {
+            throw new ArgumentException("--shrunk-only needs the shrink factors to train on, e.g. --scales 0.5,0.35.");
+        }
+        if (InitialWeights is not null && !File.Exists(InitialWeights))
+        {
+            throw new FileNotFoundException($"The model to start from (--init) was not found: {InitialWeights}");
+        }
+        if ((Architecture.Channels == 1) != (ColorMode == ColorMode.Y))
+        {
+            throw new ArgumentException("Y colour mode needs a 1-channel network and RGB a 3-channel one.");
+        }
+    }
+}

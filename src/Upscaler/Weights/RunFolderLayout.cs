@@ -1,0 +1,18 @@
+namespace SeRanet.Video.Upscaler.Weights;
+
+/// <summary>
+/// The files a training run keeps in its folder. The trainer writes them; the catalog reads them,
+/// because long runs are committed between sessions as models/NAME/ and <c>--model NAME</c> then
+/// means that run's latest checkpoint. Both sides share these names so that neither needs the other.
+/// </summary>
+public static class RunFolderLayout
+{
+    /// <summary>The weights of the last checkpoint, a complete model file.</summary>
+    public const string CheckpointFile = "checkpoint" + ModelFile.Extension;
+
+    /// <summary>The optimiser's state at the last checkpoint.</summary>
+    public const string OptimizerFile = "checkpoint.optimizer";
+
+    /// <summary>Where the run stands (step, epoch, time, validation); present once a checkpoint was written.</summary>
+    public const string StateFile = "checkpoint.json";
+}
