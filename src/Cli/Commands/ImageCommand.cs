@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using SeRanet.Video.Cli.Console;
-using SeRanet.Video.Cli.Images;
+using SeRanet.Video.Core.Pipeline;
+using SeRanet.Video.Plugin.Images;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Decoder.Images;
 using SeRanet.Video.Encoder.Images;
@@ -47,7 +48,7 @@ internal static class ImageCommand
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
         {
-            var jobs = PlanJobs(result.GetValue(inputs)!, result.GetValue(output)!, result.GetValue(format)!);
+            var jobs = ImageJobPlanner.Plan(result.GetValue(inputs)!, result.GetValue(output)!, result.GetValue(format)!);
             bool asJson = result.GetValue(json);
             var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out string deviceDescription);
             using var upscaler = ImageUpscaler.Open(result.GetValue(model), torchDevice, new UpscaleOptions
@@ -62,8 +63,8 @@ internal static class ImageCommand
                 System.Console.Error.WriteLine($"model {ModelFile.Describe(upscaler.Header)} on {deviceDescription}, tile {upscaler.TileSize}");
             }
 
-            var runner = new ImageJobRunner(upscaler, result.GetValue(overwrite));
-            var reports = await runner.RunAsync(jobs, report =>
+            var runner = new ImageBatchUpscaler(upscaler, result.GetValue(overwrite));
+            var reports = await runner.RunAsync(jobs, new SynchronousProgress<ImageReport>(report =>
             {
                 if (asJson)
                 {
@@ -77,7 +78,7 @@ internal static class ImageCommand
                 {
                     System.Console.Error.WriteLine($"error: {report.Error}");
                 }
-            }, cancellationToken);
+            }), cancellationToken);
             if (asJson)
             {
                 System.Console.WriteLine(JsonSerializer.Serialize(new { model = upscaler.Header.Name, device = deviceDescription, images = reports }, ModelJson.Options));
@@ -85,56 +86,5 @@ internal static class ImageCommand
             return reports.Any(r => r.Error is not null) ? ExitCodes.Failure : ExitCodes.Success;
         }, cancellationToken));
         return command;
-    }
-
-    /// <summary>Pairs each input image with its output path; refuses to write over an input.</summary>
-    private static List<ImageJob> PlanJobs(string[] inputs, string output, string format)
-    {
-        var sources = new List<string>();
-        bool folderInput = false;
-        foreach (string input in inputs)
-        {
-            if (Directory.Exists(input))
-            {
-                folderInput = true;
-                var found = ImageFolders.FindImages([input]);
-                if (found.Count == 0)
-                {
-                    throw new FileNotFoundException($"No images in folder {input}.");
-                }
-                sources.AddRange(found);
-            }
-            else if (File.Exists(input))
-            {
-                sources.Add(input);
-            }
-            else
-            {
-                throw new FileNotFoundException($"No such file or folder: {input}");
-            }
-        }
-
-        bool toFolder = folderInput || sources.Count > 1 || Directory.Exists(output);
-        var jobs = new List<ImageJob>();
-        if (toFolder)
-        {
-            Directory.CreateDirectory(output);
-            foreach (string source in sources)
-            {
-                jobs.Add(new ImageJob(source, Path.Combine(output, Path.GetFileNameWithoutExtension(source) + "." + format.TrimStart('.'))));
-            }
-        }
-        else
-        {
-            jobs.Add(new ImageJob(sources[0], output));
-        }
-        foreach (var (source, destination) in jobs)
-        {
-            if (string.Equals(Path.GetFullPath(source), Path.GetFullPath(destination), StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"The output {destination} is the input itself; choose another name.");
-            }
-        }
-        return jobs;
     }
 }

@@ -1,26 +1,26 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using SeRanet.Video.Cli.Console;
+using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Decoder.Images;
 using SeRanet.Video.Encoder.Images;
-using SeRanet.Video.Upscaler.Imaging;
 using SeRanet.Video.Upscaler.Inference;
 
-namespace SeRanet.Video.Cli.Images;
+namespace SeRanet.Video.Plugin.Images;
 
 /// <summary>One input image and where its upscaled copy goes.</summary>
-internal sealed record ImageJob(string Source, string Destination);
+public sealed record ImageJob(string Source, string Destination);
 
 /// <summary>What happened to one <see cref="ImageJob"/>; <see cref="Error"/> is set when it failed.</summary>
-internal sealed record ImageReport(string Input, string Output, int Width, int Height, int OutputWidth, int OutputHeight, int BitDepth, double Seconds, string? Error);
+public sealed record ImageReport(string Input, string Output, int Width, int Height, int OutputWidth, int OutputHeight, int BitDepth, double Seconds, string? Error);
 
 /// <summary>
-/// Upscales a list of images with reading, the model and writing overlapped: the next image is
-/// decoded and the previous one encoded while the network runs, over small bounded channels.
-/// A bad image fails alone; the others go on. Reports come back in job order.
+/// The engine's image job: upscales a list of images with reading, the model and writing
+/// overlapped (the next image is decoded and the previous one encoded while the network runs on
+/// its own thread), over small bounded channels. A bad image fails alone; the others go on.
+/// Reports come back in job order. The CLI's <c>image</c> is a thin shell over it.
 /// </summary>
-internal sealed class ImageJobRunner(ImageUpscaler upscaler, bool overwrite)
+public sealed class ImageBatchUpscaler(ImageUpscaler upscaler, bool overwrite)
 {
     private const int Lookahead = 2;
 
@@ -33,7 +33,8 @@ internal sealed class ImageJobRunner(ImageUpscaler upscaler, bool overwrite)
         }
     }
 
-    public async Task<IReadOnlyList<ImageReport>> RunAsync(IReadOnlyList<ImageJob> jobs, Action<ImageReport> onDone, CancellationToken cancellationToken)
+    /// <param name="progress">Each image's report as it is written, in job order.</param>
+    public async Task<IReadOnlyList<ImageReport>> RunAsync(IReadOnlyList<ImageJob> jobs, IProgress<ImageReport>? progress, CancellationToken cancellationToken)
     {
         var decoded = Channel.CreateBounded<Item>(Lookahead);
         var upscaled = Channel.CreateBounded<Item>(Lookahead);
@@ -53,7 +54,7 @@ internal sealed class ImageJobRunner(ImageUpscaler upscaler, bool overwrite)
                 {
                     var report = item.Failure ?? await WriteAsync(item, token).ConfigureAwait(false);
                     reports.Add(report);
-                    onDone(report);
+                    progress?.Report(report);
                 }
             }
             await Task.WhenAll(reading, inferring).ConfigureAwait(false);
@@ -105,7 +106,7 @@ internal sealed class ImageJobRunner(ImageUpscaler upscaler, bool overwrite)
                 {
                     item = new Item(job, clock, await ImageFileReader.ReadAsync(job.Source, cancellationToken).ConfigureAwait(false), null, null);
                 }
-                catch (Exception ex) when (CommandErrors.IsUserFacing(ex))
+                catch (Exception ex) when (IsPerImage(ex))
                 {
                     item = new Item(job, clock, null, null, Failed(job, clock, ex));
                 }
@@ -150,7 +151,7 @@ internal sealed class ImageJobRunner(ImageUpscaler upscaler, bool overwrite)
             var result = upscaler.UpscaleFrame(frame);
             return item with { Output = result };
         }
-        catch (Exception ex) when (CommandErrors.IsUserFacing(ex))
+        catch (Exception ex) when (IsPerImage(ex))
         {
             return item with { Failure = Failed(item.Job, item.Clock, ex) };
         }
@@ -165,7 +166,7 @@ internal sealed class ImageJobRunner(ImageUpscaler upscaler, bool overwrite)
             return new ImageReport(item.Job.Source, item.Job.Destination, input.Width, input.Height, output.Width, output.Height,
                 input.Format.BitDepth(), item.Clock.Elapsed.TotalSeconds, null);
         }
-        catch (Exception ex) when (CommandErrors.IsUserFacing(ex))
+        catch (Exception ex) when (IsPerImage(ex))
         {
             return Failed(item.Job, item.Clock, ex);
         }
@@ -173,4 +174,8 @@ internal sealed class ImageJobRunner(ImageUpscaler upscaler, bool overwrite)
 
     private static ImageReport Failed(ImageJob job, Stopwatch clock, Exception ex) =>
         new(job.Source, job.Destination, 0, 0, 0, 0, 0, clock.Elapsed.TotalSeconds, ex.Message);
+
+    /// <summary>Failures that belong to one image (unreadable, unwritable, too large); anything else stops the batch.</summary>
+    private static bool IsPerImage(Exception ex) => ex is FfmpegException or InvalidDataException or IOException
+        or UnauthorizedAccessException or ArgumentException;
 }
