@@ -23,7 +23,7 @@ internal static class UpscaleCommand
 
     public static Command Create()
     {
-        var input = new Argument<string>("input") { Description = "The video to upscale." };
+        var input = new Argument<string>("input") { Description = "The video to upscale." }.RefusingFlags();
         var output = new Option<string>("--output", "-o")
         {
             Description = "The upscaled video. The container follows the extension (.mkv keeps every stream; .mp4 keeps audio).",
@@ -33,24 +33,39 @@ internal static class UpscaleCommand
         var device = CommonOptions.Device();
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
-        var batch = CommonOptions.Batch();
+        var tileBatch = CommonOptions.TileBatch();
+        var batch = CommonOptions.Batch(DefaultFramesPerBatch);
         var overwrite = CommonOptions.Overwrite();
         var json = CommonOptions.Json();
         var codec = new Option<string>("--codec")
         {
-            Description = $"Video encoder: {string.Join(", ", EncoderOptions.KnownCodecs)}.",
-            DefaultValueFactory = _ => "libx264",
+            Description = $"Video encoder: {string.Join(", ", EncoderOptions.KnownCodecs)} (or another ffmpeg encoder, unchecked).",
+            DefaultValueFactory = _ => EncoderOptions.DefaultCodec,
+        }.Accepting("an ffmpeg encoder name, such as libx264", text => (text.Length > 0 && !text.StartsWith('-'), text));
+        var crf = new Option<int?>("--crf")
+        {
+            Description = "Constant quality, lower is better: libx264 and libx265 0-51 (default 18, 20), libsvtav1 0-63 (30), libvpx-vp9 0-63 (24); ffv1 is lossless and takes none.",
+        }.Accepting("a whole number", text => int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value)
+            ? (true, (int?)value)
+            : (false, null));
+        var encoderPreset = new Option<string?>("--encoder-preset")
+        {
+            Description = $"Encoder speed preset: {OptionValues.Alternatives(EncoderOptions.X26xPresets)} (x264/x265); -2 to 13 (svt-av1).",
         };
-        var crf = new Option<int?>("--crf") { Description = "Constant quality (lower is better; default per codec: x264 18, x265 20, svt-av1 30, vp9 24)." };
-        var preset = new Option<string?>("--preset") { Description = "Encoder speed preset, e.g. slow, medium, fast (x264/x265) or 6 (svt-av1)." };
         var pixelFormat = new Option<string?>("--pix-fmt") { Description = "Output pixel format (default: the source's chroma subsampling and bit depth)." };
-        var ffmpegArgs = new Option<string?>("--ffmpeg-args") { Description = "Extra ffmpeg output arguments, e.g. \"-tune film -x264-params aq-mode=3\"." };
+        var ffmpegArgs = new Option<string[]>("--ffmpeg-arg")
+        {
+            Description = "One extra ffmpeg output argument; repeat it for several, and attach values that start with '-' with '=': --ffmpeg-arg=-tune --ffmpeg-arg=film.",
+            Arity = ArgumentArity.OneOrMore,
+        };
 
         var command = new Command("upscale", "Upscale a video 2x or 4x, keeping its audio, subtitles, timing and colours.")
         {
-            input, output, model, device, scale, tile, batch, codec, crf, preset, pixelFormat, ffmpegArgs, overwrite, json,
+            input, output, model, device, scale, tile, tileBatch, batch, codec, crf, encoderPreset, pixelFormat, ffmpegArgs, overwrite, json,
         };
-        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
+        // A command's validators see only the options given, not their defaults.
+        command.Check(result => EncoderOptions.CheckQuality(result.GetValue(codec) ?? EncoderOptions.DefaultCodec, result.GetValue(crf), result.GetValue(encoderPreset)));
+        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
             string source = result.GetValue(input)!;
             string destination = result.GetValue(output)!;
@@ -61,14 +76,14 @@ internal static class UpscaleCommand
 
             // libtorch start-up and model load take about as long as probing; neither needs the
             // other, so they run side by side instead of adding to the run's wall time.
-            var upscaleOptions = new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile) };
+            var upscaleOptions = new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), MaxBatch = result.GetValue(tileBatch) };
             var encoderOptions = new EncoderOptions
             {
                 Codec = result.GetValue(codec)!,
                 Crf = result.GetValue(crf),
-                Preset = result.GetValue(preset),
+                Preset = result.GetValue(encoderPreset),
                 PixelFormat = result.GetValue(pixelFormat),
-                ExtraArguments = EncoderOptions.SplitArguments(result.GetValue(ffmpegArgs)),
+                ExtraArguments = result.GetValue(ffmpegArgs) ?? [],
             };
             // Start-up is paid once per file, so its three slow parts run side by side: the model
             // loads while ffprobe reads the input and ffmpeg lists the encoder's pixel formats.
@@ -100,7 +115,7 @@ internal static class UpscaleCommand
                 }
             }
 
-            int framesPerBatch = result.GetValue(batch) ?? DefaultFramesPerBatch;
+            int framesPerBatch = result.GetValue(batch);
             var (outWidth, outHeight) = upscaleOptions.OutputSize(video.UprightWidth, video.UprightHeight);
             if (!asJson)
             {

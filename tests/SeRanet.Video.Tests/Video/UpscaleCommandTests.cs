@@ -236,7 +236,7 @@ public class UpscaleCommandTests : IDisposable
         string input = VideoClips.Plain(_temp, "in.mp4", 3);
         string output = _temp.File("out.mp4");
 
-        var result = Processes.Seranet("upscale", input, "-o", output, "--ffmpeg-args", "-no-such-option 1");
+        var result = Processes.Seranet("upscale", input, "-o", output, "--ffmpeg-arg=-no-such-option", "--ffmpeg-arg", "1");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("no-such-option", result.Stderr, StringComparison.Ordinal);
