@@ -25,22 +25,26 @@ internal static class BenchCommand
     public static Command Create()
     {
         var model = CommonOptions.Model();
-        var preset = new Option<string?>("--preset") { Description = "Time an untrained preset instead of a model file (speed only)." };
-        var size = new Option<string>("--size") { Description = "Input frame size WxH.", DefaultValueFactory = _ => "640x360" };
-        var frames = new Option<int>("--frames") { Description = "Frames to time (after one warm-up).", DefaultValueFactory = _ => 10 };
-        var color = new Option<ColorMode>("--color") { Description = "Colour mode of an untrained --preset.", DefaultValueFactory = _ => ColorMode.Rgb };
-        var batch = CommonOptions.Batch();
+        var preset = new Option<string?>("--preset")
+        {
+            Description = $"Time an untrained network of this shape instead of a model file (speed only): {OptionValues.Alternatives(Presets.Names)}.",
+        }.OneOf(Presets.Names);
+        var size = CommonOptions.Size("Input frame size WIDTHxHEIGHT.", (640, 360));
+        var count = new Option<int>("--count") { Description = "Frames to time (after one warm-up).", DefaultValueFactory = _ => 10 }.Between(1, int.MaxValue);
+        var color = new Option<ColorMode>("--color") { Description = "Colour mode of an untrained --preset: rgb or y.", DefaultValueFactory = _ => ColorMode.Rgb }.OneOf();
+        var batch = CommonOptions.Batch(1);
+        var json = CommonOptions.Json();
         var tile = CommonOptions.Tile();
         var device = CommonOptions.Device();
         var command = new Command("bench", "Time the model alone on synthetic frames (output megapixels per second).")
         {
-            model, preset, color, size, frames, batch, tile, device,
+            model, preset, color, size, count, batch, tile, device, json,
         };
-        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(() =>
+        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, () =>
         {
-            var (width, height) = CommonOptions.ParseSize(result.GetValue(size)!, "--size");
-            int count = result.GetValue(frames);
-            int batchSize = result.GetValue(batch) ?? 1;
+            var (width, height) = result.GetValue(size);
+            int frames = result.GetValue(count);
+            int batchSize = result.GetValue(batch);
             var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out string deviceDescription);
             LoadedModel loaded = result.GetValue(preset) is { } presetName
                 ? Untrained(presetName, result.GetValue(color))
@@ -58,7 +62,7 @@ internal static class BenchCommand
             upscaler.Upscale(batchFrames);
             var clock = Stopwatch.StartNew();
             int done = 0;
-            while (done < count)
+            while (done < frames)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 upscaler.Upscale(batchFrames);
@@ -79,7 +83,10 @@ internal static class BenchCommand
                 output_megapixels_per_second = outputMegapixels / seconds,
                 multiply_adds_per_pixel = loaded.Network.MultiplyAddsPerPixel,
             };
-            System.Console.WriteLine(JsonSerializer.Serialize(report, ModelJson.Options));
+            System.Console.WriteLine(result.GetValue(json)
+                ? JsonSerializer.Serialize(report, ModelJson.Options)
+                : $"{report.model} on {deviceDescription}, {width}x{height}, batch {batchSize}: {done} frames in {seconds:F2} s, " +
+                  $"{report.frames_per_second:F2} fps, {report.output_megapixels_per_second:F2} output megapixels per second");
             return Task.FromResult(ExitCodes.Success);
         }, cancellationToken));
         return command;

@@ -24,12 +24,12 @@ internal static class EvalCommand
         {
             Description = "Models to score (names or .srnv paths); repeat for several. Default: seranet-fast-deep.",
             AllowMultipleArgumentsPerToken = true,
-        };
+        }.RefusingFlags();
         var external = new Option<string[]>("--external")
         {
             Description = "NAME=FOLDER: score another tool's 2x outputs of the low-resolution inputs (see --write-lr).",
             AllowMultipleArgumentsPerToken = true,
-        };
+        }.RefusingFlags();
         var writeLow = new Option<string?>("--write-lr") { Description = "Write the low-resolution inputs here, for other tools to upscale." };
         var save = new Option<string?>("--save") { Description = "Write every method's output here, one folder per method." };
         var degrade = new Option<InputDegradation?>("--degrade")
@@ -55,7 +55,7 @@ internal static class EvalCommand
         {
             data, models, external, writeLow, save, degrade, device, json,
         };
-        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
+        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
             string folder = result.GetValue(data)!;
             if (!Directory.Exists(folder))

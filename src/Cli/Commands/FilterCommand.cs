@@ -14,22 +14,25 @@ internal static class FilterCommand
 {
     public static Command Create()
     {
-        var size = new Option<string>("--size") { Description = "Input frame size WxH.", Required = true };
-        var pixelFormat = new Option<string>("--pix-fmt") { Description = "rgb24 or rgb48le (interleaved).", DefaultValueFactory = _ => "rgb24" };
-        pixelFormat.AcceptOnlyFromAmong("rgb24", "rgb48le");
+        var size = CommonOptions.Size("Input frame size WIDTHxHEIGHT.");
+        var pixelFormat = new Option<string>("--pix-fmt")
+        {
+            Description = "Raw frame layout in and out: rgb24 or rgb48le (interleaved).",
+            DefaultValueFactory = _ => "rgb24",
+        }.OneOf(["rgb24", "rgb48le"]);
         var model = CommonOptions.Model();
         var device = CommonOptions.Device();
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
-        var batch = new Option<int>("--batch") { Description = "Frames per forward pass.", DefaultValueFactory = _ => 1 };
+        var batch = CommonOptions.Batch(1);
 
         var command = new Command("filter", "Upscale raw RGB frames from stdin to stdout (the plugin entry point for pipes).")
         {
             size, pixelFormat, model, device, scale, tile, batch,
         };
-        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
+        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
-            var (width, height) = CommonOptions.ParseSize(result.GetValue(size)!, "--size");
+            var (width, height) = result.GetValue(size);
             using var filter = RawFrameFilter.Open(new FilterOptions
             {
                 Width = width,

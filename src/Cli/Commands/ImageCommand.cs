@@ -17,13 +17,15 @@ namespace SeRanet.Video.Cli.Commands;
 /// <summary><c>seranet image</c>: upscale photos, one file or a folder at a time.</summary>
 internal static class ImageCommand
 {
+    private static readonly string[] FolderFormats = ["png", "jpg", "jpeg", "webp", "tif", "tiff", "bmp"];
+
     public static Command Create()
     {
         var inputs = new Argument<string[]>("input")
         {
             Description = "Image files or a folder of images.",
             Arity = ArgumentArity.OneOrMore,
-        };
+        }.RefusingFlags();
         var output = new Option<string>("--output", "-o")
         {
             Description = "Output file (one input) or folder (a folder or several inputs). The format follows the extension: .png, .jpg, .webp, .tif, .bmp.",
@@ -31,22 +33,22 @@ internal static class ImageCommand
         };
         var format = new Option<string>("--format")
         {
-            Description = "Extension of the files written into an output folder.",
+            Description = $"Extension of the files written into an output folder: {OptionValues.Alternatives(FolderFormats)}.",
             DefaultValueFactory = _ => "png",
-        };
+        }.OneOf(FolderFormats);
         var model = CommonOptions.Model();
         var device = CommonOptions.Device();
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
-        var batch = CommonOptions.Batch();
+        var tileBatch = CommonOptions.TileBatch();
         var overwrite = CommonOptions.Overwrite();
         var json = CommonOptions.Json();
 
         var command = new Command("image", "Upscale images (PNG, JPEG, WebP, TIFF, BMP; 8 and 16 bits per channel).")
         {
-            inputs, output, format, model, device, scale, tile, batch, overwrite, json,
+            inputs, output, format, model, device, scale, tile, tileBatch, overwrite, json,
         };
-        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
+        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
             var jobs = ImageJobPlanner.Plan(result.GetValue(inputs)!, result.GetValue(output)!, result.GetValue(format)!);
             bool asJson = result.GetValue(json);
@@ -55,7 +57,7 @@ internal static class ImageCommand
             {
                 Scale = result.GetValue(scale),
                 TileSize = result.GetValue(tile),
-                MaxBatch = result.GetValue(batch),
+                MaxBatch = result.GetValue(tileBatch),
             });
             NumericsNotice.Announce(result);
             if (!asJson)

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text.Json;
+using SeRanet.Video.Upscaler;
 using SeRanet.Video.Upscaler.Weights;
 
 namespace SeRanet.Video.Cli.Commands;
@@ -8,14 +10,23 @@ internal static class ModelsCommand
 {
     public static Command Create()
     {
-        var command = new Command("models", "List the models this build can load by name.");
-        command.SetAction(_ =>
+        var json = CommonOptions.Json();
+        var command = new Command("models", "List the models this build can load by name.") { json };
+        command.SetAction(result =>
         {
-            foreach (string name in ModelCatalog.Available())
+            var names = ModelCatalog.Available();
+            if (result.GetValue(json))
+            {
+                System.Console.WriteLine(JsonSerializer.Serialize(
+                    new { @default = ModelCatalog.DefaultName, models = names.Select(name => new { name, @default = name == ModelCatalog.DefaultName }) },
+                    ModelJson.Options));
+                return ExitCodes.Success;
+            }
+            foreach (string name in names)
             {
                 System.Console.WriteLine(name == ModelCatalog.DefaultName ? $"{name} (default)" : name);
             }
-            return 0;
+            return ExitCodes.Success;
         });
         return command;
     }

@@ -20,7 +20,7 @@ internal static class UpscaleCommand
 
     public static Command Create()
     {
-        var input = new Argument<string>("input") { Description = "The video to upscale." };
+        var input = new Argument<string>("input") { Description = "The video to upscale." }.RefusingFlags();
         var output = new Option<string>("--output", "-o")
         {
             Description = "The upscaled video. The container follows the extension (.mkv keeps every stream; .mp4 keeps audio).",
@@ -30,24 +30,39 @@ internal static class UpscaleCommand
         var device = CommonOptions.Device();
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
-        var batch = CommonOptions.Batch();
+        var tileBatch = CommonOptions.TileBatch();
+        var batch = CommonOptions.Batch(DefaultFramesPerBatch);
         var overwrite = CommonOptions.Overwrite();
         var json = CommonOptions.Json();
         var codec = new Option<string>("--codec")
         {
-            Description = $"Video encoder: {string.Join(", ", EncoderOptions.KnownCodecs)}.",
-            DefaultValueFactory = _ => "libx264",
+            Description = $"Video encoder: {string.Join(", ", EncoderOptions.KnownCodecs)} (or another ffmpeg encoder, unchecked).",
+            DefaultValueFactory = _ => EncoderOptions.DefaultCodec,
+        }.Accepting("an ffmpeg encoder name, such as libx264", text => (text.Length > 0 && !text.StartsWith('-'), text));
+        var crf = new Option<int?>("--crf")
+        {
+            Description = "Constant quality, lower is better: libx264 and libx265 0-51 (default 18, 20), libsvtav1 0-63 (30), libvpx-vp9 0-63 (24); ffv1 is lossless and takes none.",
+        }.Accepting("a whole number", text => int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value)
+            ? (true, (int?)value)
+            : (false, null));
+        var encoderPreset = new Option<string?>("--encoder-preset")
+        {
+            Description = $"Encoder speed preset: {OptionValues.Alternatives(EncoderOptions.X26xPresets)} (x264/x265); -2 to 13 (svt-av1).",
         };
-        var crf = new Option<int?>("--crf") { Description = "Constant quality (lower is better; default per codec: x264 18, x265 20, svt-av1 30, vp9 24)." };
-        var preset = new Option<string?>("--preset") { Description = "Encoder speed preset, e.g. slow, medium, fast (x264/x265) or 6 (svt-av1)." };
         var pixelFormat = new Option<string?>("--pix-fmt") { Description = "Output pixel format (default: the source's chroma subsampling and bit depth)." };
-        var ffmpegArgs = new Option<string?>("--ffmpeg-args") { Description = "Extra ffmpeg output arguments, e.g. \"-tune film -x264-params aq-mode=3\"." };
+        var ffmpegArgs = new Option<string[]>("--ffmpeg-arg")
+        {
+            Description = "One extra ffmpeg output argument; repeat it for several, and attach values that start with '-' with '=': --ffmpeg-arg=-tune --ffmpeg-arg=film.",
+            Arity = ArgumentArity.OneOrMore,
+        };
 
         var command = new Command("upscale", "Upscale a video 2x or 4x, keeping its audio, subtitles, timing and colours.")
         {
-            input, output, model, device, scale, tile, batch, codec, crf, preset, pixelFormat, ffmpegArgs, overwrite, json,
+            input, output, model, device, scale, tile, tileBatch, batch, codec, crf, encoderPreset, pixelFormat, ffmpegArgs, overwrite, json,
         };
-        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(async () =>
+        // A command's validators see only the options given, not their defaults.
+        command.Check(result => EncoderOptions.CheckQuality(result.GetValue(codec) ?? EncoderOptions.DefaultCodec, result.GetValue(crf), result.GetValue(encoderPreset)));
+        command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
             bool asJson = result.GetValue(json);
             var request = new VideoUpscaleRequest
@@ -55,16 +70,16 @@ internal static class UpscaleCommand
                 Input = result.GetValue(input)!,
                 Output = result.GetValue(output)!,
                 Overwrite = result.GetValue(overwrite),
-                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile) }),
+                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), MaxBatch = result.GetValue(tileBatch) }),
                 Encoder = new EncoderOptions
                 {
                     Codec = result.GetValue(codec)!,
                     Crf = result.GetValue(crf),
-                    Preset = result.GetValue(preset),
+                    Preset = result.GetValue(encoderPreset),
                     PixelFormat = result.GetValue(pixelFormat),
-                    ExtraArguments = EncoderOptions.SplitArguments(result.GetValue(ffmpegArgs)),
+                    ExtraArguments = result.GetValue(ffmpegArgs) ?? [],
                 },
-                FramesPerBatch = result.GetValue(batch) ?? DefaultFramesPerBatch,
+                FramesPerBatch = result.GetValue(batch),
             };
             // Fail on bad paths before the progress display starts.
             OutputPaths.Check(request.Input, request.Output, request.Overwrite);

@@ -1,15 +1,20 @@
+using System.CommandLine;
 using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Upscaler.Weights;
 
 namespace SeRanet.Video.Cli.Console;
 
 /// <summary>
-/// Turns the failures a user can cause or fix (bad files, missing models, ffmpeg errors) into
-/// one clear line on stderr and an exit code; anything else is a bug and keeps its stack trace.
+/// Turns the failures a user can cause or fix into one <c>error:</c> line on stderr and
+/// <see cref="ExitCodes.Failure"/>: bad or missing files, missing models, ffmpeg errors, and the
+/// <see cref="ArgumentException"/>s and <see cref="InvalidOperationException"/>s the libraries throw
+/// for values and states that come from the user's files and options (an output that is the input,
+/// a model of another scale). A bug can throw those two as well, so <c>--verbose</c> prints the
+/// stack trace under the line. Any other exception is a bug and keeps its stack trace.
 /// </summary>
 internal static class CommandErrors
 {
-    public static async Task<int> RunAsync(Func<Task<int>> body, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ParseResult result, Func<Task<int>> body, CancellationToken cancellationToken)
     {
         try
         {
@@ -23,6 +28,10 @@ internal static class CommandErrors
         catch (Exception ex) when (IsUserFacing(ex))
         {
             System.Console.Error.WriteLine($"error: {ex.Message}");
+            if (result.GetValue(NumericsNotice.Verbose))
+            {
+                System.Console.Error.WriteLine(ex);
+            }
             return ExitCodes.Failure;
         }
     }

@@ -4,7 +4,9 @@ namespace SeRanet.Video.Encoder.Video;
 public sealed record EncoderOptions
 {
     /// <summary>ffmpeg encoder name: libx264, libx265, libsvtav1, libvpx-vp9 or ffv1.</summary>
-    public string Codec { get; init; } = "libx264";
+    public string Codec { get; init; } = DefaultCodec;
+
+    public const string DefaultCodec = "libx264";
 
     /// <summary>Constant quality; null uses a per-codec default that suits upscaled material.</summary>
     public int? Crf { get; init; }
@@ -47,47 +49,54 @@ public sealed record EncoderOptions
         return arguments;
     }
 
-    /// <summary>Splits a user's "--ffmpeg-args" text on spaces, keeping double-quoted parts together.</summary>
-    public static IReadOnlyList<string> SplitArguments(string? text)
+    /// <summary>The speed presets of libx264 and libx265.</summary>
+    public static IReadOnlyList<string> X26xPresets { get; } = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"];
+
+    /// <summary>The CRF values a codec takes; null for a lossless codec, which takes none.</summary>
+    public static (int Min, int Max)? CrfRange(string codec) => codec switch
     {
-        var arguments = new List<string>();
-        if (string.IsNullOrWhiteSpace(text))
+        "libx264" or "libx265" => (0, 51),
+        "libsvtav1" or "libvpx-vp9" => (0, 63),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Why a CRF or preset does not fit the codec, naming the option and what it takes; null when
+    /// they fit. Codecs outside <see cref="KnownCodecs"/>, and the presets of codecs other than x264,
+    /// x265 and SVT-AV1, are left to ffmpeg.
+    /// </summary>
+    public static string? CheckQuality(string codec, int? crf, string? preset)
+    {
+        if (!KnownCodecs.Contains(codec))
         {
-            return arguments;
+            return null;
         }
-        var current = new System.Text.StringBuilder();
-        bool quoted = false;
-        bool any = false;
-        foreach (char c in text)
+        if (crf is { } value)
         {
-            if (c == '"')
+            if (CrfRange(codec) is not var (min, max))
             {
-                quoted = !quoted;
-                any = true;
+                return $"--crf does not apply to {codec}, which is lossless.";
             }
-            else if (char.IsWhiteSpace(c) && !quoted)
+            if (value < min || value > max)
             {
-                if (any)
-                {
-                    arguments.Add(current.ToString());
-                    current.Clear();
-                    any = false;
-                }
-            }
-            else
-            {
-                current.Append(c);
-                any = true;
+                return $"--crf for {codec} takes {min} to {max}, not {value}.";
             }
         }
-        if (quoted)
+        if (preset is not null)
         {
-            throw new ArgumentException($"Unbalanced quote in ffmpeg arguments: {text}");
+            bool fits = codec switch
+            {
+                "libx264" or "libx265" => X26xPresets.Contains(preset),
+                "libsvtav1" => int.TryParse(preset, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int speed) && speed is >= -2 and <= 13,
+                _ => true,
+            };
+            if (!fits)
+            {
+                return codec == "libsvtav1"
+                    ? $"--encoder-preset for libsvtav1 takes -2 to 13, not '{preset}'."
+                    : $"--encoder-preset for {codec} takes {string.Join(", ", X26xPresets)}, not '{preset}'.";
+            }
         }
-        if (any)
-        {
-            arguments.Add(current.ToString());
-        }
-        return arguments;
+        return null;
     }
 }

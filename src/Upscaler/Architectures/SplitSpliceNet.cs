@@ -6,7 +6,7 @@ namespace SeRanet.Video.Upscaler.Architectures;
 
 /// <summary>
 /// The SeRanet split/fusion/splice network at any width and depth. Field names are the keys
-/// of the weight file; WeightKeysTests pins them.
+/// of the weight file; SplitSpliceNetTests.Weight_keys_are_pinned pins them.
 /// </summary>
 /// <remarks>
 /// Every convolution is unpadded, as in the seed: the caller supplies the input already

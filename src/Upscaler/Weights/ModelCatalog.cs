@@ -44,7 +44,7 @@ public static class ModelCatalog
         }
         throw new ModelNotFoundException(name, Presets.Names.Contains(name)
             ? $"No trained weights for '{name}' ship with this build yet. Train them with:\n" +
-              $"  seranet train --preset {name} --data data/train --out models/{name}{ModelFile.Extension}\n" +
+              $"  seranet train --preset {name} --data data/train -o models/{name}{ModelFile.Extension}\n" +
               "(see README, \"Training\"), or pass a .srnv file with --model." + RunUnderWay(name)
             : $"No model named '{name}'. Available: {string.Join(", ", Available())}. Or pass a path to a .srnv file.");
     }

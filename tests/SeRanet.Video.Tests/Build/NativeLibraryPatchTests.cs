@@ -7,6 +7,7 @@ namespace SeRanet.Video.Tests.Build;
 /// TorchSharp's native library needs GLIBCXX_3.4.32, which GCC 12's libstdc++ lacks; the build
 /// marks that version need weak in its copy, only on such systems (build/TorchBackend.targets).
 /// </summary>
+[Trait("Category", "Build")]
 public class NativeLibraryPatchTests
 {
     private static string OutputCopy => Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
@@ -48,7 +49,7 @@ public class NativeLibraryPatchTests
     {
         string nugetRoot = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        string original = Path.Combine(nugetRoot, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        string original = Path.Combine(nugetRoot, "torchsharp", TorchSharpVersion(), "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
         byte[] a = File.ReadAllBytes(original);
         byte[] b = File.ReadAllBytes(OutputCopy);
 
@@ -64,9 +65,14 @@ public class NativeLibraryPatchTests
     [Fact]
     public void The_tool_starts_and_runs_a_network()
     {
-        var result = Processes.Seranet("bench", "--preset", "seranet-fast", "--size", "32x24", "--frames", "1");
+        var result = Processes.Seranet("bench", "--preset", "seranet-fast", "--size", "32x24", "--count", "1", "--json");
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Contains("\"output_megapixels_per_second\"", result.Stdout, StringComparison.Ordinal);
     }
+
+    /// <summary>The TorchSharp version the build uses, from the central package versions.</summary>
+    private static string TorchSharpVersion() =>
+        System.Xml.Linq.XDocument.Load(Path.Combine(RepoPaths.Root, "Directory.Packages.props"))
+            .Descendants("PackageVersion").Single(p => (string?)p.Attribute("Include") == "TorchSharp").Attribute("Version")!.Value;
 }

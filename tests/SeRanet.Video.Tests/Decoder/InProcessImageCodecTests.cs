@@ -1,3 +1,4 @@
+using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Decoder.Images;
 using SeRanet.Video.Encoder.Images;
@@ -103,7 +104,10 @@ public class InProcessImageCodecTests
         await File.WriteAllBytesAsync(path, bytes[..(bytes.Length / 3)]);
 
         Assert.Null(SkiaImageReader.TryRead(path));
-        await Assert.ThrowsAnyAsync<Exception>(() => ImageFileReader.ReadAsync(path));
+        var error = await Assert.ThrowsAsync<FfmpegException>(() => ImageFileReader.ReadAsync(path));
+        Assert.Contains($"Decoding {path}", error.Message, StringComparison.Ordinal);
+        // ffmpeg's own account of the damage, not only ours.
+        Assert.Contains("Invalid data found when processing input", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

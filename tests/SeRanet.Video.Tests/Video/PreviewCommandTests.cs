@@ -48,6 +48,22 @@ public class PreviewCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_range_into_a_folder_writes_numbered_pngs_there_and_reports_them_as_json()
+    {
+        string input = VideoClips.Ramp(_temp, 6);
+        string folder = _temp.File("frames") + Path.DirectorySeparatorChar;
+
+        var result = Processes.Seranet("preview", input, "--frames", "1-2", "-o", folder, "--json");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Equal(["frame-000001.png", "frame-000002.png"], Directory.GetFiles(folder).Select(Path.GetFileName).Order());
+        using var report = System.Text.Json.JsonDocument.Parse(result.Stdout);
+        var images = report.RootElement.GetProperty("images").EnumerateArray().ToList();
+        Assert.Equal([1L, 2L], images.Select(i => i.GetProperty("frame").GetInt64()));
+        Assert.Equal(Path.Combine(folder, "frame-000002.png"), images[1].GetProperty("path").GetString());
+    }
+
+    [Fact]
     public void A_frame_past_the_end_fails_clearly()
     {
         string input = VideoClips.Ramp(_temp, 4);

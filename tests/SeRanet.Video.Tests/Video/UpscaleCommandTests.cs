@@ -178,6 +178,85 @@ public class UpscaleCommandTests : IDisposable
         Assert.Equal(3, VideoClips.FrameCount(output));
     }
 
+    [Fact]
+    public void Aac_audio_in_mp4_is_copied_bit_for_bit()
+    {
+        string input = _temp.File("aac.mp4");
+        Processes.Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+            "-frames:v", "5", "-t", "0.2", "-c:v", "libx264", "-c:a", "aac", "-b:a", "96k", input);
+        string output = _temp.File("aac-2x.mp4");
+
+        Succeeded(Processes.Seranet("upscale", input, "-o", output));
+
+        Assert.Equal("aac", Processes.Probe(output, "codec_name", "a:0"));
+        Assert.Equal(VideoClips.PacketHash(input, "a"), VideoClips.PacketHash(output, "a"));
+    }
+
+    [Fact]
+    public void A_ten_bit_bt2020_flat_colour_keeps_its_values_and_tags()
+    {
+        string input = _temp.File("bt2020.mkv");
+        Processes.Ffmpeg("-f", "lavfi", "-i", "color=c=0x3080C0:size=64x48:rate=25", "-frames:v", "3",
+            "-vf", "scale=out_color_matrix=bt2020:out_range=tv,format=yuv420p10le",
+            "-c:v", "libx264", "-colorspace", "bt2020nc", "-color_primaries", "bt2020", "-color_trc", "bt2020-10", "-color_range", "tv", input);
+        string output = _temp.File("bt2020-2x.mkv");
+
+        Succeeded(Processes.Seranet("upscale", input, "-o", output));
+
+        Assert.Equal("yuv420p10le", Processes.Probe(output, "pix_fmt"));
+        foreach (string tag in new[] { "color_range", "color_space", "color_primaries", "color_transfer" })
+        {
+            Assert.Equal(Processes.Probe(input, tag), Processes.Probe(output, tag));
+        }
+        Assert.Equal("bt2020nc", Processes.Probe(output, "color_space"));
+        var before = CentreYuv10(input, 64, 48);
+        var after = CentreYuv10(output, 128, 96);
+        // 10-bit levels: 4 of them are one 8-bit step.
+        Assert.InRange(after.Y, before.Y - 8, before.Y + 8);
+        Assert.InRange(after.U, before.U - 8, before.U + 8);
+        Assert.InRange(after.V, before.V - 8, before.V + 8);
+        // A 10-bit source really carries 10 bits: not every value a multiple of 4.
+        Assert.False(before.Y % 4 == 0 && before.U % 4 == 0 && before.V % 4 == 0, $"{before}");
+    }
+
+    /// <summary>Y, U and V of the first frame's centre in a yuv420p10le file, as 10-bit levels.</summary>
+    private (int Y, int U, int V) CentreYuv10(string file, int width, int height)
+    {
+        string raw = _temp.File(Path.GetFileNameWithoutExtension(file) + ".yuv");
+        Processes.Ffmpeg("-i", file, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "yuv420p10le", raw);
+        byte[] data = File.ReadAllBytes(raw);
+        int Sample(int index) => data[2 * index] | (data[2 * index + 1] << 8);
+        int luma = width * height;
+        int chromaWidth = width / 2;
+        int chromaAt = height / 4 * chromaWidth + width / 4;
+        return (Sample(height / 2 * width + width / 2), Sample(luma + chromaAt), Sample(luma + luma / 4 + chromaAt));
+    }
+
+    [Fact]
+    public void Tiled_and_untiled_runs_write_the_same_frames()
+    {
+        string input = VideoClips.Plain(_temp, "tiles.mkv", 3, size: "48x40");
+        string untiled = _temp.File("untiled.mkv");
+        string tiled = _temp.File("tiled.mkv");
+
+        Succeeded(Processes.Seranet("upscale", input, "-o", untiled, "--codec", "ffv1"));
+        Succeeded(Processes.Seranet("upscale", input, "-o", tiled, "--codec", "ffv1", "--tile", "16"));
+
+        byte[] Frames(string file)
+        {
+            string raw = _temp.File(Path.GetFileNameWithoutExtension(file) + ".raw");
+            Processes.Ffmpeg("-i", file, "-map", "0:v", "-f", "rawvideo", raw);
+            return File.ReadAllBytes(raw);
+        }
+        byte[] a = Frames(untiled), b = Frames(tiled);
+        Assert.Equal(3 * 96 * 80 * 3 / 2, a.Length);
+        Assert.Equal(a.Length, b.Length);
+        // Tiles change float rounding (below 1e-4), which may tip a rare value to the next level; a seam would be far more.
+        int worst = a.Zip(b, (x, y) => Math.Abs(x - y)).Max();
+        int differing = a.Zip(b).Count(pair => pair.First != pair.Second);
+        Assert.True(worst <= 1 && differing <= a.Length / 1000, $"{differing} values differ, by up to {worst}");
+    }
+
     [Theory]
     [InlineData("truncated", "not a readable video file")]
     [InlineData("audio-only", "no video stream")]
@@ -236,7 +315,7 @@ public class UpscaleCommandTests : IDisposable
         string input = VideoClips.Plain(_temp, "in.mp4", 3);
         string output = _temp.File("out.mp4");
 
-        var result = Processes.Seranet("upscale", input, "-o", output, "--ffmpeg-args", "-no-such-option 1");
+        var result = Processes.Seranet("upscale", input, "-o", output, "--ffmpeg-arg=-no-such-option", "--ffmpeg-arg", "1");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("no-such-option", result.Stderr, StringComparison.Ordinal);

@@ -86,7 +86,7 @@ public class VideoArgumentsTests
     [Fact]
     public void Encoder_passes_codec_quality_preset_and_extra_arguments()
     {
-        var options = new EncoderOptions { Codec = "libvpx-vp9", Crf = 30, Preset = "good", ExtraArguments = EncoderOptions.SplitArguments("-row-mt 1 -metadata \"title=a b\"") };
+        var options = new EncoderOptions { Codec = "libvpx-vp9", Crf = 30, Preset = "good", ExtraArguments = ["-row-mt", "1", "-metadata", "title=a b"] };
         var encoder = new FrameEncoder(Source(), "/videos/out.webm", options, "yuv420p");
 
         string line = string.Join(' ', encoder.Arguments("/videos/t.webm"));
