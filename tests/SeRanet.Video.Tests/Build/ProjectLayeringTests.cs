@@ -6,7 +6,7 @@ namespace SeRanet.Video.Tests.Build;
 /// <summary>
 /// The projects follow the layers: Core under everything; the decoder, encoder and the inference
 /// library each on Core alone; training on top of the inference library and the media projects;
-/// the plugin on inference (never training); the tool over all. Reading the csproj files keeps a
+/// the plugin (the engine's entry points) on inference and the media projects, never training; the tool over all. Reading the csproj files keeps a
 /// convenient reference from quietly turning the inference library into a training one.
 /// </summary>
 public class ProjectLayeringTests
@@ -18,7 +18,8 @@ public class ProjectLayeringTests
         ["SeRanet.Video.Encoder"] = ["SeRanet.Video.Core"],
         ["SeRanet.Video.Upscaler"] = ["SeRanet.Video.Core"],
         ["SeRanet.Video.Training"] = ["SeRanet.Video.Core", "SeRanet.Video.Decoder", "SeRanet.Video.Encoder", "SeRanet.Video.Upscaler"],
-        ["SeRanet.Video.Plugin"] = ["SeRanet.Video.Core", "SeRanet.Video.Decoder", "SeRanet.Video.Upscaler"],
+        // The engine's entry points (video and image jobs, the frame filter) join decoding, inference and encoding.
+        ["SeRanet.Video.Plugin"] = ["SeRanet.Video.Core", "SeRanet.Video.Decoder", "SeRanet.Video.Encoder", "SeRanet.Video.Upscaler"],
         ["SeRanet.Video.Cli"] = ["SeRanet.Video.Core", "SeRanet.Video.Decoder", "SeRanet.Video.Encoder", "SeRanet.Video.Upscaler", "SeRanet.Video.Training", "SeRanet.Video.Plugin"],
     };
 
