@@ -37,7 +37,10 @@ for degradation in "${degradations[@]}"; do
 import json, sys
 result = json.load(open(sys.argv[1]))
 print(result["protocol"])
+bicubic = next(m["y_psnr"] for m in result["means"] if m["method"] == "bicubic")
 for m in sorted(result["means"], key=lambda m: -m["y_psnr"]):
-    print(f'  {m["method"]:28s} Y-PSNR {m["y_psnr"]:6.2f}  RGB {m["rgb_psnr"]:6.2f}  SSIM {m["ssim"]:.4f}')
+    # waifu2x's cunet writes garbage in CPU mode on some AVX-512 machines (about 9 dB, wrong mean colour).
+    broken = "  (broken output on this CPU: not a result)" if m["y_psnr"] < bicubic - 5 else ""
+    print(f'  {m["method"]:28s} Y-PSNR {m["y_psnr"]:6.2f}  RGB {m["rgb_psnr"]:6.2f}  SSIM {m["ssim"]:.4f}{broken}')
 PY
 done
