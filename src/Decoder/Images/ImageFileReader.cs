@@ -1,6 +1,7 @@
 using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Core.Imaging;
-using SeRanet.Video.Decoder.Probing;
+using SeRanet.Video.Core.Media;
+using SeRanet.Video.Decoder.Video;
 
 namespace SeRanet.Video.Decoder.Images;
 
@@ -23,17 +24,17 @@ public static class ImageFileReader
 
     public static async Task<Frame> ReadWithFfmpegAsync(string path, CancellationToken cancellationToken = default)
     {
-        var analysis = await MediaProbe.AnalyseAsync(path, cancellationToken).ConfigureAwait(false);
-        var stream = analysis.PrimaryVideoStream
-            ?? throw new FfmpegException($"{path} holds no image.");
-        int width = stream.Width ?? 0;
-        int height = stream.Height ?? 0;
-        if (width <= 0 || height <= 0)
+        VideoInfo picture;
+        try
         {
-            throw new FfmpegException($"{path} has no picture size; it is not a readable image.");
+            picture = await VideoProbe.ReadStreamsAsync(path, cancellationToken).ConfigureAwait(false);
         }
-        var format = PixelFormatInfo.ForBitDepth(MediaProbe.BitDepthOf(stream.PixelFormat, stream.BitsPerRawSample ?? 0));
-        var frame = Frame.Rent(width, height, format);
+        catch (FfmpegException ex)
+        {
+            throw new FfmpegException($"{path} is not a readable image.\n{ex.Message}", ex);
+        }
+        var format = PixelFormatInfo.ForBitDepth(picture.BitDepth);
+        var frame = Frame.Rent(picture.Width, picture.Height, format);
         try
         {
             string[] arguments =

@@ -9,7 +9,9 @@ namespace SeRanet.Video.Decoder.Video;
 /// <summary>
 /// Reads a video file's facts from ffprobe's JSON into a <see cref="VideoInfo"/>, then lists the
 /// primary stream's packet timestamps: their count is the frame count even where the container
-/// does not store nb_frames, and sorted they are the frames' presentation timestamps.
+/// does not store nb_frames, and sorted they are the frames' presentation timestamps. Still
+/// images are read with the same JSON reader (<see cref="ReadStreamsAsync"/>), so pictures and
+/// videos share one notion of size, pixel format and bit depth.
 /// </summary>
 public static partial class VideoProbe
 {
@@ -26,8 +28,7 @@ public static partial class VideoProbe
         VideoInfo info;
         try
         {
-            string json = await FfmpegProcess.RunForTextAsync(FfmpegTools.Ffprobe, StreamArguments(path), $"Reading {path}", cancellationToken).ConfigureAwait(false);
-            info = Parse(path, json);
+            info = await ReadStreamsAsync(path, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -55,6 +56,20 @@ public static partial class VideoProbe
             };
         }
         return info with { FramePts = pts.Select(p => p!.Value).Order().ToList() };
+    }
+
+    /// <summary>
+    /// The primary picture stream's facts without the frame list: all a still image needs. Fails
+    /// with ffprobe's own message, which the caller words for its kind of file.
+    /// </summary>
+    public static async Task<VideoInfo> ReadStreamsAsync(string path, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"No such file: {path}", path);
+        }
+        string json = await FfmpegProcess.RunForTextAsync(FfmpegTools.Ffprobe, StreamArguments(path), $"Reading {path}", cancellationToken).ConfigureAwait(false);
+        return Parse(path, json);
     }
 
     public static IReadOnlyList<string> StreamArguments(string path) =>
@@ -110,16 +125,20 @@ public static partial class VideoProbe
         };
     }
 
-    /// <summary>Bits per component: from the pixel format's name (yuv420p10le: 10), else bits_per_raw_sample, else 8.</summary>
+    /// <summary>
+    /// Bits per component, the one rule for images and video: from the pixel format's name
+    /// (yuv420p10le, gray12le, p010le: 10 or 12; rgb48, rgba64: 16), 16 for floating-point formats
+    /// (they decode to 16-bit), else bits_per_raw_sample, else 8.
+    /// </summary>
     public static int BitDepthOf(string pixelFormat, int? bitsPerRawSample)
     {
-        var match = DeepPlanarFormat().Match(pixelFormat);
+        var match = DeepFormat().Match(pixelFormat);
         if (match.Success)
         {
-            return int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            return int.Parse(match.Groups["bits"].Value, CultureInfo.InvariantCulture);
         }
-        if (pixelFormat.StartsWith("rgb48", StringComparison.Ordinal) || pixelFormat.StartsWith("bgr48", StringComparison.Ordinal)
-            || pixelFormat.StartsWith("gray16", StringComparison.Ordinal) || pixelFormat.StartsWith("rgba64", StringComparison.Ordinal))
+        if (SixteenBitPackedFormat().IsMatch(pixelFormat)
+            || pixelFormat.Contains("f32", StringComparison.Ordinal) || pixelFormat.Contains("f16", StringComparison.Ordinal))
         {
             return 16;
         }
@@ -178,6 +197,11 @@ public static partial class VideoProbe
     private static double? Double(JsonElement element, string name) =>
         double.TryParse(Text(element, name), NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value : null;
 
-    [GeneratedRegex(@"p(9|10|12|14|16)(le|be)$")]
-    private static partial Regex DeepPlanarFormat();
+    // Planar (yuv420p10le, gbrap12be), grey (gray10le, ya16be), semi-planar (p010le) and packed
+    // 10-bit RGB (x2rgb10le): the digits before the byte order are the bits per component.
+    [GeneratedRegex(@"(?:p|p0|gray|ya|rgb|bgr)(?<bits>9|10|12|14|16)(?:le|be)$")]
+    private static partial Regex DeepFormat();
+
+    [GeneratedRegex(@"^(?:rgb48|bgr48|rgba64|bgra64)")]
+    private static partial Regex SixteenBitPackedFormat();
 }

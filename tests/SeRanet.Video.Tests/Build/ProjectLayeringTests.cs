@@ -24,7 +24,7 @@ public class ProjectLayeringTests
     };
 
     // Packages that belong to training, evaluation or media files, not to running a network.
-    private static readonly string[] NotForInference = ["ScottPlot", "SkiaSharp", "FFMpegCore"];
+    private static readonly string[] NotForInference = ["ScottPlot", "SkiaSharp"];
 
     private static IEnumerable<string> SourceProjects() =>
         Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "src"), "*.csproj", SearchOption.AllDirectories);

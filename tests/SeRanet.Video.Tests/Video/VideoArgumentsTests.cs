@@ -225,4 +225,22 @@ public class VideoArgumentsTests
 
         Assert.Equal([512L, 1024L, null], pts);
     }
+
+    [Theory]
+    [InlineData("yuv420p", null, 8)]
+    [InlineData("rgb24", null, 8)]
+    [InlineData("pal8", null, 8)]
+    [InlineData("yuv420p10le", null, 10)]
+    [InlineData("gbrap12be", null, 12)]
+    [InlineData("gray10le", null, 10)]
+    [InlineData("gray16be", null, 16)]
+    [InlineData("ya16be", null, 16)]
+    [InlineData("p010le", null, 10)]
+    [InlineData("rgb48be", null, 16)]
+    [InlineData("rgba64le", null, 16)]
+    [InlineData("grayf32le", null, 16)]
+    [InlineData("yuv420p", 10, 10)]
+    [InlineData("rgb24", 8, 8)]
+    public void One_bit_depth_rule_serves_images_and_video(string pixelFormat, int? bitsPerRawSample, int expected) =>
+        Assert.Equal(expected, VideoProbe.BitDepthOf(pixelFormat, bitsPerRawSample));
 }
