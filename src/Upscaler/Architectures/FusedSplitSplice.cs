@@ -51,10 +51,12 @@ public sealed class FusedSplitSplice : IInferenceNetwork
         {
             _branches.Add(Stack(weights, branches, $"conv{i}"));
         }
+        // Forward uses the sub-pixel bicubic only before the splice; with a tail, exporters still
+        // need it (Layers), where torch's interpolate has no exact counterpart.
+        _bicubicBeforeSplice = _options.Residual ? SubPixelBicubic(_options.Channels, weights["tail.output.weight"].device) : null;
         if (_options.TailWidths.Count == 0)
         {
             _outputBeforeSplice = SubPixelOutput(weights["tail.output.weight"], weights["tail.output.bias"]);
-            _bicubicBeforeSplice = _options.Residual ? SubPixelBicubic(_options.Channels, weights["tail.output.weight"].device) : null;
             return;
         }
         for (int i = 1; i <= _options.TailWidths.Count; i++)
@@ -62,6 +64,36 @@ public sealed class FusedSplitSplice : IInferenceNetwork
             _tail.Add(Stack(weights, ["tail"], $"conv{i}"));
         }
         _tail.Add(Stack(weights, ["tail"], "output"));
+    }
+
+    /// <summary>
+    /// The layers <see cref="Forward"/> runs, for writing the same function in another format
+    /// (ONNX): the folded weights, their groups and the crops, so no exporter repeats the fold.
+    /// The tensors stay owned by this instance.
+    /// </summary>
+    public FusedLayers Layers
+    {
+        get
+        {
+            var (padding, radius) = (_options.Padding, _options.LowResolutionRadius);
+            int outputReach = _outputBeforeSplice is { } output ? (int)output.Weight.shape[2] / 2 : 0;
+            return new FusedLayers
+            {
+                Options = _options,
+                LeakyPath = _lreluPath.Select(layer => new FusedConvolution(layer.Weight, layer.Bias, 1)).ToList(),
+                SigmoidPath = _sigmoidPath.Select(layer => new FusedConvolution(layer.Weight, layer.Bias, 1)).ToList(),
+                Branches = _branches.Select((layer, i) => new FusedConvolution(layer.Weight, layer.Bias, i == 0 ? 1 : 4)).ToList(),
+                Tail = _tail.Select(layer => new FusedConvolution(layer.Weight, layer.Bias, 1)).ToList(),
+                OutputBeforeSplice = _outputBeforeSplice is { } folded ? new FusedConvolution(folded.Weight, folded.Bias, 1) : null,
+                BicubicBeforeSplice = _bicubicBeforeSplice is { } bicubic ? new FusedConvolution(bicubic, null, _options.Channels) : null,
+                // Forward's CenterCrop offsets, which do not depend on the input size: the
+                // branches leave H + 2(P - radius) rows and the folded output needs H + 2 reach.
+                OutputCrop = padding - radius - outputReach,
+                BicubicMargin = padding - SubPixelBicubicRadius,
+                // The splice doubles H + 2(P - radius); the tail takes its own radius off each side.
+                TailCrop = 2 * (padding - radius) - _options.HighResolutionRadius,
+            };
+        }
     }
 
     /// <summary>The convolutions <see cref="Forward"/> runs, for the numerics tests and checks.</summary>
@@ -79,7 +111,7 @@ public sealed class FusedSplitSplice : IInferenceNetwork
             {
                 shapes.Add(Shape(output.Weight, 1));
             }
-            if (_bicubicBeforeSplice is { } bicubic)
+            if (_outputBeforeSplice is not null && _bicubicBeforeSplice is { } bicubic)
             {
                 shapes.Add(Shape(bicubic, _options.Channels));
             }

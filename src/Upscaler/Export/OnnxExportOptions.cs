@@ -1,0 +1,31 @@
+namespace SeRanet.Video.Upscaler.Export;
+
+/// <summary>How <see cref="OnnxExporter"/> writes a model.</summary>
+public sealed record OnnxExportOptions
+{
+    public const int MinOpset = 13;
+    public const int MaxOpset = 17;
+
+    /// <summary>
+    /// The ONNX operator set. 13 by default: the oldest in which every operator used here has its
+    /// current form (Pad and Clip take their limits as inputs), so older runtimes load the file.
+    /// </summary>
+    public int Opset { get; init; } = MinOpset;
+
+    /// <summary>Float16 weights, input and output (GPU runtimes), instead of float32.</summary>
+    public bool Float16 { get; init; }
+
+    public void Validate()
+    {
+        if (Opset is < MinOpset or > MaxOpset)
+        {
+            throw new ArgumentException($"The ONNX opset must be between {MinOpset} and {MaxOpset}, not {Opset}.");
+        }
+    }
+
+    /// <summary>
+    /// The IR version that goes with <see cref="Opset"/>: the oldest that carries it, so that
+    /// checkers and runtimes of that era accept the file.
+    /// </summary>
+    internal long IrVersion => Opset <= 13 ? 7 : 8;
+}
