@@ -19,8 +19,14 @@ public sealed record FilterOptions
 
     public double Scale { get; init; } = 2;
 
-    /// <summary>Frames per forward pass when streaming.</summary>
+    /// <summary>Frames per model pass when streaming.</summary>
     public int Batch { get; init; } = 1;
 
     public int? TileSize { get; init; }
+
+    /// <summary>Tiles per forward pass; null for as many as fit the memory budget.</summary>
+    public int? TilesPerPass { get; init; }
+
+    /// <summary>How <see cref="RawFrameFilter"/> upscales, in the terms every shell passes the engine.</summary>
+    public Video.ModelChoice ModelChoice => new(Model, Device, new UpscaleOptions { Scale = Scale, TileSize = TileSize, MaxBatch = TilesPerPass });
 }

@@ -1,5 +1,6 @@
+using System.Threading.Channels;
 using SeRanet.Video.Core.Imaging;
-using SeRanet.Video.Upscaler.Imaging;
+using SeRanet.Video.Core.Pipeline;
 using SeRanet.Video.Upscaler.Inference;
 using SeRanet.Video.Upscaler.Weights;
 
@@ -11,7 +12,10 @@ namespace SeRanet.Video.Plugin;
 /// which the <c>seranet filter</c> command exposes on stdin and stdout. Every frame in is
 /// exactly width x height x bytes-per-pixel, and so is every frame out at the output size.
 /// </summary>
-/// <remarks>Not thread-safe: one filter serves one thread (torch dispose scopes are per thread).</remarks>
+/// <remarks>
+/// <see cref="Process"/> is not thread-safe: one caller thread at a time (torch dispose scopes are
+/// per thread). <see cref="RunAsync"/> runs the model on a thread of its own.
+/// </remarks>
 public sealed class RawFrameFilter : IDisposable
 {
     private readonly FilterOptions _options;
@@ -40,10 +44,16 @@ public sealed class RawFrameFilter : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Height, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Batch, 1);
-        var device = ComputeDevice.Resolve(options.Device, out string description);
-        var upscaler = ImageUpscaler.Open(options.Model, device,
-            new UpscaleOptions { Scale = options.Scale, TileSize = options.TileSize, MaxBatch = options.Batch });
-        return new RawFrameFilter(options, upscaler, description);
+        var loaded = UpscalerFactory.Create(options.ModelChoice);
+        try
+        {
+            return new RawFrameFilter(options, loaded.Upscaler, loaded.Device);
+        }
+        catch
+        {
+            loaded.Upscaler.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Upscales one frame; the caller owns (and disposes) the result.</summary>
@@ -56,66 +66,106 @@ public sealed class RawFrameFilter : IDisposable
         return _upscaler.UpscaleFrame(frame);
     }
 
-    /// <summary>Filters raw frames from <paramref name="input"/> to <paramref name="output"/> until the input ends.</summary>
+    /// <summary>
+    /// Filters raw frames from <paramref name="input"/> to <paramref name="output"/> until the input
+    /// ends, or the output is closed by its reader (a pipe into <c>head</c>), which ends the run
+    /// like the end of the input does. Reading, the model and writing overlap.
+    /// </summary>
     /// <returns>Frames written.</returns>
     public async Task<long> RunAsync(Stream input, Stream output, CancellationToken cancellationToken)
     {
-        long frames = 0;
-        var batch = new List<Frame>(_options.Batch);
+        var channel = new BoundedChannelOptions(_options.Batch * 2) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait };
+        var read = Channel.CreateBounded<Frame>(channel);
+        var upscaled = Channel.CreateBounded<Frame>(channel);
+        var model = new FrameUpscaleStage(_upscaler, _options.Batch);
+        var writer = new RawFrameWriter(output);
+        using var closed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            while (true)
-            {
-                var frame = Frame.Rent(_options.Width, _options.Height, _options.Format);
-                int read = await input.ReadAtLeastAsync(frame.Memory, frame.ByteCount, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-                if (read > 0 && read < frame.ByteCount)
+            await PipelineRunner.RunAsync(
+            [
+                token => ReadAsync(input, read.Writer, token),
+                token => model.RunAsync(read.Reader, upscaled.Writer, token),
+                async token =>
                 {
-                    frame.Dispose();
-                    throw new InvalidDataException(
-                        $"The input ended inside frame {frames + batch.Count}: {read} of {InputFrameBytes} bytes. Check --size and --pix-fmt against what the host sends.");
-                }
-                if (read == 0)
-                {
-                    frame.Dispose();
-                }
-                else
-                {
-                    batch.Add(frame);
-                }
-                if (batch.Count == _options.Batch || (read == 0 && batch.Count > 0))
-                {
-                    var upscaled = _upscaler.UpscaleFrames(batch);
-                    try
+                    await writer.RunAsync(upscaled.Reader, token).ConfigureAwait(false);
+                    if (writer.OutputClosed)
                     {
-                        foreach (var result in upscaled)
-                        {
-                            await output.WriteAsync(result.Memory, cancellationToken).ConfigureAwait(false);
-                            frames++;
-                        }
+                        // Nobody reads any more: stop reading and upscaling, as at the end of the input.
+                        await closed.CancelAsync().ConfigureAwait(false);
                     }
-                    finally
-                    {
-                        DisposeAll(upscaled);
-                        DisposeAll(batch);
-                        batch.Clear();
-                    }
-                    await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-                }
-                if (read == 0)
-                {
-                    return frames;
-                }
-            }
+                },
+            ], closed.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (writer.OutputClosed && !cancellationToken.IsCancellationRequested)
+        {
         }
         finally
         {
-            DisposeAll(batch);
+            DisposeQueued(read.Reader);
+            DisposeQueued(upscaled.Reader);
+        }
+        return writer.Frames;
+    }
+
+    /// <summary>Cuts the input into frames, numbered from 0; a partial last frame is an error that names it.</summary>
+    private async Task ReadAsync(Stream input, ChannelWriter<Frame> output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            for (long index = 0; ; index++)
+            {
+                var frame = Frame.Rent(_options.Width, _options.Height, _options.Format, index: index);
+                int read;
+                try
+                {
+                    // A pipe's read may ignore cancellation; stop waiting for it rather than hang.
+                    read = await input.ReadAtLeastAsync(frame.Memory, frame.ByteCount, throwOnEndOfStream: false, cancellationToken)
+                        .AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The abandoned read may still fill this buffer, so it is not returned to the pool.
+                    throw;
+                }
+                catch
+                {
+                    frame.Dispose();
+                    throw;
+                }
+                if (read == 0)
+                {
+                    frame.Dispose();
+                    break;
+                }
+                if (read < frame.ByteCount)
+                {
+                    frame.Dispose();
+                    throw new InvalidDataException(
+                        $"The input ended inside frame {index}: {read} of {InputFrameBytes} bytes. Check --size and --pix-fmt against what the host sends.");
+                }
+                try
+                {
+                    await output.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    frame.Dispose();
+                    throw;
+                }
+            }
+            output.Complete();
+        }
+        catch (Exception ex)
+        {
+            output.TryComplete(ex);
+            throw;
         }
     }
 
-    private static void DisposeAll(IEnumerable<Frame> frames)
+    private static void DisposeQueued(ChannelReader<Frame> reader)
     {
-        foreach (var frame in frames)
+        while (reader.TryRead(out var frame))
         {
             frame.Dispose();
         }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Win32.SafeHandles;
 using SeRanet.Video.Cli.Console;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Plugin;
@@ -24,11 +25,12 @@ internal static class FilterCommand
         var device = CommonOptions.Device();
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
+        var tileBatch = CommonOptions.TileBatch();
         var batch = CommonOptions.Batch(1);
 
         var command = new Command("filter", "Upscale raw RGB frames from stdin to stdout (the plugin entry point for pipes).")
         {
-            size, pixelFormat, model, device, scale, tile, batch,
+            size, pixelFormat, model, device, scale, tile, tileBatch, batch,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
@@ -43,15 +45,24 @@ internal static class FilterCommand
                 Scale = result.GetValue(scale),
                 Batch = result.GetValue(batch),
                 TileSize = result.GetValue(tile),
+                TilesPerPass = result.GetValue(tileBatch),
             });
             System.Console.Error.WriteLine($"seranet filter: {width}x{height} -> {filter.OutputSize.Width}x{filter.OutputSize.Height}, model {filter.Model.Name} on {filter.DeviceDescription}");
             NumericsNotice.Announce(result);
             await using var input = System.Console.OpenStandardInput();
-            await using var output = System.Console.OpenStandardOutput();
+            await using var output = OpenStandardOutput();
             long frames = await filter.RunAsync(input, output, cancellationToken);
             System.Console.Error.WriteLine($"seranet filter: {frames} frames");
             return ExitCodes.Success;
         }, cancellationToken));
         return command;
     }
+
+    /// <summary>
+    /// Standard output that reports a closed pipe: the console stream pretends such writes succeed,
+    /// so the filter would otherwise upscale every frame for nobody.
+    /// </summary>
+    private static Stream OpenStandardOutput() => OperatingSystem.IsWindows()
+        ? System.Console.OpenStandardOutput()
+        : new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
 }

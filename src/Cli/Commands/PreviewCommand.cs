@@ -1,17 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using System.Threading.Channels;
 using SeRanet.Video.Cli.Console;
-using SeRanet.Video.Core.Imaging;
-using SeRanet.Video.Core.Media;
 using SeRanet.Video.Core.Pipeline;
-using SeRanet.Video.Decoder.Video;
-using SeRanet.Video.Encoder.Images;
-using SeRanet.Video.Upscaler.Imaging;
-using SeRanet.Video.Upscaler.Inference;
+using SeRanet.Video.Plugin.Preview;
+using SeRanet.Video.Plugin.Video;
 using SeRanet.Video.Upscaler;
-using SeRanet.Video.Upscaler.Weights;
+using SeRanet.Video.Upscaler.Inference;
 
 namespace SeRanet.Video.Cli.Commands;
 
@@ -21,9 +16,6 @@ namespace SeRanet.Video.Cli.Commands;
 /// </summary>
 internal static class PreviewCommand
 {
-    /// <summary>A zoomed crop is enlarged until it is at least this wide, so single pixels are visible.</summary>
-    private const int ZoomedCropMinWidth = 512;
-
     public static Command Create()
     {
         var input = new Argument<string>("input") { Description = "The video to preview." }.RefusingFlags();
@@ -63,116 +55,38 @@ internal static class PreviewCommand
         });
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
-            string source = result.GetValue(input)!;
-            string destination = result.GetValue(output)!;
             bool asJson = result.GetValue(json);
-            var region = result.GetValue(crop);
-            var video = await VideoProbe.ProbeAsync(source, cancellationToken);
-            var (first, last) = result.GetValue(frames) is { } range ? range
-                : result.GetValue(frame) is { } index ? (index, index)
-                : FrameAt(video, result.GetValue(at)!.Value);
-            if (last >= video.FrameCount)
+            var request = new PreviewRequest
             {
-                throw new ArgumentException($"Frames {first}-{last} are outside the video's {video.FrameCount} frames (0-{video.FrameCount - 1}).");
-            }
-            bool toFolder = IsFolder(destination);
-            if (toFolder)
+                Input = result.GetValue(input)!,
+                Output = result.GetValue(output)!,
+                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile) }),
+                Frames = result.GetValue(frames) ?? (result.GetValue(frame) is { } index ? (index, index) : null),
+                AtSeconds = result.GetValue(at),
+                Crop = result.GetValue(crop) is { } r ? new PreviewCrop(r.X, r.Y, r.W, r.H) : null,
+                Overwrite = result.GetValue(overwrite),
+            };
+            bool announced = false;
+            var run = await FramePreviewer.RunAsync(request, new SynchronousProgress<PreviewImage>(image =>
             {
-                Directory.CreateDirectory(destination);
-            }
-
-            var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out _);
-            using var upscaler = ImageUpscaler.Open(result.GetValue(model), torchDevice, new UpscaleOptions
-            {
-                Scale = result.GetValue(scale),
-                TileSize = result.GetValue(tile),
-            });
-            NumericsNotice.Announce(result);
-            var decoded = Channel.CreateBounded<Frame>(2);
-            var decoder = new FrameDecoder(video, first, last - first + 1);
-            bool single = first == last;
-            var written = new List<PreviewReport>();
-            await PipelineRunner.RunAsync(
-            [
-                token => decoder.RunAsync(decoded.Writer, token),
-                async token =>
+                if (!announced)
                 {
-                    await foreach (var picture in decoded.Reader.ReadAllAsync(token))
-                    {
-                        using (picture)
-                        {
-                            using var comparison = Compare(upscaler, picture, region).ToFrame(picture.Format);
-                            string path = toFolder ? Path.Combine(destination, $"frame-{Numbered(picture.Index)}.png")
-                                : single ? destination
-                                : NumberedPath(destination, picture.Index);
-                            await ImageFileWriter.WriteAsync(comparison, path, result.GetValue(overwrite), token);
-                            var report = new PreviewReport(path, picture.Index, TimeOf(video, picture), comparison.Width, comparison.Height);
-                            written.Add(report);
-                            if (!asJson)
-                            {
-                                System.Console.WriteLine($"{path}: frame {report.Frame} at {report.Seconds:F3} s, bicubic | {upscaler.Header.Name}");
-                            }
-                        }
-                    }
-                },
-            ], cancellationToken);
+                    NumericsNotice.Announce(result);
+                    announced = true;
+                }
+                if (!asJson)
+                {
+                    System.Console.WriteLine($"{image.Path}: frame {image.Frame} at {image.Seconds:F3} s, bicubic | {image.Model}");
+                }
+            }), cancellationToken);
             if (asJson)
             {
-                System.Console.WriteLine(JsonSerializer.Serialize(new { input = source, model = upscaler.Header.Name, images = written }, ModelJson.Options));
+                System.Console.WriteLine(JsonSerializer.Serialize(new { input = request.Input, model = run.Model, images = run.Images.Select(i => new { i.Path, i.Frame, i.Seconds, i.Width, i.Height }) }, ModelJson.Options));
             }
             return ExitCodes.Success;
         }, cancellationToken));
         return command;
     }
-
-    /// <summary>Bicubic and SeRanet results of one frame, optionally only a region, enlarged.</summary>
-    private static ImagePlanes Compare(ImageUpscaler upscaler, Frame picture, (int X, int Y, int W, int H)? region)
-    {
-        var planes = ImagePlanes.FromFrame(picture);
-        var seranet = upscaler.Upscale(planes);
-        var bicubic = Resampler.Resize(planes, seranet.Width, seranet.Height, ResizeKernel.Bicubic);
-        if (region is { } r)
-        {
-            if (r.X < 0 || r.Y < 0 || r.W < 1 || r.H < 1 || r.X + r.W > picture.Width || r.Y + r.H > picture.Height)
-            {
-                throw new ArgumentException($"--crop {r.X},{r.Y},{r.W},{r.H} is not inside the {picture.Width}x{picture.Height} frame.");
-            }
-            double factor = (double)seranet.Width / picture.Width;
-            int x = (int)(r.X * factor), y = (int)(r.Y * factor), w = (int)(r.W * factor), h = (int)(r.H * factor);
-            int zoom = Math.Max(1, (int)Math.Ceiling((double)ZoomedCropMinWidth / w));
-            seranet = SideBySide.Zoom(seranet.Crop(x, y, w, h), zoom);
-            bicubic = SideBySide.Zoom(bicubic.Crop(x, y, w, h), zoom);
-        }
-        return SideBySide.Compose(bicubic, seranet);
-    }
-
-    private sealed record PreviewReport(string Path, long Frame, double Seconds, int Width, int Height);
-
-    private static string Numbered(long index) => index.ToString("D6", CultureInfo.InvariantCulture);
-
-    private static string NumberedPath(string path, long index) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $"{Path.GetFileNameWithoutExtension(path)}-{Numbered(index)}{Path.GetExtension(path)}");
-
-    private static double TimeOf(VideoInfo video, Frame picture) =>
-        video.TimeBase.ToSeconds((picture.Pts ?? 0) - video.FramePts[0]);
-
-    /// <summary>The first frame shown at or after <paramref name="seconds"/> from the start.</summary>
-    private static (long, long) FrameAt(VideoInfo video, double seconds)
-    {
-        long origin = video.FramePts[0];
-        for (int i = 0; i < video.FrameCount; i++)
-        {
-            if (video.TimeBase.ToSeconds(video.FramePts[i] - origin) >= seconds - 1e-6)
-            {
-                return (i, i);
-            }
-        }
-        throw new ArgumentException($"--at {seconds.ToString(CultureInfo.InvariantCulture)} s is past the end of the video ({video.FrameSpanSeconds:F3} s).");
-    }
-
-    /// <summary>An output that names a folder: an existing one, a name ending in a separator, or a name without extension.</summary>
-    private static bool IsFolder(string path) =>
-        Directory.Exists(path) || Path.EndsInDirectorySeparator(path) || Path.GetExtension(path).Length == 0;
 
     /// <summary>Seconds from "62.5", "01:02.5" or "00:01:02.5".</summary>
     internal static bool TryParseTime(string text, out double seconds)

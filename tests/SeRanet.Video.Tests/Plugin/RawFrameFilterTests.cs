@@ -66,6 +66,28 @@ public class RawFrameFilterTests
         Assert.Contains("frame 1", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A pipe whose reader goes away after the first write, as <c>| head -c 1000</c> does.</summary>
+    private sealed class ClosedAfterOneWrite : MemoryStream
+    {
+        public int Writes { get; private set; }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ++Writes > 1 ? throw new IOException("Broken pipe", 32) : base.WriteAsync(buffer, cancellationToken);
+    }
+
+    [Fact]
+    public async Task A_reader_that_closes_the_output_ends_the_run_quietly()
+    {
+        using var filter = RawFrameFilter.Open(new FilterOptions { Width = 20, Height = 12 });
+        using var input = new MemoryStream(Frames(50, 20, 12));
+        using var output = new ClosedAfterOneWrite();
+
+        long frames = await filter.RunAsync(input, output, CancellationToken.None);
+
+        Assert.Equal(1, frames);
+        Assert.True(input.Position < input.Length, "the filter read the whole input for nobody");
+    }
+
     [Fact]
     public void Single_frames_keep_their_depth()
     {
