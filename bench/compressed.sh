@@ -4,6 +4,7 @@
 # bicubic, Lanczos and waifu2x (upconv_7 and cunet, CPU) at every denoise level.
 #   bench/compressed.sh [DEGRADATION ...] [-- --model M ...]      default: h264:23 h264:28
 # Writes bench/results/compressed-<degradation>.json and prints a table of mean Y-PSNR per method.
+# WAIFU2X_MODELS="upconv_7_anime_style_art_rgb" leaves out cunet (broken in CPU mode on some AVX-512 CPUs).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -23,7 +24,7 @@ for degradation in "${degradations[@]}"; do
   name="${degradation/:/-}"
   ./seranet eval --data "$data" "${models[@]}" --degrade "$degradation" --write-lr "$work/$name/lr" --json >/dev/null
   external=()
-  for w2x in upconv_7_anime_style_art_rgb cunet; do
+  for w2x in ${WAIFU2X_MODELS:-upconv_7_anime_style_art_rgb cunet}; do
     for noise in -1 0 1 2 3; do
       out="$work/$name/$w2x$noise"
       WAIFU2X_MODEL=$w2x WAIFU2X_NOISE=$noise WAIFU2X_MODE=batch WAIFU2X_WARMUP=0 WAIFU2X_MIN_PSNR=0 \

@@ -18,7 +18,8 @@ public class ProjectLayeringTests
         ["SeRanet.Video.Encoder"] = ["SeRanet.Video.Core"],
         ["SeRanet.Video.Upscaler"] = ["SeRanet.Video.Core"],
         ["SeRanet.Video.Training"] = ["SeRanet.Video.Core", "SeRanet.Video.Decoder", "SeRanet.Video.Encoder", "SeRanet.Video.Upscaler"],
-        ["SeRanet.Video.Plugin"] = ["SeRanet.Video.Core", "SeRanet.Video.Decoder", "SeRanet.Video.Upscaler"],
+        // The engine's entry points (video and image jobs, preview, the frame filter) join decoding, inference and encoding.
+        ["SeRanet.Video.Plugin"] = ["SeRanet.Video.Core", "SeRanet.Video.Decoder", "SeRanet.Video.Encoder", "SeRanet.Video.Upscaler"],
         ["SeRanet.Video.Cli"] = ["SeRanet.Video.Core", "SeRanet.Video.Decoder", "SeRanet.Video.Encoder", "SeRanet.Video.Upscaler", "SeRanet.Video.Training", "SeRanet.Video.Plugin"],
     };
 
