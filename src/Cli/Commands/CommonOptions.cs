@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SeRanet.Video.Upscaler.Weights;
 using SeRanet.Video.Upscaler.Inference;
 
 namespace SeRanet.Video.Cli.Commands;
@@ -13,9 +14,10 @@ internal static class CommonOptions
     /// <summary>The most frames one model pass may take.</summary>
     public const int MaxBatch = 1024;
 
-    public static Option<string?> Model() => new("--model", "-m")
+    public static Option<string?> Model(string defaultName = ModelCatalog.DefaultName) => new("--model", "-m")
     {
-        Description = "Model name (seranet-fast-deep, seranet-fast, seranet-v1, ...) or path to a .srnv file. Default: seranet-fast-deep.",
+        Description = $"Model name (seranet-fast-deep, seranet-fast-deep-video, seranet-fast, seranet-v1, ...) or path to a .srnv file. Default: {defaultName}.",
+        DefaultValueFactory = _ => defaultName,
     };
 
     public static Option<DeviceChoice> Device() => new Option<DeviceChoice>("--device")

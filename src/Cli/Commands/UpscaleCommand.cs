@@ -9,6 +9,7 @@ using SeRanet.Video.Plugin;
 using SeRanet.Video.Plugin.Video;
 using SeRanet.Video.Upscaler;
 using SeRanet.Video.Upscaler.Inference;
+using SeRanet.Video.Upscaler.Weights;
 
 namespace SeRanet.Video.Cli.Commands;
 
@@ -26,7 +27,8 @@ internal static class UpscaleCommand
             Description = "The upscaled video. The container follows the extension (.mkv keeps every stream; .mp4 keeps audio).",
             Required = true,
         };
-        var model = CommonOptions.Model();
+        // Videos are compressed: their default model is the one trained on compressed input.
+        var model = CommonOptions.Model(ModelCatalog.DefaultVideoName);
         var device = CommonOptions.Device();
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();

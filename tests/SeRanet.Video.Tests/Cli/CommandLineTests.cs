@@ -101,6 +101,19 @@ public class CommandLineTests
         Assert.Equal(["-tune", "film", "-metadata", "title=a b"], parsed.GetValue<string[]>("--ffmpeg-arg")!);
     }
 
+    /// <summary>Videos default to the model trained on compressed input; images and the rest to the clean one.</summary>
+    [Theory]
+    [InlineData("upscale in.mp4 -o out.mkv", SeRanet.Video.Upscaler.Weights.ModelCatalog.DefaultVideoName)]
+    [InlineData("image in.png -o out.png", SeRanet.Video.Upscaler.Weights.ModelCatalog.DefaultName)]
+    [InlineData("preview in.mp4 --frame 3", SeRanet.Video.Upscaler.Weights.ModelCatalog.DefaultName)]
+    public void Each_command_names_its_default_model(string commandLine, string expected)
+    {
+        var parsed = SeranetCli.Create().Parse(commandLine.Split(' '));
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(expected, parsed.GetValue<string?>("--model"));
+    }
+
     [Theory]
     [InlineData("upscale in.mp4 -o out.mkv --scale 4 --batch 8 --tile 64 --tile-batch 2 --codec libx265 --crf 51 --encoder-preset slow --json")]
     [InlineData("upscale in.mp4 -o out.webm --codec libsvtav1 --crf 63 --encoder-preset -2")]
