@@ -18,7 +18,7 @@ public static class OutputPaths
         }
         if (File.Exists(output) && !overwrite)
         {
-            throw new IOException($"{output} exists; pass --overwrite to replace it.");
+            throw new Core.Files.OutputExistsException(output);
         }
         string? folder = Path.GetDirectoryName(Path.GetFullPath(output));
         if (folder is not null && !Directory.Exists(folder))

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SeRanet.Video.Core.Files;
 using System.Text.Json;
 using SeRanet.Video.Cli.Console;
 using SeRanet.Video.Upscaler;
@@ -53,7 +54,7 @@ internal static class ExportCommand
             string path = result.GetValue(output)!;
             if (File.Exists(path) && !result.GetValue(overwrite))
             {
-                throw new IOException($"{path} exists; pass --overwrite to replace it.");
+                throw new OutputExistsException(path);
             }
             var options = new OnnxExportOptions { Opset = result.GetValue(opset), Float16 = result.GetValue(float16) };
             using var loaded = ModelCatalog.Load(result.GetValue(model));

@@ -78,7 +78,7 @@ internal static class ImageCommand
                 }
                 else
                 {
-                    System.Console.Error.WriteLine($"error: {report.Error}");
+                    System.Console.Error.WriteLine($"error: {(report.Cause is { } cause ? CommandErrors.InCliWords(cause) : report.Error)}");
                 }
             }), cancellationToken);
             if (asJson)

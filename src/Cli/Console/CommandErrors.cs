@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SeRanet.Video.Core.Ffmpeg;
+using SeRanet.Video.Core.Files;
 using SeRanet.Video.Upscaler.Weights;
 
 namespace SeRanet.Video.Cli.Console;
@@ -27,7 +28,7 @@ internal static class CommandErrors
         }
         catch (Exception ex) when (IsUserFacing(ex))
         {
-            System.Console.Error.WriteLine($"error: {ex.Message}");
+            System.Console.Error.WriteLine($"error: {InCliWords(ex)}");
             if (result.GetValue(NumericsNotice.Verbose))
             {
                 System.Console.Error.WriteLine(ex);
@@ -35,6 +36,13 @@ internal static class CommandErrors
             return ExitCodes.Failure;
         }
     }
+
+    /// <summary>The libraries' messages name no flag; where the fix is one, the CLI names it.</summary>
+    public static string InCliWords(Exception ex) => ex switch
+    {
+        OutputExistsException exists => $"{exists.Path} exists; pass --overwrite to replace it.",
+        _ => ex.Message,
+    };
 
     public static bool IsUserFacing(Exception ex) => ex is FfmpegException or InvalidDataException or FileNotFoundException
         or DirectoryNotFoundException or ModelNotFoundException or IOException or ArgumentException or InvalidOperationException

@@ -15,7 +15,7 @@ public static class ImageFileWriter
         string fullPath = Path.GetFullPath(path);
         if (File.Exists(fullPath) && !overwrite)
         {
-            throw new IOException($"{path} exists; pass --overwrite to replace it.");
+            throw new Core.Files.OutputExistsException(path);
         }
         string extension = Path.GetExtension(fullPath).ToLowerInvariant();
         string temporary = Path.Combine(Path.GetDirectoryName(fullPath)!,

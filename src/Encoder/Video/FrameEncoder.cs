@@ -124,7 +124,7 @@ public sealed class FrameEncoder
     {
         if (File.Exists(_outputPath) && !overwrite)
         {
-            throw new IOException($"{_outputPath} exists; pass --overwrite to replace it.");
+            throw new Core.Files.OutputExistsException(_outputPath);
         }
         string temporary = Path.Combine(Path.GetDirectoryName(_outputPath)!,
             $".{Path.GetFileNameWithoutExtension(_outputPath)}.{Guid.NewGuid():N}.partial{Path.GetExtension(_outputPath)}");

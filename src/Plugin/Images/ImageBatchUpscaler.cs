@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Core.Imaging;
@@ -12,7 +13,12 @@ namespace SeRanet.Video.Plugin.Images;
 public sealed record ImageJob(string Source, string Destination);
 
 /// <summary>What happened to one <see cref="ImageJob"/>; <see cref="Error"/> is set when it failed.</summary>
-public sealed record ImageReport(string Input, string Output, int Width, int Height, int OutputWidth, int OutputHeight, int BitDepth, double Seconds, string? Error);
+public sealed record ImageReport(string Input, string Output, int Width, int Height, int OutputWidth, int OutputHeight, int BitDepth, double Seconds, string? Error)
+{
+    /// <summary>The failure itself, for a shell that words some failures its own way.</summary>
+    [JsonIgnore]
+    public Exception? Cause { get; init; }
+}
 
 /// <summary>
 /// The engine's image job: upscales a list of images with reading, the model and writing
@@ -173,7 +179,7 @@ public sealed class ImageBatchUpscaler(ImageUpscaler upscaler, bool overwrite)
     }
 
     private static ImageReport Failed(ImageJob job, Stopwatch clock, Exception ex) =>
-        new(job.Source, job.Destination, 0, 0, 0, 0, 0, clock.Elapsed.TotalSeconds, ex.Message);
+        new(job.Source, job.Destination, 0, 0, 0, 0, 0, clock.Elapsed.TotalSeconds, ex.Message) { Cause = ex };
 
     /// <summary>Failures that belong to one image (unreadable, unwritable, too large); anything else stops the batch.</summary>
     private static bool IsPerImage(Exception ex) => ex is FfmpegException or InvalidDataException or IOException
