@@ -96,26 +96,25 @@ public sealed class FusedSplitSplice : IInferenceNetwork
         }
     }
 
-    /// <summary>The convolutions <see cref="Forward"/> runs, for the numerics tests and checks.</summary>
+    /// <summary>The convolutions <see cref="Forward"/> runs, for the numerics tests and checks: <see cref="Layers"/> less what only exporters use.</summary>
     public IReadOnlyList<Numerics.ConvolutionShape> ConvolutionShapes
     {
         get
         {
-            static Numerics.ConvolutionShape Shape(Tensor weight, int groups) =>
-                new((int)weight.shape[1] * groups, (int)weight.shape[0], (int)weight.shape[2], groups);
-            var shapes = _lreluPath.Concat(_sigmoidPath).Select(layer => Shape(layer.Weight, 1))
-                .Concat(_branches.Select((layer, i) => Shape(layer.Weight, i == 0 ? 1 : 4)))
-                .Concat(_tail.Select(layer => Shape(layer.Weight, 1)))
-                .ToList();
-            if (_outputBeforeSplice is { } output)
+            var layers = Layers;
+            var convolutions = layers.LeakyPath.Concat(layers.SigmoidPath).Concat(layers.Branches).Concat(layers.Tail).ToList();
+            if (layers.OutputBeforeSplice is { } output)
             {
-                shapes.Add(Shape(output.Weight, 1));
+                convolutions.Add(output);
+                // With a tail, Forward takes the residual from torch's interpolate, not this convolution.
+                if (layers.BicubicBeforeSplice is { } bicubic)
+                {
+                    convolutions.Add(bicubic);
+                }
             }
-            if (_outputBeforeSplice is not null && _bicubicBeforeSplice is { } bicubic)
-            {
-                shapes.Add(Shape(bicubic, _options.Channels));
-            }
-            return shapes.Distinct().ToList();
+            return convolutions
+                .Select(c => new Numerics.ConvolutionShape((int)c.Weight.shape[1] * c.Groups, (int)c.Weight.shape[0], (int)c.Weight.shape[2], c.Groups))
+                .Distinct().ToList();
         }
     }
 
