@@ -119,18 +119,28 @@ internal static class UpscaleCommand
     {
         if (progress.Note is { } note)
         {
-            bool warning = note.StartsWith("warning:", StringComparison.Ordinal);
-            if (warning && asJson)
+            switch (note.Kind)
             {
-                System.Console.Error.WriteLine(note);
-            }
-            else if (!asJson)
-            {
-                sink.Note(note);
-            }
-            if (!warning && note.StartsWith("model ", StringComparison.Ordinal))
-            {
-                NumericsNotice.AnnounceIfVerbose(result);
+                case VideoNoteKind.Warning when asJson:
+                    System.Console.Error.WriteLine($"warning: {note.Text}");
+                    break;
+                case VideoNoteKind.Warning:
+                    sink.Note($"warning: {note.Text}");
+                    break;
+                case VideoNoteKind.ModelReady:
+                    if (!asJson)
+                    {
+                        sink.Note(note.Text);
+                    }
+                    // The engine warns about the safe kernels itself; the passing check is --verbose's.
+                    NumericsNotice.AnnounceIfVerbose(result);
+                    break;
+                default:
+                    if (!asJson)
+                    {
+                        sink.Note(note.Text);
+                    }
+                    break;
             }
             return;
         }

@@ -11,10 +11,6 @@ using SeRanet.Video.Upscaler.Weights;
 
 namespace SeRanet.Video.Plugin.Video;
 
-/// <summary>Which network to run, where, and how: what every shell passes the engine.</summary>
-/// <param name="Model">A model name or .srnv path; null for the default.</param>
-public sealed record ModelChoice(string? Model, DeviceChoice Device, UpscaleOptions Upscale);
-
 /// <summary>One video job.</summary>
 public sealed record VideoUpscaleRequest
 {
@@ -33,8 +29,24 @@ public sealed record VideoUpscaleRequest
     public bool Overwrite { get; init; }
 }
 
-/// <summary>Where a video job stands. <see cref="Note"/> carries one-off messages (the model chosen, a warning).</summary>
-public sealed record VideoProgress(long FramesDone, int FramesTotal, TimeSpan Elapsed, string? Note = null)
+/// <summary>What a one-off message in <see cref="VideoProgress"/> is about, so a shell can decide what to show.</summary>
+public enum VideoNoteKind
+{
+    /// <summary>The input as probed and the output it will become.</summary>
+    Plan,
+
+    /// <summary>The model is loaded: which, on what device, with which tiles and batches.</summary>
+    ModelReady,
+
+    /// <summary>Something the user should know even when asking for machine output.</summary>
+    Warning,
+}
+
+/// <summary>A one-off message of a video job.</summary>
+public sealed record VideoNote(VideoNoteKind Kind, string Text);
+
+/// <summary>Where a video job stands. <see cref="Note"/> carries one-off messages (the plan, the model chosen, a warning).</summary>
+public sealed record VideoProgress(long FramesDone, int FramesTotal, TimeSpan Elapsed, VideoNote? Note = null)
 {
     public double FramesPerSecond => FramesDone / Math.Max(Elapsed.TotalSeconds, 1e-9);
 }
@@ -82,9 +94,9 @@ public static class VideoUpscaler
         }
 
         var (outWidth, outHeight) = request.Model.Upscale.OutputSize(video.UprightWidth, video.UprightHeight);
-        progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed,
+        progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed, new VideoNote(VideoNoteKind.Plan,
             $"{request.Input}: {video.UprightWidth}x{video.UprightHeight} {video.PixelFormat} {video.Color.Matrix}/{video.Color.SwscaleRange}, {video.FrameCount} frames " +
-            $"-> {request.Output}: {outWidth}x{outHeight} {request.Encoder.Codec} {outputPixelFormat}"));
+            $"-> {request.Output}: {outWidth}x{outHeight} {request.Encoder.Codec} {outputPixelFormat}")));
         try
         {
             // Decoding and the encoder's start-up go ahead while the model may still be loading.
@@ -139,10 +151,10 @@ public static class VideoUpscaler
                 }
                 if (ConvolutionGuard.Current is { UsesSafePath: true } numerics)
                 {
-                    progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed, $"warning: {numerics.Describe()}"));
+                    progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed, new VideoNote(VideoNoteKind.Warning, numerics.Describe())));
                 }
-                progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed,
-                    $"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device}, tile {loaded.Upscaler.TileSize}, {framesPerBatch} frames per batch"));
+                progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed, new VideoNote(VideoNoteKind.ModelReady,
+                    $"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device}, tile {loaded.Upscaler.TileSize}, {framesPerBatch} frames per batch")));
                 stage = new FrameUpscaleStage(loaded.Upscaler, framesPerBatch);
                 await stage.RunAsync(decoded.Reader, upscaled.Writer, token).ConfigureAwait(false);
             },
