@@ -1,7 +1,10 @@
-using SeRanet.Video.Plugin.Video;
 using SeRanet.Video.Upscaler.Inference;
 
 namespace SeRanet.Video.Plugin;
+
+/// <summary>Which network to run, where, and how: what every shell passes the engine.</summary>
+/// <param name="Model">A model name or .srnv path; null for the default.</param>
+public sealed record ModelChoice(string? Model, DeviceChoice Device, UpscaleOptions Upscale);
 
 /// <summary>A ready upscaler and the device it runs on, in words.</summary>
 public sealed record LoadedUpscaler(ImageUpscaler Upscaler, string Device);

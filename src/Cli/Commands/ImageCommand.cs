@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using SeRanet.Video.Cli.Console;
 using SeRanet.Video.Core.Pipeline;
+using SeRanet.Video.Plugin;
 using SeRanet.Video.Plugin.Images;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Decoder.Images;
@@ -52,17 +53,17 @@ internal static class ImageCommand
         {
             var jobs = ImageJobPlanner.Plan(result.GetValue(inputs)!, result.GetValue(output)!, result.GetValue(format)!);
             bool asJson = result.GetValue(json);
-            var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out string deviceDescription);
-            using var upscaler = ImageUpscaler.Open(result.GetValue(model), torchDevice, new UpscaleOptions
+            var loaded = UpscalerFactory.Create(new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions
             {
                 Scale = result.GetValue(scale),
                 TileSize = result.GetValue(tile),
                 MaxBatch = result.GetValue(tileBatch),
-            });
+            }));
+            using var upscaler = loaded.Upscaler;
             NumericsNotice.Announce(result);
             if (!asJson)
             {
-                System.Console.Error.WriteLine($"model {ModelFile.Describe(upscaler.Header)} on {deviceDescription}, tile {upscaler.TileSize}");
+                System.Console.Error.WriteLine($"model {ModelFile.Describe(upscaler.Header)} on {loaded.Device}, tile {upscaler.TileSize}");
             }
 
             var runner = new ImageBatchUpscaler(upscaler, result.GetValue(overwrite));
@@ -83,7 +84,7 @@ internal static class ImageCommand
             }), cancellationToken);
             if (asJson)
             {
-                System.Console.WriteLine(JsonSerializer.Serialize(new { model = upscaler.Header.Name, device = deviceDescription, images = reports }, ModelJson.Options));
+                System.Console.WriteLine(JsonSerializer.Serialize(new { model = upscaler.Header.Name, device = loaded.Device, images = reports }, ModelJson.Options));
             }
             return reports.Any(r => r.Error is not null) ? ExitCodes.Failure : ExitCodes.Success;
         }, cancellationToken));

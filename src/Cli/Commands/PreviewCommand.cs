@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using SeRanet.Video.Cli.Console;
 using SeRanet.Video.Core.Pipeline;
+using SeRanet.Video.Plugin;
 using SeRanet.Video.Plugin.Preview;
-using SeRanet.Video.Plugin.Video;
 using SeRanet.Video.Upscaler;
 using SeRanet.Video.Upscaler.Inference;
 

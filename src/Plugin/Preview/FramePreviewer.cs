@@ -5,7 +5,6 @@ using SeRanet.Video.Core.Media;
 using SeRanet.Video.Core.Pipeline;
 using SeRanet.Video.Decoder.Video;
 using SeRanet.Video.Encoder.Images;
-using SeRanet.Video.Plugin.Video;
 using SeRanet.Video.Upscaler.Imaging;
 using SeRanet.Video.Upscaler.Inference;
 

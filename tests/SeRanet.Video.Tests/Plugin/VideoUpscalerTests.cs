@@ -1,4 +1,5 @@
 using SeRanet.Video.Encoder.Video;
+using SeRanet.Video.Plugin;
 using SeRanet.Video.Plugin.Video;
 using SeRanet.Video.Tests.Support;
 using SeRanet.Video.Tests.Video;
