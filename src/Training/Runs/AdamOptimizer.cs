@@ -138,7 +138,11 @@ public sealed class AdamOptimizer : IDisposable
 
     private void LoadTorchSharpState(string path)
     {
-        using var legacy = torch.optim.Adam(_parameters, LearningRate);
+        // TorchSharp reads its moments into zeros_like(parameter), and it can read only into
+        // contiguous tensors; our parameters are channels-last, so it reads into plain copies.
+        using var scope = torch.NewDisposeScope();
+        var plain = _parameters.Select(p => new Parameter(p.detach().contiguous().clone(), requires_grad: true)).ToList();
+        using var legacy = torch.optim.Adam(plain, LearningRate);
         legacy.load_state_dict(path);
         var states = legacy.state_dict().State;
         if (states.Count != _parameters.Count)
