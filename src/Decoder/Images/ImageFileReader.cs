@@ -39,7 +39,7 @@ public static class ImageFileReader
         {
             string[] arguments =
             [
-                "-nostdin", "-v", "error", "-i", path,
+                "-nostdin", "-v", "error", "-i", FfmpegPaths.File(path),
                 "-map", "0:v:0", "-frames:v", "1",
                 "-f", "rawvideo", "-pix_fmt", format.FfmpegName(), "-",
             ];

@@ -41,7 +41,7 @@ public sealed class FrameDecoder
             arguments.AddRange(["-ss", SeekSeconds().ToString("0.######", System.Globalization.CultureInfo.InvariantCulture)]);
         }
         arguments.AddRange([
-            "-i", _video.Path,
+            "-i", FfmpegPaths.File(_video.Path),
             "-map", $"0:{_video.StreamIndex}",
             "-fps_mode", "passthrough",
             "-vf", ToRgbFilter(_video.Color, Format),

@@ -73,10 +73,10 @@ public static partial class VideoProbe
     }
 
     public static IReadOnlyList<string> StreamArguments(string path) =>
-        ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path];
+        ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", FfmpegPaths.File(path)];
 
     public static IReadOnlyList<string> PacketArguments(string path) =>
-        ["-v", "error", "-select_streams", "v", "-show_entries", "packet=stream_index,pts,flags", "-of", "csv=p=0", path];
+        ["-v", "error", "-select_streams", "v", "-show_entries", "packet=stream_index,pts,flags", "-of", "csv=p=0", FfmpegPaths.File(path)];
 
     /// <summary>Builds the record from ffprobe's -show_format -show_streams JSON; FramePts is left empty.</summary>
     public static VideoInfo Parse(string path, string json)

@@ -18,8 +18,8 @@ public static class ImageFileWriter
             throw new Core.Files.OutputExistsException(path);
         }
         string extension = Path.GetExtension(fullPath).ToLowerInvariant();
-        string temporary = Path.Combine(Path.GetDirectoryName(fullPath)!,
-            $".{Path.GetFileNameWithoutExtension(fullPath)}.{Guid.NewGuid():N}.partial{extension}");
+        Core.Files.PartialFile.RemoveAbandoned(fullPath);
+        string temporary = Core.Files.PartialFile.Beside(fullPath);
         try
         {
             if (SkiaImageWriter.Supports(frame, extension))

@@ -32,7 +32,7 @@ public class VideoArgumentsTests
         var decoder = new FrameDecoder(Source());
 
         Assert.Equal(
-            "-nostdin -v error -i /videos/in.mkv -map 0:0 -fps_mode passthrough " +
+            "-nostdin -v error -i file:/videos/in.mkv -map 0:0 -fps_mode passthrough " +
             "-vf scale=in_color_matrix=bt709:in_range=tv:out_range=pc:flags=bicubic+accurate_rnd+full_chroma_int,format=rgb24 " +
             "-f rawvideo -pix_fmt rgb24 -",
             string.Join(' ', decoder.Arguments()));
@@ -53,11 +53,11 @@ public class VideoArgumentsTests
         var encoder = new FrameEncoder(Source(rotation: -90), "/videos/out.mkv", new EncoderOptions(), "yuv420p");
 
         Assert.Equal(
-            "-nostdin -v error -copyts -f matroska -i - -i /videos/in.mkv -map 0:v:0 -map 1:1 -map 1:2 " +
+            "-nostdin -v error -copyts -f matroska -i - -i file:/videos/in.mkv -map 0:v:0 -map 1:1 -map 1:2 " +
             "-map_metadata 1 -map_chapters 1 -map_metadata:s:0 1:s:0 -map_metadata:s:1 1:s:1 -map_metadata:s:2 1:s:2 -c copy -c:v libx264 -crf 18 " +
             "-vf scale=out_color_matrix=bt709:out_range=tv:flags=bicubic+accurate_rnd+full_chroma_int,format=yuv420p,setsar=1/1 -pix_fmt yuv420p " +
             "-colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv " +
-            "-fps_mode passthrough -enc_time_base 1/1000 /videos/.out.partial.mkv",
+            "-fps_mode passthrough -enc_time_base 1/1000 file:/videos/.out.partial.mkv",
             string.Join(' ', encoder.Arguments("/videos/.out.partial.mkv")));
     }
 
@@ -80,7 +80,7 @@ public class VideoArgumentsTests
 
         string line = string.Join(' ', new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions(), "yuv420p").Arguments("/t.mkv"));
 
-        Assert.Contains("-f matroska -i - -itsoffset 0.08 -i /videos/in.mkv", line, StringComparison.Ordinal);
+        Assert.Contains("-f matroska -i - -itsoffset 0.08 -i file:/videos/in.mkv", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public class VideoArgumentsTests
         string line = string.Join(' ', encoder.Arguments("/videos/t.webm"));
 
         Assert.Contains("-c:v libvpx-vp9 -crf 30 -b:v 0 -preset good", line, StringComparison.Ordinal);
-        Assert.EndsWith("-row-mt 1 -metadata title=a b /videos/t.webm", line, StringComparison.Ordinal);
+        Assert.EndsWith("-row-mt 1 -metadata title=a b file:/videos/t.webm", line, StringComparison.Ordinal);
         // WebM holds neither AAC nor SubRip untouched.
         Assert.DoesNotContain("-map 1:1", line, StringComparison.Ordinal);
         Assert.Equal(2, encoder.DroppedStreams.Count);
