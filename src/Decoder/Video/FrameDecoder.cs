@@ -44,7 +44,7 @@ public sealed class FrameDecoder
             "-i", FfmpegPaths.File(_video.Path),
             "-map", $"0:{_video.StreamIndex}",
             "-fps_mode", "passthrough",
-            "-vf", ToRgbFilter(_video.Color, Format),
+            "-vf", (_video.Interlaced ? Deinterlace + "," : "") + ToRgbFilter(_video.Color, Format),
         ]);
         if (_frameCount is { } count)
         {
@@ -69,6 +69,12 @@ public sealed class FrameDecoder
         long before = pts[(int)_firstFrame - 1];
         return _video.TimeBase.ToSeconds(at - (at - before) / 2) - _video.StartSeconds;
     }
+
+    /// <summary>
+    /// For interlaced sources: bwdif makes one progressive frame of each interlaced one (same count,
+    /// same timestamps), so the model never sees combing, which it would sharpen into the picture.
+    /// </summary>
+    public const string Deinterlace = "bwdif=mode=send_frame:parity=auto:deint=all";
 
     /// <summary>The scale filter that turns the source's YCbCr into full-range RGB with the source's matrix.</summary>
     public static string ToRgbFilter(VideoColor color, PixelFormat format) =>

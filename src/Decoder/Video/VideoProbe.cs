@@ -118,6 +118,7 @@ public static partial class VideoProbe
                 Text(video, "color_transfer"), pixelFormat, height),
             SampleAspectRatio = sar.IsValid ? sar : new Rational(1, 1),
             Rotation = RotationOf(video),
+            FieldOrder = Text(video, "field_order") is { } order && order != "unknown" ? order : null,
             OtherStreams = streams
                 .Where(stream => (Integer(stream, "index") ?? -1) != streamIndex)
                 .Select(stream => new StreamSummary(Integer(stream, "index") ?? -1, Text(stream, "codec_type") ?? "unknown", Text(stream, "codec_name") ?? "unknown"))

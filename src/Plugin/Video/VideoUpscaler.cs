@@ -97,6 +97,11 @@ public static class VideoUpscaler
         progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed, new VideoNote(VideoNoteKind.Plan,
             $"{request.Input}: {video.UprightWidth}x{video.UprightHeight} {video.PixelFormat} {video.Color.Matrix}/{video.Color.SwscaleRange}, {video.FrameCount} frames " +
             $"-> {request.Output}: {outWidth}x{outHeight} {request.Encoder.Codec} {outputPixelFormat}")));
+        if (video.Interlaced)
+        {
+            progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed, new VideoNote(VideoNoteKind.Warning,
+                $"{request.Input} is interlaced ({video.FieldOrder}); deinterlacing it (bwdif, one frame per frame) before upscaling")));
+        }
         try
         {
             // Decoding and the encoder's start-up go ahead while the model may still be loading.

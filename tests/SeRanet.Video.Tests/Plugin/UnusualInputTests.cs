@@ -151,6 +151,46 @@ public class UnusualInputTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(small.Path));
     }
 
+    [Fact]
+    public async Task An_interlaced_source_is_deinterlaced_with_a_warning_and_keeps_its_frames()
+    {
+        string input = _temp.File("interlaced.mkv");
+        Processes.Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25", "-frames:v", "4", "-c:v", "libx264", "-flags", "+ildct+ilme",
+            "-x264opts", "interlaced=1:tff=1", "-field_order", "tt", input);
+        Assert.Equal("tt", Processes.Probe(input, "field_order"));
+        string output = _temp.File("interlaced-2x.mkv");
+        var notes = new List<VideoNote>();
+
+        await VideoUpscaler.RunAsync(new VideoUpscaleRequest
+        {
+            Input = input,
+            Output = output,
+            Model = new ModelChoice(null, DeviceChoice.Auto, new UpscaleOptions()),
+            Encoder = new EncoderOptions(),
+            FramesPerBatch = 4,
+        }, new SeRanet.Video.Core.Pipeline.SynchronousProgress<VideoProgress>(p => { if (p.Note is { } note) { lock (notes) { notes.Add(note); } } }), CancellationToken.None);
+
+        Assert.Contains(notes, note => note.Kind == VideoNoteKind.Warning && note.Text.Contains("interlaced (tt)", StringComparison.Ordinal));
+        Assert.Equal(4, FrameCount(output));
+        Assert.Equal("progressive", Processes.Probe(output, "field_order"));
+    }
+
+    [Fact]
+    public async Task A_fifo_or_standard_input_is_refused_at_once_instead_of_hanging()
+    {
+        string fifo = _temp.File("pipe.mp4");
+        Assert.Equal(0, Processes.Run("mkfifo", fifo).ExitCode);
+
+        var run = UpscaleAsync(fifo, _temp.File("out.mp4"));
+        var first = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30)));
+
+        Assert.Same(run, first);
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => run);
+        Assert.Contains("not a regular file", error.Message, StringComparison.Ordinal);
+        var stdin = await Assert.ThrowsAsync<ArgumentException>(() => UpscaleAsync("-", _temp.File("out2.mp4")));
+        Assert.Contains("standard input", stdin.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>A tmpfs of a few hundred kilobytes, as root or through sudo (the test script installs packages the same way).</summary>
     private sealed class SmallDisk : IDisposable
     {
