@@ -41,6 +41,7 @@ internal static class CommandErrors
     public static string InCliWords(Exception ex) => ex switch
     {
         OutputExistsException exists => $"{exists.Path} exists; pass --overwrite to replace it.",
+        Encoder.Video.StreamsNotCarriedException streams => $"{streams.Message} Pass --drop-unsupported to leave {(streams.Streams.Count == 1 ? "it" : "them")} out.",
         _ => ex.Message,
     };
 

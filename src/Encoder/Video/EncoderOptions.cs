@@ -16,6 +16,12 @@ public sealed record EncoderOptions
     /// <summary>Output pixel format; null keeps the source's chroma subsampling and bit depth.</summary>
     public string? PixelFormat { get; init; }
 
+    /// <summary>
+    /// Leave out streams the output container cannot hold (extra video streams, bitmap subtitles,
+    /// data); by default the job refuses to start instead of losing them.
+    /// </summary>
+    public bool DropUnsupportedStreams { get; init; }
+
     /// <summary>Raw ffmpeg output arguments placed just before the output file.</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 

@@ -19,6 +19,7 @@ public sealed class FrameEncoder
     private readonly EncoderOptions _options;
     private readonly string _pixelFormat;
     private readonly Action<long>? _framesDone;
+    private readonly StreamSelection _streams;
 
     /// <param name="pixelFormat">The output pixel format, already checked against the encoder (see <see cref="OutputPixelFormat"/>).</param>
     /// <param name="framesDone">Called with the running count of frames handed to ffmpeg.</param>
@@ -29,12 +30,14 @@ public sealed class FrameEncoder
         _options = options;
         _pixelFormat = pixelFormat;
         _framesDone = framesDone;
-        var (kept, dropped) = CopiedStreams.Select(source.OtherStreams, outputPath);
-        CopiedStreamList = kept;
-        DroppedStreams = dropped;
         if (string.Equals(_outputPath, Path.GetFullPath(source.Path), StringComparison.Ordinal))
         {
             throw new ArgumentException($"The output {outputPath} is the input itself; choose another name.");
+        }
+        _streams = CopiedStreams.Select(source.OtherStreams, outputPath);
+        if (_streams.Dropped.Count > 0 && !options.DropUnsupportedStreams)
+        {
+            throw new StreamsNotCarriedException(outputPath, _streams.Dropped);
         }
     }
 
@@ -60,10 +63,13 @@ public sealed class FrameEncoder
     }
 
     /// <summary>Streams of the source copied into the output.</summary>
-    public IReadOnlyList<StreamSummary> CopiedStreamList { get; }
+    public IReadOnlyList<StreamSummary> CopiedStreamList => _streams.Carried;
+
+    /// <summary>Carried streams the container needs converted, by source index, with the encoder used.</summary>
+    public IReadOnlyDictionary<int, string> ConvertedStreams => _streams.Conversions;
 
     /// <summary>Streams of the source that the output container cannot hold untouched.</summary>
-    public IReadOnlyList<StreamSummary> DroppedStreams { get; }
+    public IReadOnlyList<StreamSummary> DroppedStreams => _streams.Dropped;
 
     /// <summary>The ffmpeg command line (after the executable) that writes <paramref name="temporaryPath"/>.</summary>
     public IReadOnlyList<string> Arguments(string temporaryPath)
@@ -98,6 +104,13 @@ public sealed class FrameEncoder
             "-c:v", _options.Codec,
         ]);
         arguments.AddRange(_options.QualityArguments());
+        for (int i = 0; i < CopiedStreamList.Count; i++)
+        {
+            if (ConvertedStreams.TryGetValue(CopiedStreamList[i].Index, out string? encoder))
+            {
+                arguments.AddRange([$"-c:{i + 1}", encoder]);
+            }
+        }
         arguments.AddRange(["-vf", FromRgbFilter(color, _pixelFormat, _source.UprightSampleAspectRatio), "-pix_fmt", _pixelFormat]);
         arguments.AddRange(ColorTags(color, _pixelFormat));
         arguments.AddRange(["-fps_mode", "passthrough", "-enc_time_base", _source.TimeBase.ToString()]);

@@ -54,7 +54,8 @@ public sealed record VideoProgress(long FramesDone, int FramesTotal, TimeSpan El
 /// <summary>What a finished video job did.</summary>
 public sealed record VideoUpscaleResult(
     VideoInfo Source, int OutputWidth, int OutputHeight, long Frames, double WallSeconds, double ModelSeconds, long OutputBytes,
-    string Codec, string PixelFormat, string Device, IReadOnlyList<StreamSummary> CopiedStreams, IReadOnlyList<StreamSummary> DroppedStreams);
+    string Codec, string PixelFormat, string Device, IReadOnlyList<StreamSummary> CopiedStreams, IReadOnlyList<StreamSummary> DroppedStreams,
+    IReadOnlyDictionary<int, string> ConvertedStreams);
 
 /// <summary>
 /// The engine's video job: probe, decode, upscale on one owned thread, encode with every other
@@ -108,7 +109,7 @@ public static class VideoUpscaler
             var run = await RunPipelineAsync(request, video, loading, outputPixelFormat, progress, clock, cancellationToken).ConfigureAwait(false);
             string device = (await loading.ConfigureAwait(false)).Device;
             return new VideoUpscaleResult(video, outWidth, outHeight, run.Frames, clock.Elapsed.TotalSeconds, run.ModelSeconds,
-                new FileInfo(request.Output).Length, request.Encoder.Codec, outputPixelFormat, device, run.Copied, run.Dropped);
+                new FileInfo(request.Output).Length, request.Encoder.Codec, outputPixelFormat, device, run.Copied, run.Dropped, run.Converted);
         }
         catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
         {
@@ -120,7 +121,8 @@ public static class VideoUpscaler
         }
     }
 
-    private sealed record PipelineResult(long Frames, double ModelSeconds, IReadOnlyList<StreamSummary> Copied, IReadOnlyList<StreamSummary> Dropped);
+    private sealed record PipelineResult(long Frames, double ModelSeconds, IReadOnlyList<StreamSummary> Copied, IReadOnlyList<StreamSummary> Dropped,
+        IReadOnlyDictionary<int, string> Converted);
 
     private static async Task<PipelineResult> RunPipelineAsync(VideoUpscaleRequest request, VideoInfo video, Task<LoadedUpscaler> loading,
         string pixelFormat, IProgress<VideoProgress>? progress, Stopwatch clock, CancellationToken cancellationToken)
@@ -165,7 +167,7 @@ public static class VideoUpscaler
             },
             token => encoder.RunAsync(upscaled.Reader, request.Overwrite, token),
         ], cancellationToken).ConfigureAwait(false);
-        return new PipelineResult(Interlocked.Read(ref encoded), stage?.ModelTime.TotalSeconds ?? 0, encoder.CopiedStreamList, encoder.DroppedStreams);
+        return new PipelineResult(Interlocked.Read(ref encoded), stage?.ModelTime.TotalSeconds ?? 0, encoder.CopiedStreamList, encoder.DroppedStreams, encoder.ConvertedStreams);
     }
 
     private static async Task DisposeWhenLoadedAsync(Task<LoadedUpscaler> loading)

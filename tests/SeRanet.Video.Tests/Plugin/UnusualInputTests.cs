@@ -191,6 +191,42 @@ public class UnusualInputTests : IDisposable
         Assert.Contains("standard input", stdin.Message, StringComparison.Ordinal);
     }
 
+    // WebM once dropped the only audio track without a word; MP4 dropped SubRip subtitles.
+    [Theory]
+    [InlineData("webm", "libvpx-vp9", "video,audio,subtitle", "opus", "webvtt")]
+    [InlineData("mp4", "libx264", "video,audio,subtitle", "aac", "mov_text")]
+    public async Task Audio_and_text_subtitles_the_container_cannot_hold_are_converted_not_lost(string container, string codec, string kinds, string audio, string subtitle)
+    {
+        string input = _temp.File("aac.mkv");
+        string srt = _temp.File("subs.srt");
+        File.WriteAllText(srt, "1\n00:00:00,000 --> 00:00:00,100\nHello\n\n");
+        Processes.Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25", "-f", "lavfi", "-i", "sine", "-i", srt, "-map", "0", "-map", "1", "-map", "2",
+            "-frames:v", "3", "-t", "0.12", "-c:v", "libx264", "-c:a", "pcm_s16le", "-c:s", "srt", input);
+        string output = _temp.File($"out.{container}");
+
+        var result = await UpscaleAsync(input, output, codec);
+
+        Assert.Equal(kinds, Processes.Run("ffprobe", "-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0", output).Stdout
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Aggregate((a, b) => a + "," + b));
+        Assert.Equal(audio, Processes.Probe(output, "codec_name", "a:0"));
+        Assert.Equal(subtitle, Processes.Probe(output, "codec_name", "s:0"));
+        Assert.Equal(2, result.ConvertedStreams.Count);
+    }
+
+    [Fact]
+    public async Task A_second_video_stream_stops_the_job_unless_dropping_it_is_allowed()
+    {
+        string input = _temp.File("two-videos.mkv");
+        Processes.Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25", "-f", "lavfi", "-i", "testsrc=size=32x24:rate=25", "-map", "0", "-map", "1",
+            "-frames:v", "2", "-c:v", "libx264", input);
+        string output = _temp.File("out.mkv");
+
+        var error = await Assert.ThrowsAsync<StreamsNotCarriedException>(() => UpscaleAsync(input, output));
+
+        Assert.Contains("stream 1 (video h264)", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
     /// <summary>A tmpfs of a few hundred kilobytes, as root or through sudo (the test script installs packages the same way).</summary>
     private sealed class SmallDisk : IDisposable
     {

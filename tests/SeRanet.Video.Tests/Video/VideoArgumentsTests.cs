@@ -93,9 +93,10 @@ public class VideoArgumentsTests
 
         Assert.Contains("-c:v libvpx-vp9 -crf 30 -b:v 0 -preset good", line, StringComparison.Ordinal);
         Assert.EndsWith("-row-mt 1 -metadata title=a b file:/videos/t.webm", line, StringComparison.Ordinal);
-        // WebM holds neither AAC nor SubRip untouched.
-        Assert.DoesNotContain("-map 1:1", line, StringComparison.Ordinal);
-        Assert.Equal(2, encoder.DroppedStreams.Count);
+        // WebM holds neither AAC nor SubRip untouched: they are converted, not lost.
+        Assert.Contains("-map 1:1 -map 1:2", line, StringComparison.Ordinal);
+        Assert.Contains("-c:1 libopus -c:2 webvtt", line, StringComparison.Ordinal);
+        Assert.Empty(encoder.DroppedStreams);
     }
 
     [Fact]
@@ -105,16 +106,32 @@ public class VideoArgumentsTests
     }
 
     [Theory]
-    [InlineData(".mkv", "audio,subtitle,attachment")]
-    [InlineData(".mp4", "audio")]
-    [InlineData(".avi", "audio")]
-    public void Only_streams_the_container_holds_untouched_are_copied(string extension, string kinds)
+    [InlineData(".mkv", "audio,subtitle,attachment", "", "data")]
+    [InlineData(".mp4", "audio,subtitle", "2:mov_text", "attachment,data")]
+    [InlineData(".webm", "audio,subtitle", "1:libopus 2:webvtt", "attachment,data")]
+    [InlineData(".avi", "audio", "", "subtitle,attachment,data")]
+    public void Streams_are_copied_converted_where_the_container_needs_it_or_listed_as_dropped(string extension, string kinds, string conversions, string dropped)
     {
         StreamSummary[] streams = [new(1, "audio", "aac"), new(2, "subtitle", "subrip"), new(3, "attachment", "ttf"), new(4, "data", "bin_data")];
 
-        var (kept, _) = CopiedStreams.Select(streams, "out" + extension);
+        var selection = CopiedStreams.Select(streams, "out" + extension);
 
-        Assert.Equal(kinds, string.Join(',', kept.Select(s => s.Kind)));
+        Assert.Equal(kinds, string.Join(',', selection.Carried.Select(s => s.Kind)));
+        Assert.Equal(conversions, string.Join(' ', selection.Conversions.Select(c => $"{c.Key}:{c.Value}")));
+        Assert.Equal(dropped, string.Join(',', selection.Dropped.Select(s => s.Kind)));
+    }
+
+    [Fact]
+    public void Streams_that_would_be_lost_stop_the_job_unless_dropping_them_is_allowed()
+    {
+        var source = Source() with { OtherStreams = [new(1, "audio", "aac"), new(2, "video", "h264")] };
+
+        var error = Assert.Throws<StreamsNotCarriedException>(() => new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions(), "yuv420p"));
+        Assert.Contains("stream 2 (video h264)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("only the first video stream is upscaled", error.Message, StringComparison.Ordinal);
+
+        var dropping = new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions { DropUnsupportedStreams = true }, "yuv420p");
+        Assert.Equal([2], dropping.DroppedStreams.Select(s => s.Index));
     }
 
     [Theory]
