@@ -41,6 +41,7 @@ internal static class CommandErrors
     public static string InCliWords(Exception ex) => ex switch
     {
         OutputExistsException exists => $"{exists.Path} exists; pass --overwrite to replace it.",
+        Decoder.Images.ImageTooLargeException large => $"{large.Message} Pass --max-pixels to allow larger pictures.",
         Encoder.Video.StreamsNotCarriedException streams => $"{streams.Message} Pass --drop-unsupported to leave {(streams.Streams.Count == 1 ? "it" : "them")} out.",
         _ => ex.Message,
     };

@@ -30,6 +30,9 @@ public sealed class ImageBatchUpscaler(ImageUpscaler upscaler, bool overwrite)
 {
     private const int Lookahead = 2;
 
+    /// <summary>Larger pictures fail alone, before they are decoded (see <see cref="ImageFileReader.DefaultMaxPixels"/>).</summary>
+    public long MaxInputPixels { get; init; } = ImageFileReader.DefaultMaxPixels;
+
     private sealed record Item(ImageJob Job, Stopwatch Clock, Frame? Input, Frame? Output, ImageReport? Failure) : IDisposable
     {
         public void Dispose()
@@ -100,7 +103,7 @@ public sealed class ImageBatchUpscaler(ImageUpscaler upscaler, bool overwrite)
         }
     }
 
-    private static async Task ReadAllAsync(IReadOnlyList<ImageJob> jobs, ChannelWriter<Item> output, CancellationToken cancellationToken)
+    private async Task ReadAllAsync(IReadOnlyList<ImageJob> jobs, ChannelWriter<Item> output, CancellationToken cancellationToken)
     {
         try
         {
@@ -110,7 +113,7 @@ public sealed class ImageBatchUpscaler(ImageUpscaler upscaler, bool overwrite)
                 Item item;
                 try
                 {
-                    item = new Item(job, clock, await ImageFileReader.ReadAsync(job.Source, cancellationToken).ConfigureAwait(false), null, null);
+                    item = new Item(job, clock, await ImageFileReader.ReadAsync(job.Source, MaxInputPixels, cancellationToken).ConfigureAwait(false), null, null);
                 }
                 catch (Exception ex) when (IsPerImage(ex))
                 {
