@@ -12,6 +12,7 @@ cd "$root"
 scripts/ensure-ffmpeg.sh
 scripts/ensure-onnx-checker.sh
 scripts/ensure-vulkan.sh
+scripts/ensure-mpv.sh
 scripts/fetch-data.sh >/dev/null
 results="$root/artifacts/test-results"
 rm -rf "$results"

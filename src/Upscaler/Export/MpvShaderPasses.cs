@@ -252,8 +252,9 @@ internal sealed class MpvShaderPasses(string model, MpvShaderOptions options)
         {
             _text.Append("//!COMPONENTS ").AppendLine(count.ToString(CultureInfo.InvariantCulture));
         }
+        // LUMA, not HOOKED: mpv 0.35's gpu-next (libplacebo 4.208) crashes on HOOKED in a condition.
         string scale = Number((float)options.MinimumOutputScale);
-        _text.Append("//!WHEN OUTPUT.w HOOKED.w / ").Append(scale).Append(" > OUTPUT.h HOOKED.h / ").Append(scale).AppendLine(" > *");
+        _text.Append("//!WHEN OUTPUT.w LUMA.w / ").Append(scale).Append(" > OUTPUT.h LUMA.h / ").Append(scale).AppendLine(" > *");
         _text.Append(body);
     }
 
