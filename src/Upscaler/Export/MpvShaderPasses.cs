@@ -95,8 +95,9 @@ internal sealed class MpvShaderPasses(string model, MpvShaderOptions options)
                 _ => "s",
             }).AppendLine(";");
 
-            if (readsLuma)
+            if (readsLuma || binds.Count == 0)
             {
+                // A texture whose weights are all zero still needs a bound texture to find its texel.
                 binds.Insert(0, (Luma.Name, Luma.Margin));
             }
             // Where this texel is, from the first bound texture: the luma when it is read.
