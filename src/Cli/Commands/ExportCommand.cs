@@ -57,7 +57,7 @@ internal static class ExportCommand
                 throw new OutputExistsException(path);
             }
             var options = new OnnxExportOptions { Opset = result.GetValue(opset), Float16 = result.GetValue(float16) };
-            using var loaded = ModelCatalog.Load(result.GetValue(model));
+            using var loaded = ToolEnvironment.Models.Load(result.GetValue(model));
             OnnxExporter.Write(loaded, path, options);
 
             var summary = new ExportResult(path, loaded.Header.Name, loaded.Header.ColorMode == ColorMode.Y ? "Y" : "RGB",

@@ -13,23 +13,23 @@ namespace SeRanet.Video.Decoder.Images;
 /// </summary>
 public static class ImageFileReader
 {
-    public static async Task<Frame> ReadAsync(string path, CancellationToken cancellationToken = default)
+    public static async Task<Frame> ReadAsync(string path, FfmpegLocation ffmpeg, CancellationToken cancellationToken = default)
     {
         if (File.Exists(path) && ImageSignature.Detect(path) != ImageContainer.Other && SkiaImageReader.TryRead(path) is { } decoded)
         {
             return decoded;
         }
-        return await ReadWithFfmpegAsync(path, cancellationToken).ConfigureAwait(false);
+        return await ReadWithFfmpegAsync(path, ffmpeg, cancellationToken).ConfigureAwait(false);
     }
 
-    public static async Task<Frame> ReadWithFfmpegAsync(string path, CancellationToken cancellationToken = default)
+    public static async Task<Frame> ReadWithFfmpegAsync(string path, FfmpegLocation ffmpeg, CancellationToken cancellationToken = default)
     {
         VideoInfo picture;
         try
         {
-            picture = await VideoProbe.ReadStreamsAsync(path, cancellationToken).ConfigureAwait(false);
+            picture = await VideoProbe.ReadStreamsAsync(path, ffmpeg, cancellationToken).ConfigureAwait(false);
         }
-        catch (FfmpegException ex)
+        catch (FfmpegException ex) when (ex is not FfmpegNotFoundException)
         {
             throw new FfmpegException($"{path} is not a readable image.\n{ex.Message}", ex);
         }
@@ -43,7 +43,7 @@ public static class ImageFileReader
                 "-map", "0:v:0", "-frames:v", "1",
                 "-f", "rawvideo", "-pix_fmt", format.FfmpegName(), "-",
             ];
-            await using var process = FfmpegProcess.Start(FfmpegTools.Ffmpeg, arguments, redirectInput: false);
+            await using var process = FfmpegProcess.Start(ffmpeg.Ffmpeg, arguments, redirectInput: false);
             if (!await process.ReadExactlyOrEndAsync(frame.Memory, cancellationToken).ConfigureAwait(false))
             {
                 await process.WaitForSuccessAsync($"Decoding {path}", cancellationToken).ConfigureAwait(false);

@@ -18,16 +18,18 @@ public sealed class FrameEncoder
     private readonly string _outputPath;
     private readonly EncoderOptions _options;
     private readonly string _pixelFormat;
+    private readonly FfmpegLocation _ffmpeg;
     private readonly Action<long>? _framesDone;
 
     /// <param name="pixelFormat">The output pixel format, already checked against the encoder (see <see cref="OutputPixelFormat"/>).</param>
     /// <param name="framesDone">Called with the running count of frames handed to ffmpeg.</param>
-    public FrameEncoder(VideoInfo source, string outputPath, EncoderOptions options, string pixelFormat, Action<long>? framesDone = null)
+    public FrameEncoder(VideoInfo source, string outputPath, EncoderOptions options, string pixelFormat, FfmpegLocation ffmpeg, Action<long>? framesDone = null)
     {
         _source = source;
         _outputPath = Path.GetFullPath(outputPath);
         _options = options;
         _pixelFormat = pixelFormat;
+        _ffmpeg = ffmpeg;
         _framesDone = framesDone;
         var (kept, dropped) = CopiedStreams.Select(source.OtherStreams, outputPath);
         CopiedStreamList = kept;
@@ -130,7 +132,7 @@ public sealed class FrameEncoder
             $".{Path.GetFileNameWithoutExtension(_outputPath)}.{Guid.NewGuid():N}.partial{Path.GetExtension(_outputPath)}");
         try
         {
-            await using (var process = FfmpegProcess.Start(FfmpegTools.Ffmpeg, Arguments(temporary), redirectInput: true))
+            await using (var process = FfmpegProcess.Start(_ffmpeg.Ffmpeg, Arguments(temporary), redirectInput: true))
             {
                 await WriteFramesAsync(process, input, cancellationToken).ConfigureAwait(false);
                 await process.WaitForSuccessAsync($"Encoding {_outputPath}", cancellationToken).ConfigureAwait(false);
