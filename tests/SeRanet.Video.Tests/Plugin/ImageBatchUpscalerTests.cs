@@ -33,9 +33,13 @@ public class ImageBatchUpscalerTests : IDisposable
         return reports;
     }
 
-    private static (int Width, int Height) SizeOf(string file) =>
-        (int.Parse(Processes.Probe(file, "width"), System.Globalization.CultureInfo.InvariantCulture),
-         int.Parse(Processes.Probe(file, "height"), System.Globalization.CultureInfo.InvariantCulture));
+    /// <summary>Width and height as ffprobe reads them, in one run.</summary>
+    private static (int Width, int Height) SizeOf(string file)
+    {
+        int[] values = Processes.Probe(file, "width,height").Split('\n')
+            .Select(value => int.Parse(value.Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        return (values[0], values[1]);
+    }
 
     [Theory]
     [InlineData(2)]
