@@ -66,7 +66,7 @@ internal static class ExportCommand
                 return Task.FromResult(WriteShader(result.GetValue(model)!, path, new MpvShaderOptions { LimitedRange = !result.GetValue(fullRange) }, result.GetValue(json)));
             }
             var options = new OnnxExportOptions { Opset = result.GetValue(opset), Float16 = result.GetValue(float16) };
-            using var loaded = ModelCatalog.Load(result.GetValue(model));
+            using var loaded = ToolEnvironment.Models.Load(result.GetValue(model));
             OnnxExporter.Write(loaded, path, options);
 
             var summary = new ExportResult(path, loaded.Header.Name, loaded.Header.ColorMode == ColorMode.Y ? "Y" : "RGB",
@@ -81,7 +81,7 @@ internal static class ExportCommand
 
     private static int WriteShader(string model, string path, MpvShaderOptions options, bool json)
     {
-        using var loaded = ModelCatalog.Load(model);
+        using var loaded = ToolEnvironment.Models.Load(model);
         MpvShader shader = MpvShaderExporter.Write(loaded, path, options);
         var summary = new ShaderExportResult(path, loaded.Header.Name, MpvGlsl, shader.Passes, options.LimitedRange ? "limited" : "full", new FileInfo(path).Length);
         System.Console.WriteLine(json

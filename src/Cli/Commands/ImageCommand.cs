@@ -65,7 +65,7 @@ internal static class ImageCommand
                 Scale = result.GetValue(scale),
                 TileSize = result.GetValue(tile),
                 MaxBatch = result.GetValue(tileBatch),
-            }));
+            }) { Catalog = ToolEnvironment.Models });
             using var upscaler = loaded.Upscaler;
             NumericsNotice.Announce(result);
             if (!asJson)
@@ -73,7 +73,7 @@ internal static class ImageCommand
                 System.Console.Error.WriteLine($"model {ModelFile.Describe(upscaler.Header)} on {loaded.Device}, tile {upscaler.TileSize}");
             }
 
-            var runner = new ImageBatchUpscaler(upscaler, result.GetValue(overwrite)) { MaxInputPixels = result.GetValue(maxPixels) };
+            var runner = new ImageBatchUpscaler(upscaler, result.GetValue(overwrite), ToolEnvironment.Ffmpeg) { MaxInputPixels = result.GetValue(maxPixels) };
             var reports = await runner.RunAsync(jobs, new SynchronousProgress<ImageReport>(report =>
             {
                 if (asJson)

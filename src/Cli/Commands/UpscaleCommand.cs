@@ -68,7 +68,9 @@ internal static class UpscaleCommand
             input, output, model, device, scale, tile, tileBatch, batch, codec, crf, encoderPreset, pixelFormat, ffmpegArgs, dropUnsupported, overwrite, json,
         };
         // A command's validators see only the options given, not their defaults.
-        command.Check(result => EncoderOptions.CheckQuality(result.GetValue(codec) ?? EncoderOptions.DefaultCodec, result.GetValue(crf), result.GetValue(encoderPreset)));
+        command.Check(result => EncoderOptions.CheckQuality(result.GetValue(codec) ?? EncoderOptions.DefaultCodec, result.GetValue(crf), result.GetValue(encoderPreset)) is { } bad
+            ? CommandErrors.InCliWords(bad)
+            : null);
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
             bool asJson = result.GetValue(json);
@@ -77,7 +79,8 @@ internal static class UpscaleCommand
                 Input = result.GetValue(input)!,
                 Output = result.GetValue(output)!,
                 Overwrite = result.GetValue(overwrite),
-                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), MaxBatch = result.GetValue(tileBatch) }),
+                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), MaxBatch = result.GetValue(tileBatch) }) { Catalog = ToolEnvironment.Models },
+                Ffmpeg = ToolEnvironment.Ffmpeg,
                 Encoder = new EncoderOptions
                 {
                     Codec = result.GetValue(codec)!,

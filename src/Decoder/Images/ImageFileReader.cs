@@ -20,31 +20,31 @@ public static class ImageFileReader
     /// </summary>
     public const long DefaultMaxPixels = 100_000_000;
 
-    public static Task<Frame> ReadAsync(string path, CancellationToken cancellationToken = default) =>
-        ReadAsync(path, DefaultMaxPixels, cancellationToken);
+    public static Task<Frame> ReadAsync(string path, FfmpegLocation ffmpeg, CancellationToken cancellationToken = default) =>
+        ReadAsync(path, ffmpeg, DefaultMaxPixels, cancellationToken);
 
     /// <exception cref="ImageTooLargeException">The picture has more than <paramref name="maxPixels"/> pixels.</exception>
     /// <exception cref="InvalidDataException">The file is damaged or cut short.</exception>
-    public static async Task<Frame> ReadAsync(string path, long maxPixels, CancellationToken cancellationToken = default)
+    public static async Task<Frame> ReadAsync(string path, FfmpegLocation ffmpeg, long maxPixels, CancellationToken cancellationToken = default)
     {
         if (File.Exists(path) && ImageSignature.Detect(path) != ImageContainer.Other && SkiaImageReader.TryRead(path, maxPixels) is { } decoded)
         {
             return decoded;
         }
-        return await ReadWithFfmpegAsync(path, maxPixels, cancellationToken).ConfigureAwait(false);
+        return await ReadWithFfmpegAsync(path, ffmpeg, maxPixels, cancellationToken).ConfigureAwait(false);
     }
 
-    public static Task<Frame> ReadWithFfmpegAsync(string path, CancellationToken cancellationToken = default) =>
-        ReadWithFfmpegAsync(path, DefaultMaxPixels, cancellationToken);
+    public static Task<Frame> ReadWithFfmpegAsync(string path, FfmpegLocation ffmpeg, CancellationToken cancellationToken = default) =>
+        ReadWithFfmpegAsync(path, ffmpeg, DefaultMaxPixels, cancellationToken);
 
-    public static async Task<Frame> ReadWithFfmpegAsync(string path, long maxPixels, CancellationToken cancellationToken = default)
+    public static async Task<Frame> ReadWithFfmpegAsync(string path, FfmpegLocation ffmpeg, long maxPixels, CancellationToken cancellationToken = default)
     {
         VideoInfo picture;
         try
         {
-            picture = await VideoProbe.ReadStreamsAsync(path, cancellationToken).ConfigureAwait(false);
+            picture = await VideoProbe.ReadStreamsAsync(path, ffmpeg, cancellationToken).ConfigureAwait(false);
         }
-        catch (FfmpegException ex)
+        catch (FfmpegException ex) when (ex is not FfmpegNotFoundException)
         {
             throw new FfmpegException($"{path} is not a readable image.\n{ex.Message}", ex);
         }
@@ -59,7 +59,7 @@ public static class ImageFileReader
                 "-map", "0:v:0", "-frames:v", "1",
                 "-f", "rawvideo", "-pix_fmt", format.FfmpegName(), "-",
             ];
-            await using var process = FfmpegProcess.Start(FfmpegTools.Ffmpeg, arguments, redirectInput: false);
+            await using var process = FfmpegProcess.Start(ffmpeg.Ffmpeg, arguments, redirectInput: false);
             if (!await process.ReadExactlyOrEndAsync(frame.Memory, cancellationToken).ConfigureAwait(false))
             {
                 await process.WaitForSuccessAsync($"Decoding {path}", cancellationToken).ConfigureAwait(false);

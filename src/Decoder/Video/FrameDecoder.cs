@@ -15,15 +15,17 @@ namespace SeRanet.Video.Decoder.Video;
 public sealed class FrameDecoder
 {
     private readonly VideoInfo _video;
+    private readonly FfmpegLocation _ffmpeg;
     private readonly long _firstFrame;
     private readonly long? _frameCount;
 
     /// <param name="firstFrame">Index of the first frame wanted; earlier frames are skipped by seeking.</param>
     /// <param name="frameCount">How many frames to decode; null for all to the end.</param>
-    public FrameDecoder(VideoInfo video, long firstFrame = 0, long? frameCount = null)
+    public FrameDecoder(VideoInfo video, FfmpegLocation ffmpeg, long firstFrame = 0, long? frameCount = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(firstFrame);
         _video = video;
+        _ffmpeg = ffmpeg;
         _firstFrame = firstFrame;
         _frameCount = frameCount;
         Format = PixelFormatInfo.ForBitDepth(video.BitDepth);
@@ -89,7 +91,7 @@ public sealed class FrameDecoder
     {
         try
         {
-            await using var process = FfmpegProcess.Start(FfmpegTools.Ffmpeg, Arguments(), redirectInput: false);
+            await using var process = FfmpegProcess.Start(_ffmpeg.Ffmpeg, Arguments(), redirectInput: false);
             long index = _firstFrame;
             while (_frameCount is null || index - _firstFrame < _frameCount)
             {

@@ -15,7 +15,7 @@ namespace SeRanet.Video.Decoder.Video;
 /// </summary>
 public static partial class VideoProbe
 {
-    public static async Task<VideoInfo> ProbeAsync(string path, CancellationToken cancellationToken = default)
+    public static async Task<VideoInfo> ProbeAsync(string path, FfmpegLocation ffmpeg, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(path))
         {
@@ -24,19 +24,19 @@ public static partial class VideoProbe
         // Both ffprobe runs start together (the packet list covers every video stream, since which
         // one is primary is only known from the first): probing is on every run's start-up path.
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var packets = FfmpegProcess.RunForTextAsync(FfmpegTools.Ffprobe, PacketArguments(path), $"Listing frames of {path}", abandon.Token);
+        var packets = FfmpegProcess.RunForTextAsync(ffmpeg.Ffprobe, PacketArguments(path), $"Listing frames of {path}", abandon.Token);
         VideoInfo info;
         try
         {
-            info = await ReadStreamsAsync(path, cancellationToken).ConfigureAwait(false);
+            info = await ReadStreamsAsync(path, ffmpeg, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             await abandon.CancelAsync().ConfigureAwait(false);
             await packets.ContinueWith(task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
-            if (ex is FfmpegException ffmpeg)
+            if (ex is FfmpegException failure and not FfmpegNotFoundException)
             {
-                throw new FfmpegException($"{path} is not a readable video file.\n{ffmpeg.Message}", ffmpeg);
+                throw new FfmpegException($"{path} is not a readable video file.\n{failure.Message}", failure);
             }
             throw;
         }
@@ -62,13 +62,13 @@ public static partial class VideoProbe
     /// The primary picture stream's facts without the frame list: all a still image needs. Fails
     /// with ffprobe's own message, which the caller words for its kind of file.
     /// </summary>
-    public static async Task<VideoInfo> ReadStreamsAsync(string path, CancellationToken cancellationToken = default)
+    public static async Task<VideoInfo> ReadStreamsAsync(string path, FfmpegLocation ffmpeg, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"No such file: {path}", path);
         }
-        string json = await FfmpegProcess.RunForTextAsync(FfmpegTools.Ffprobe, StreamArguments(path), $"Reading {path}", cancellationToken).ConfigureAwait(false);
+        string json = await FfmpegProcess.RunForTextAsync(ffmpeg.Ffprobe, StreamArguments(path), $"Reading {path}", cancellationToken).ConfigureAwait(false);
         return Parse(path, json);
     }
 

@@ -18,17 +18,19 @@ public sealed class FrameEncoder
     private readonly string _outputPath;
     private readonly EncoderOptions _options;
     private readonly string _pixelFormat;
+    private readonly FfmpegLocation _ffmpeg;
     private readonly Action<long>? _framesDone;
     private readonly StreamSelection _streams;
 
     /// <param name="pixelFormat">The output pixel format, already checked against the encoder (see <see cref="OutputPixelFormat"/>).</param>
     /// <param name="framesDone">Called with the running count of frames handed to ffmpeg.</param>
-    public FrameEncoder(VideoInfo source, string outputPath, EncoderOptions options, string pixelFormat, Action<long>? framesDone = null)
+    public FrameEncoder(VideoInfo source, string outputPath, EncoderOptions options, string pixelFormat, FfmpegLocation ffmpeg, Action<long>? framesDone = null)
     {
         _source = source;
         _outputPath = Path.GetFullPath(outputPath);
         _options = options;
         _pixelFormat = pixelFormat;
+        _ffmpeg = ffmpeg;
         _framesDone = framesDone;
         if (string.Equals(_outputPath, Path.GetFullPath(source.Path), StringComparison.Ordinal))
         {
@@ -174,7 +176,7 @@ public sealed class FrameEncoder
         try
         {
             long frames;
-            await using (var process = FfmpegProcess.Start(FfmpegTools.Ffmpeg, Arguments(temporary), redirectInput: true))
+            await using (var process = FfmpegProcess.Start(_ffmpeg.Ffmpeg, Arguments(temporary), redirectInput: true))
             {
                 frames = await WriteFramesAsync(process, input, cancellationToken).ConfigureAwait(false);
                 await process.WaitForSuccessAsync($"Encoding {_outputPath}", cancellationToken).ConfigureAwait(false);
@@ -200,7 +202,7 @@ public sealed class FrameEncoder
         string counted;
         try
         {
-            counted = await FfmpegProcess.RunForTextAsync(FfmpegTools.Ffprobe, arguments, $"Checking {_outputPath}", cancellationToken).ConfigureAwait(false);
+            counted = await FfmpegProcess.RunForTextAsync(_ffmpeg.Ffprobe, arguments, $"Checking {_outputPath}", cancellationToken).ConfigureAwait(false);
         }
         catch (FfmpegException ex)
         {

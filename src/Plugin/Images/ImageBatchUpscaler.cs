@@ -26,9 +26,12 @@ public sealed record ImageReport(string Input, string Output, int Width, int Hei
 /// its own thread), over small bounded channels. A bad image fails alone; the others go on.
 /// Reports come back in job order. The CLI's <c>image</c> is a thin shell over it.
 /// </summary>
-public sealed class ImageBatchUpscaler(ImageUpscaler upscaler, bool overwrite)
+/// <param name="ffmpeg">Reads and writes the formats not handled in process; null for ffmpeg on PATH.</param>
+public sealed class ImageBatchUpscaler(ImageUpscaler upscaler, bool overwrite, FfmpegLocation? ffmpeg = null)
 {
     private const int Lookahead = 2;
+
+    private readonly FfmpegLocation _ffmpeg = ffmpeg ?? FfmpegLocation.OnPath;
 
     /// <summary>Larger pictures fail alone, before they are decoded (see <see cref="ImageFileReader.DefaultMaxPixels"/>).</summary>
     public long MaxInputPixels { get; init; } = ImageFileReader.DefaultMaxPixels;
@@ -113,7 +116,7 @@ public sealed class ImageBatchUpscaler(ImageUpscaler upscaler, bool overwrite)
                 Item item;
                 try
                 {
-                    item = new Item(job, clock, await ImageFileReader.ReadAsync(job.Source, MaxInputPixels, cancellationToken).ConfigureAwait(false), null, null);
+                    item = new Item(job, clock, await ImageFileReader.ReadAsync(job.Source, _ffmpeg, MaxInputPixels, cancellationToken).ConfigureAwait(false), null, null);
                 }
                 catch (Exception ex) when (IsPerImage(ex))
                 {
@@ -171,7 +174,7 @@ public sealed class ImageBatchUpscaler(ImageUpscaler upscaler, bool overwrite)
         var (input, output) = (item.Input!, item.Output!);
         try
         {
-            await ImageFileWriter.WriteAsync(output, item.Job.Destination, overwrite, cancellationToken).ConfigureAwait(false);
+            await ImageFileWriter.WriteAsync(output, item.Job.Destination, overwrite, _ffmpeg, cancellationToken).ConfigureAwait(false);
             return new ImageReport(item.Job.Source, item.Job.Destination, input.Width, input.Height, output.Width, output.Height,
                 input.Format.BitDepth(), item.Clock.Elapsed.TotalSeconds, null);
         }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Core.Media;
 using SeRanet.Video.Core.Pipeline;
@@ -27,6 +28,9 @@ public sealed record VideoUpscaleRequest
 
     /// <summary>Replace an existing output file.</summary>
     public bool Overwrite { get; init; }
+
+    /// <summary>The ffmpeg and ffprobe that read, decode and encode the video.</summary>
+    public FfmpegLocation Ffmpeg { get; init; } = FfmpegLocation.OnPath;
 }
 
 /// <summary>What a one-off message in <see cref="VideoProgress"/> is about, so a shell can decide what to show.</summary>
@@ -77,10 +81,10 @@ public static class VideoUpscaler
         string outputPixelFormat;
         using (var probing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            var supported = EncoderCapabilities.PixelFormatsAsync(request.Encoder.Codec, probing.Token);
+            var supported = EncoderCapabilities.PixelFormatsAsync(request.Encoder.Codec, request.Ffmpeg, probing.Token);
             try
             {
-                video = await VideoProbe.ProbeAsync(request.Input, probing.Token).ConfigureAwait(false);
+                video = await VideoProbe.ProbeAsync(request.Input, request.Ffmpeg, probing.Token).ConfigureAwait(false);
                 outputPixelFormat = request.Encoder.PixelFormat
                     ?? OutputPixelFormat.Supported(OutputPixelFormat.ForSource(video.PixelFormat, video.BitDepth), await supported.ConfigureAwait(false));
             }
@@ -133,8 +137,8 @@ public static class VideoUpscaler
         var upscaled = Channel.CreateBounded<Frame>(options);
         long encoded = 0;
         FrameUpscaleStage? stage = null;
-        var decoder = new FrameDecoder(video);
-        var encoder = new FrameEncoder(video, request.Output, request.Encoder, pixelFormat, done =>
+        var decoder = new FrameDecoder(video, request.Ffmpeg);
+        var encoder = new FrameEncoder(video, request.Output, request.Encoder, pixelFormat, request.Ffmpeg, done =>
         {
             Interlocked.Exchange(ref encoded, done);
             progress?.Report(new VideoProgress(done, video.FrameCount, clock.Elapsed));

@@ -1,3 +1,4 @@
+using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Decoder.Images;
 using SeRanet.Video.Tests.Support;
@@ -60,7 +61,7 @@ public class DamagedAndUnusualImageTests : IDisposable
     [InlineData(8, 32, 64, "red-bottom")]
     public async Task Exif_orientation_is_applied_so_the_frame_is_the_picture_as_shown(ushort orientation, int width, int height, string where)
     {
-        using var frame = await ImageFileReader.ReadAsync(WithOrientation(RedBlueJpeg(), orientation));
+        using var frame = await ImageFileReader.ReadAsync(WithOrientation(RedBlueJpeg(), orientation), FfmpegLocation.OnPath);
 
         Assert.Equal((width, height), (frame.Width, frame.Height));
         var (first, last) = where switch
@@ -81,7 +82,7 @@ public class DamagedAndUnusualImageTests : IDisposable
         string half = _temp.File("half.jpg");
         File.WriteAllBytes(half, bytes[..(bytes.Length / 2)]);
 
-        var error = await Assert.ThrowsAsync<InvalidDataException>(() => ImageFileReader.ReadAsync(half));
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => ImageFileReader.ReadAsync(half, FfmpegLocation.OnPath));
 
         Assert.Contains("damaged or cut short", error.Message, StringComparison.Ordinal);
     }
@@ -96,10 +97,10 @@ public class DamagedAndUnusualImageTests : IDisposable
         // Both decoders: Skia for the JPEG, ffmpeg for the TIFF.
         foreach (string path in new[] { jpeg, tiff })
         {
-            var error = await Assert.ThrowsAsync<ImageTooLargeException>(() => ImageFileReader.ReadAsync(path, maxPixels: 2000));
+            var error = await Assert.ThrowsAsync<ImageTooLargeException>(() => ImageFileReader.ReadAsync(path, FfmpegLocation.OnPath, maxPixels: 2000));
             Assert.Contains("64x32", error.Message, StringComparison.Ordinal);
         }
-        using var allowed = await ImageFileReader.ReadAsync(tiff, maxPixels: 2048);
+        using var allowed = await ImageFileReader.ReadAsync(tiff, FfmpegLocation.OnPath, maxPixels: 2048);
         Assert.Equal(64, allowed.Width);
     }
 }

@@ -37,7 +37,7 @@ public class MpvShaderLibplaceboTests(ITestOutputHelper log)
         string clip = temp.File("city.y4m"), shader = temp.File("seranet.glsl");
         Processes.Ffmpeg("-i", Path.Combine(RepoPaths.Samples, "city.mp4"),
             "-vf", $"scale={Width}:{Height}:flags=area,format=yuv420p", "-frames:v", $"{Frames}", clip);
-        using var loaded = ModelCatalog.Load(model);
+        using var loaded = RepoModels.Catalog.Load(model);
         MpvShaderExporter.Write(loaded, shader, new MpvShaderOptions());
 
         var input = Y4mLuma.Read(clip);
@@ -136,7 +136,7 @@ public class MpvPlayerTests(ITestOutputHelper log)
         string clip = temp.File("city.y4m"), shader = temp.File("seranet.glsl");
         Processes.Ffmpeg("-i", Path.Combine(RepoPaths.Samples, "city.mp4"),
             "-vf", $"scale={Width}:{Height}:flags=area,format=yuv420p", "-frames:v", "1", clip);
-        using var loaded = ModelCatalog.Load(ModelCatalog.DefaultName);
+        using var loaded = RepoModels.Catalog.Load(ModelCatalog.DefaultName);
         MpvShaderExporter.Write(loaded, shader, new MpvShaderOptions());
         byte[] expected = MpvShaderLibplaceboTests.EngineLuma(loaded, Y4mLuma.Read(clip).Frames[0], Width, Height);
 
@@ -194,7 +194,7 @@ public class MpvShaderExportTests
     [MemberData(nameof(ShippedModels))]
     public void Every_shipped_model_exports_within_the_limits_of_mpv_and_libplacebo(string model)
     {
-        using var loaded = ModelCatalog.Load(model);
+        using var loaded = RepoModels.Catalog.Load(model);
         AssertWellFormed(MpvShaderExporter.Build(loaded, new MpvShaderOptions()), loaded);
     }
 
@@ -210,7 +210,7 @@ public class MpvShaderExportTests
     [Fact]
     public void The_luma_levels_follow_the_option()
     {
-        using var loaded = ModelCatalog.Load(ModelCatalog.DefaultName);
+        using var loaded = RepoModels.Catalog.Load(ModelCatalog.DefaultName);
         string video = MpvShaderExporter.Build(loaded, new MpvShaderOptions()).Text;
         string full = MpvShaderExporter.Build(loaded, new MpvShaderOptions { LimitedRange = false }).Text;
 

@@ -1,3 +1,4 @@
+using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Core.Media;
 using SeRanet.Video.Decoder.Video;
@@ -29,7 +30,7 @@ public class VideoArgumentsTests
     [Fact]
     public void Decoder_converts_with_the_source_matrix_and_range_and_keeps_every_frame()
     {
-        var decoder = new FrameDecoder(Source());
+        var decoder = new FrameDecoder(Source(), FfmpegLocation.OnPath);
 
         Assert.Equal(
             "-nostdin -v error -i file:/videos/in.mkv -map 0:0 -fps_mode passthrough " +
@@ -41,7 +42,7 @@ public class VideoArgumentsTests
     [Fact]
     public void Deep_sources_decode_to_16_bit_rgb()
     {
-        var decoder = new FrameDecoder(Source() with { PixelFormat = "yuv420p10le", BitDepth = 10 });
+        var decoder = new FrameDecoder(Source() with { PixelFormat = "yuv420p10le", BitDepth = 10 }, FfmpegLocation.OnPath);
 
         Assert.Equal(PixelFormat.Rgb48, decoder.Format);
         Assert.EndsWith("format=rgb48le -f rawvideo -pix_fmt rgb48le -", string.Join(' ', decoder.Arguments()), StringComparison.Ordinal);
@@ -50,7 +51,7 @@ public class VideoArgumentsTests
     [Fact]
     public void Encoder_copies_the_other_streams_and_tags_and_keeps_timestamps()
     {
-        var encoder = new FrameEncoder(Source(rotation: -90), "/videos/out.mkv", new EncoderOptions(), "yuv420p");
+        var encoder = new FrameEncoder(Source(rotation: -90), "/videos/out.mkv", new EncoderOptions(), "yuv420p", FfmpegLocation.OnPath);
 
         Assert.Equal(
             "-nostdin -v error -copyts -f matroska -i - -i file:/videos/in.mkv -map 0:v:0 -map 1:1 -map 1:2 " +
@@ -66,7 +67,7 @@ public class VideoArgumentsTests
     {
         var source = Source(rotation: 90) with { SampleAspectRatio = new Rational(4, 3) };
 
-        var encoder = new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions(), "yuv420p");
+        var encoder = new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions(), "yuv420p", FfmpegLocation.OnPath);
 
         Assert.Equal((48, 64), (source.UprightWidth, source.UprightHeight));
         Assert.Contains("setsar=3/4", string.Join(' ', encoder.Arguments("/t.mkv")), StringComparison.Ordinal);
@@ -78,7 +79,7 @@ public class VideoArgumentsTests
     {
         var source = Source() with { FramePts = [-80, -40, 0, 40] };
 
-        string line = string.Join(' ', new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions(), "yuv420p").Arguments("/t.mkv"));
+        string line = string.Join(' ', new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions(), "yuv420p", FfmpegLocation.OnPath).Arguments("/t.mkv"));
 
         Assert.Contains("-f matroska -i - -itsoffset 0.08 -i file:/videos/in.mkv", line, StringComparison.Ordinal);
     }
@@ -87,7 +88,7 @@ public class VideoArgumentsTests
     public void Encoder_passes_codec_quality_preset_and_extra_arguments()
     {
         var options = new EncoderOptions { Codec = "libvpx-vp9", Crf = 30, Preset = "good", ExtraArguments = ["-row-mt", "1", "-metadata", "title=a b"] };
-        var encoder = new FrameEncoder(Source(), "/videos/out.webm", options, "yuv420p");
+        var encoder = new FrameEncoder(Source(), "/videos/out.webm", options, "yuv420p", FfmpegLocation.OnPath);
 
         string line = string.Join(' ', encoder.Arguments("/videos/t.webm"));
 
@@ -102,7 +103,7 @@ public class VideoArgumentsTests
     [Fact]
     public void Encoder_refuses_to_write_over_its_input()
     {
-        Assert.Throws<ArgumentException>(() => new FrameEncoder(Source(), "/videos/in.mkv", new EncoderOptions(), "yuv420p"));
+        Assert.Throws<ArgumentException>(() => new FrameEncoder(Source(), "/videos/in.mkv", new EncoderOptions(), "yuv420p", FfmpegLocation.OnPath));
     }
 
     [Theory]
@@ -126,11 +127,11 @@ public class VideoArgumentsTests
     {
         var source = Source() with { OtherStreams = [new(1, "audio", "aac"), new(2, "video", "h264")] };
 
-        var error = Assert.Throws<StreamsNotCarriedException>(() => new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions(), "yuv420p"));
+        var error = Assert.Throws<StreamsNotCarriedException>(() => new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions(), "yuv420p", FfmpegLocation.OnPath));
         Assert.Contains("stream 2 (video h264)", error.Message, StringComparison.Ordinal);
         Assert.Contains("only the first video stream is upscaled", error.Message, StringComparison.Ordinal);
 
-        var dropping = new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions { DropUnsupportedStreams = true }, "yuv420p");
+        var dropping = new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions { DropUnsupportedStreams = true }, "yuv420p", FfmpegLocation.OnPath);
         Assert.Equal([2], dropping.DroppedStreams.Select(s => s.Index));
     }
 
