@@ -27,19 +27,24 @@ public sealed class PreviewReportPage(ReportFacts facts, IReadOnlyList<ReportFig
         table{border-collapse:collapse}th,td{text-align:left;padding:.15rem .8rem .15rem 0;vertical-align:top}
         .frame{position:relative;line-height:0;border:1px solid #999}
         .frame img{width:100%;height:auto;display:block}
-        .frame .before{position:absolute;inset:0;clip-path:inset(0 calc(100% - var(--split,50%)) 0 0)}
-        .frame::after{content:"";position:absolute;top:0;bottom:0;left:var(--split,50%);border-left:2px solid #fff;box-shadow:0 0 2px #000}
+        .frame .before{position:absolute;inset:0;clip-path:inset(0 50% 0 0)}
+        .frame .line{position:absolute;top:0;bottom:0;left:50%;border-left:2px solid #fff;box-shadow:0 0 2px #000}
         .slider{display:flex;gap:.8rem;align-items:center;margin:.4rem 0}.slider input{flex:1}
         .zoom{display:flex;gap:.6rem;flex-wrap:wrap}.zoom figure{margin:0}
         .zoom img{image-rendering:pixelated;max-width:100%;border:1px solid #999}
         .estimate{background:#fff;border:1px solid #ccc;padding:.6rem 1rem}
         """;
 
-    // Records each slider's position on its figure, so the split can be read back (tests do).
+    // Records each slider's position on its figure too, so the split can be read back (tests do).
     private const string Script = """
         for (const figure of document.querySelectorAll('figure.comparison')) {
           const slider = figure.querySelector('input[type=range]');
-          const show = () => { figure.style.setProperty('--split', slider.value + '%'); figure.dataset.split = slider.value; };
+          const before = figure.querySelector('.before'), line = figure.querySelector('.line');
+          const show = () => {
+            before.style.clipPath = 'inset(0 ' + (100 - slider.value) + '% 0 0)';
+            line.style.left = slider.value + '%';
+            figure.dataset.split = slider.value;
+          };
           slider.addEventListener('input', show);
           show();
         }
@@ -107,6 +112,7 @@ public sealed class PreviewReportPage(ReportFacts facts, IReadOnlyList<ReportFig
             <div class="frame" style="max-width:{figure.Width}px">
             <img class="after" src="{DataUri("image/jpeg", figure.SeranetJpeg)}" width="{figure.Width}" height="{figure.Height}" alt="SeRanet, {at}">
             <img class="before" src="{DataUri("image/jpeg", figure.BicubicJpeg)}" width="{figure.Width}" height="{figure.Height}" alt="Bicubic, {at}">
+            <div class="line"></div>
             </div>
             <div class="slider"><label for="slider-{number}">Bicubic</label><input type="range" id="slider-{number}" min="0" max="100" value="50" step="1" aria-label="Split between bicubic (left) and SeRanet (right), {at}"><span aria-hidden="true">SeRanet</span></div>
             <figcaption>Bicubic left of the line, SeRanet right of it. The model took {Number(s.ModelSeconds, "F3")} s on this frame.</figcaption>

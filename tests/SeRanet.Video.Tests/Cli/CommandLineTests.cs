@@ -37,6 +37,8 @@ public class CommandLineTests
     [InlineData("preview in.mp4 --at -3", "--at takes a time of at least 0", "seranet preview")]
     [InlineData("preview in.mp4 --at 1.5 --frame 3", "Give exactly one of --at, --frame or --frames", "seranet preview")]
     [InlineData("upscale in.mp4 -o out.mp4 --crf 99", "--crf for libx264 takes 0 to 51, not 99", "seranet upscale")]
+    [InlineData("preview in.mp4 --report r.html --frame 3", "--report samples its own frames and crops; leave out --at, --frame, --frames and --crop", "seranet preview")]
+    [InlineData("preview in.mp4 --report r.html --samples 0", "--samples takes a whole number from 1 to 50, not '0'", "seranet preview")]
     public void A_bad_command_line_exits_2_with_one_error_line_and_a_hint(string commandLine, string error, string command)
     {
         var outcome = Run(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries));
@@ -120,6 +122,7 @@ public class CommandLineTests
     [InlineData("upscale in.mp4 -o out.mkv --codec h264_nvenc --crf 70")]
     [InlineData("preview in.mp4 --frames 100-110 -o frames/ --crop 0,0,16,16 --json")]
     [InlineData("preview in.mp4 --at 00:01:02.5")]
+    [InlineData("preview in.mp4 --report r.html --samples 3 --json")]
     [InlineData("train --data a b -o m.srnv --preset seranet-fast-deep --color y --batch-size 4 --scales 0.75,0.5 --shrunk-only --degrade jpeg,h264 --json")]
     [InlineData("bench --preset seranet-fast --color y --size 320x180 --count 40 --batch 2 --json")]
     [InlineData("filter --size 640x360 --pix-fmt rgb48le --batch 4 --device cpu")]

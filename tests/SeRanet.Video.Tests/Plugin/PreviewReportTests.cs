@@ -194,7 +194,9 @@ public class PreviewReportBrowserTests : IDisposable
         }
         Assert.Equal("60", (string)(await browser.EvaluateAsync("document.getElementById('slider-2').value"))!);
         Assert.Equal("60", (string)(await browser.EvaluateAsync("document.getElementById('comparison-2').dataset.split"))!);
-        Assert.Equal("60%", (string)(await browser.EvaluateAsync("getComputedStyle(document.getElementById('comparison-2')).getPropertyValue('--split').trim()"))!);
+        // The bicubic picture now covers 60% of the frame from the left, and the line sits there.
+        Assert.Equal("inset(0px 40% 0px 0px)", (string)(await browser.EvaluateAsync("getComputedStyle(document.querySelector('#comparison-2 .before')).clipPath"))!);
+        Assert.Equal("60%", (string)(await browser.EvaluateAsync("document.querySelector('#comparison-2 .line').style.left"))!);
         await browser.PressAsync("Home", 36);
         Assert.Equal("0", (string)(await browser.EvaluateAsync("document.getElementById('comparison-2').dataset.split"))!);
         // Only the other sliders keep their place.

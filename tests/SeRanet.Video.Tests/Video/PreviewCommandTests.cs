@@ -30,4 +30,24 @@ public class PreviewCommandTests : IDisposable
         Assert.Equal([1L, 2L], images.Select(i => i.GetProperty("frame").GetInt64()));
         Assert.Equal(Path.Combine(folder, "frame-000002.png"), images[1].GetProperty("path").GetString());
     }
+
+    [Fact]
+    public void A_report_is_reported_as_json_and_runs_the_model_upscale_would_run()
+    {
+        string input = VideoClips.Plain(_temp, "clip.mp4", 10);
+        string output = _temp.File("report.html");
+
+        var result = Processes.Seranet("preview", input, "--report", output, "--samples", "2", "--json");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var report = System.Text.Json.JsonDocument.Parse(result.Stdout);
+        var root = report.RootElement;
+        Assert.Equal(output, root.GetProperty("report").GetString());
+        Assert.Equal(SeRanet.Video.Upscaler.Weights.ModelCatalog.DefaultVideoName, root.GetProperty("model").GetString());
+        Assert.Equal([2L, 7L], root.GetProperty("samples").EnumerateArray().Select(s => s.GetProperty("frame").GetInt64()));
+        var estimate = root.GetProperty("estimate");
+        Assert.Equal(10, estimate.GetProperty("frames").GetInt64());
+        Assert.True(estimate.GetProperty("video_bytes").GetDouble() > 0);
+        Assert.True(File.Exists(output));
+    }
 }
