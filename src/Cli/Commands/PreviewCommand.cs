@@ -75,6 +75,7 @@ internal static class PreviewCommand
             if (result.GetValue(report) is { } reportPath)
             {
                 // The report estimates a whole upscale, so it runs the model upscale would run unless told otherwise.
+                bool reportAnnounced = false;
                 string? reportModel = result.GetResult(model) is { Implicit: false } ? result.GetValue(model) : ModelCatalog.DefaultVideoName;
                 var reportRun = await PreviewReport.RunAsync(new PreviewReportRequest
                 {
@@ -86,6 +87,11 @@ internal static class PreviewCommand
                     Overwrite = result.GetValue(overwrite),
                 }, new SynchronousProgress<ReportSample>(sample =>
                 {
+                    if (!reportAnnounced)
+                    {
+                        NumericsNotice.Announce(result);
+                        reportAnnounced = true;
+                    }
                     if (!asJson)
                     {
                         System.Console.WriteLine($"frame {sample.Frame} at {sample.Seconds:F3} s: model {sample.ModelSeconds:F3} s");
