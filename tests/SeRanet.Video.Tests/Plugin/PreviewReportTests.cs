@@ -51,6 +51,31 @@ public partial class PreviewReportTests
         Assert.Equal(0, new RunEstimate(10, 0, [1.0], 10).VideoBitsPerSecond);
     }
 
+    [Fact]
+    public void The_zoomed_crop_goes_where_the_frame_has_detail()
+    {
+        // A flat 96x48 frame with a checkerboard patch at x 60-75, y 30-41.
+        var frame = new SeRanet.Video.Upscaler.Imaging.ImagePlanes(3, 48, 96);
+        Array.Fill(frame.Data, 0.5f);
+        for (int c = 0; c < 3; c++)
+        {
+            for (int y = 30; y < 42; y++)
+            {
+                for (int x = 60; x < 76; x++)
+                {
+                    frame[c, y, x] = (x + y) % 2 == 0 ? 0f : 1f;
+                }
+            }
+        }
+
+        var region = DetailRegion.Find(frame);
+
+        Assert.Equal((16, 8), (region.Width, region.Height));
+        Assert.InRange(region.X, 60 - 8, 76 - 8);
+        Assert.InRange(region.Y, 30 - 4, 42 - 4);
+        Assert.True(region.X + region.Width <= 96 && region.Y + region.Height <= 48);
+    }
+
     [Theory]
     [InlineData(12.345, "12.3 s")]
     [InlineData(200, "3 min 20 s")]

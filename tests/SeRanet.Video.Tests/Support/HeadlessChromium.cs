@@ -69,13 +69,22 @@ public sealed partial class HeadlessChromium : IAsyncDisposable
         };
         foreach (string argument in new[]
         {
-            "--headless", "--disable-gpu", "--no-sandbox", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+            // No sandbox: CI runs as root, where chromium refuses to start with one. /dev/shm is small in containers.
+            "--headless", "--disable-gpu", "--no-sandbox", "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
             "--remote-debugging-port=0", "--remote-allow-origins=*", $"--user-data-dir={profile}", $"--window-size={width},{height}", "about:blank",
         })
         {
             info.ArgumentList.Add(argument);
         }
-        var process = Process.Start(info) ?? throw new InvalidOperationException("chromium did not start.");
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new InvalidOperationException("chromium did not start.");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException("chromium is not installed; run scripts/ensure-chromium.sh (scripts/test.sh does).", ex);
+        }
         _ = process.StandardOutput.ReadToEndAsync();
         // chromium prints the browser's endpoint once it listens; the page's own endpoint comes from /json/list.
         var stderr = new StringBuilder();
