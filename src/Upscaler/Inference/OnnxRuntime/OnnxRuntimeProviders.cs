@@ -5,7 +5,9 @@ namespace SeRanet.Video.Upscaler.Inference.OnnxRuntime;
 /// <summary>
 /// Which ONNX Runtime execution provider runs the network, and the session settings every
 /// session shares. The CUDA provider exists only in the GPU package (the SeRanetOnnxRuntime=cuda
-/// build), and loads only where CUDA 12 and cuDNN 9 libraries are found.
+/// build), and loads only where its libraries are found: for 1.31, an NVIDIA driver for CUDA 13
+/// (libcuda.so.1), the CUDA 13 runtime and BLAS (libcudart.so.13, libcublas.so.13,
+/// libcublasLt.so.13, libcurand.so.10) and cuDNN 9.
 /// </summary>
 public static class OnnxRuntimeProviders
 {
@@ -24,6 +26,11 @@ public static class OnnxRuntimeProviders
         {
             return false;
         }
+        // A probe, not a request: ONNX Runtime's own log line about the missing library would
+        // read as an error on every CPU-only machine with the GPU build.
+        var environment = OrtEnv.Instance();
+        var logLevel = environment.EnvLogLevel;
+        environment.EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
         try
         {
             using var options = CreateSessionOptions(cuda: true);
@@ -32,6 +39,10 @@ public static class OnnxRuntimeProviders
         catch (InvalidOperationException)
         {
             return false;
+        }
+        finally
+        {
+            environment.EnvLogLevel = logLevel;
         }
     }
 
@@ -74,7 +85,8 @@ public static class OnnxRuntimeProviders
     /// <summary>The one message for a CUDA provider that will not load or start, with ONNX Runtime's reason.</summary>
     internal static InvalidOperationException CudaUnavailable(Exception cause) =>
         new($"ONNX Runtime's CUDA execution provider cannot start: {FirstLine(cause.Message)} " +
-            "It needs an NVIDIA GPU and driver, and the CUDA 12 (cudart, cublas, cufft, curand) and cuDNN 9 libraries on the library path.", cause);
+            "It needs an NVIDIA GPU with a driver for CUDA 13, and the CUDA 13 runtime (libcudart.so.13, libcublas.so.13, " +
+            "libcublasLt.so.13, libcurand.so.10) and cuDNN 9 libraries on the library path.", cause);
 
     private static string[] Available()
     {
