@@ -11,6 +11,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 scripts/ensure-ffmpeg.sh
 scripts/ensure-onnx-checker.sh
+scripts/ensure-vulkan.sh
+scripts/ensure-mpv.sh
 scripts/fetch-data.sh >/dev/null
 results="$root/artifacts/test-results"
 rm -rf "$results"

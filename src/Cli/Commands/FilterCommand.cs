@@ -43,6 +43,7 @@ internal static class FilterCommand
                 Height = height,
                 Format = result.GetValue(pixelFormat) == "rgb48le" ? PixelFormat.Rgb48 : PixelFormat.Rgb24,
                 Model = result.GetValue(model),
+                Catalog = ToolEnvironment.Models,
                 Device = result.GetValue(device),
                 Backend = result.GetValue(backend),
                 Scale = result.GetValue(scale),

@@ -1,3 +1,4 @@
+using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Decoder.Images;
 using SeRanet.Video.Tests.Support;
@@ -34,12 +35,12 @@ public class OnnxRuntimeBackendTests
 
     private static async Task<ImagePlanes> Photo(string name)
     {
-        using var frame = await ImageFileReader.ReadAsync(Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), name));
+        using var frame = await ImageFileReader.ReadAsync(Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), name), FfmpegLocation.OnPath);
         return ImagePlanes.FromFrame(frame);
     }
 
     private static ImageUpscaler Open(string model, InferenceBackend backend, double scale, int? tile = null) =>
-        ImageUpscaler.Open(ModelCatalog.Load(model), torch.CPU, new UpscaleOptions { Scale = scale, Backend = backend, TileSize = tile });
+        ImageUpscaler.Open(RepoModels.Catalog.Load(model), torch.CPU, new UpscaleOptions { Scale = scale, Backend = backend, TileSize = tile });
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -109,7 +110,7 @@ public class OnnxRuntimeBackendTests
             return;
         }
 
-        var error = Assert.Throws<InvalidOperationException>(() => ImageUpscaler.Open(ModelCatalog.Load(Presets.SeRanetFast), torch.CUDA,
+        var error = Assert.Throws<InvalidOperationException>(() => ImageUpscaler.Open(RepoModels.Catalog.Load(Presets.SeRanetFast), torch.CUDA,
             new UpscaleOptions { Backend = InferenceBackend.OnnxRuntime }));
         Assert.Contains("CUDA", error.Message, StringComparison.Ordinal);
     }

@@ -59,8 +59,8 @@ public class TiledInferenceTests
     public void Tiled_output_with_the_default_weights_equals_whole_image_output(InferenceBackend backend)
     {
         var image = RandomImage(53, 37, 5);
-        using var whole = ImageUpscaler.Open(ModelCatalog.Load(null), torch.CPU, new UpscaleOptions { TileSize = 512, Backend = backend });
-        using var tiled = ImageUpscaler.Open(ModelCatalog.Load(null), torch.CPU, new UpscaleOptions { TileSize = 16, MaxBatch = 3, Backend = backend });
+        using var whole = ImageUpscaler.Open(ModelCatalog.EmbeddedOnly.Load(null), torch.CPU, new UpscaleOptions { TileSize = 512, Backend = backend });
+        using var tiled = ImageUpscaler.Open(ModelCatalog.EmbeddedOnly.Load(null), torch.CPU, new UpscaleOptions { TileSize = 16, MaxBatch = 3, Backend = backend });
 
         var a = whole.Upscale(image);
         var b = tiled.Upscale(image);
