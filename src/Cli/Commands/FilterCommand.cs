@@ -3,6 +3,7 @@ using Microsoft.Win32.SafeHandles;
 using SeRanet.Video.Cli.Console;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Plugin;
+using SeRanet.Video.Upscaler.Inference;
 
 namespace SeRanet.Video.Cli.Commands;
 
@@ -23,6 +24,7 @@ internal static class FilterCommand
         }.OneOf(["rgb24", "rgb48le"]);
         var model = CommonOptions.Model();
         var device = CommonOptions.Device();
+        var backend = CommonOptions.Backend();
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
         var tileBatch = CommonOptions.TileBatch();
@@ -30,7 +32,7 @@ internal static class FilterCommand
 
         var command = new Command("filter", "Upscale raw RGB frames from stdin to stdout (the plugin entry point for pipes).")
         {
-            size, pixelFormat, model, device, scale, tile, tileBatch, batch,
+            size, pixelFormat, model, device, backend, scale, tile, tileBatch, batch,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
@@ -43,12 +45,13 @@ internal static class FilterCommand
                 Model = result.GetValue(model),
                 Catalog = ToolEnvironment.Models,
                 Device = result.GetValue(device),
+                Backend = result.GetValue(backend),
                 Scale = result.GetValue(scale),
                 Batch = result.GetValue(batch),
                 TileSize = result.GetValue(tile),
                 TilesPerPass = result.GetValue(tileBatch),
             });
-            System.Console.Error.WriteLine($"seranet filter: {width}x{height} -> {filter.OutputSize.Width}x{filter.OutputSize.Height}, model {filter.Model.Name} on {filter.DeviceDescription}");
+            System.Console.Error.WriteLine($"seranet filter: {width}x{height} -> {filter.OutputSize.Width}x{filter.OutputSize.Height}, model {filter.Model.Name} on {filter.DeviceDescription} ({filter.Backend.Name()})");
             NumericsNotice.Announce(result);
             await using var input = System.Console.OpenStandardInput();
             await using var output = OpenStandardOutput();

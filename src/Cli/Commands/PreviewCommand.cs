@@ -51,6 +51,7 @@ internal static class PreviewCommand
         }.Between(1, PreviewReportRequest.MaxSamples);
         var model = CommonOptions.Model();
         var device = CommonOptions.Device();
+        var backend = CommonOptions.Backend();
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
         var overwrite = CommonOptions.Overwrite();
@@ -58,7 +59,7 @@ internal static class PreviewCommand
 
         var command = new Command("preview", "Write one frame (or a range) side by side, bicubic | SeRanet, as PNG.")
         {
-            input, at, frame, frames, output, crop, report, samples, model, device, scale, tile, overwrite, json,
+            input, at, frame, frames, output, crop, report, samples, model, device, backend, scale, tile, overwrite, json,
         };
         command.Check(result =>
         {
@@ -82,7 +83,7 @@ internal static class PreviewCommand
                     Input = result.GetValue(input)!,
                     Output = reportPath,
                     Samples = result.GetValue(samples),
-                    Model = new ModelChoice(reportModel, result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile) }) { Catalog = ToolEnvironment.Models },
+                    Model = new ModelChoice(reportModel, result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), Backend = result.GetValue(backend) }) { Catalog = ToolEnvironment.Models },
                     Ffmpeg = ToolEnvironment.Ffmpeg,
                     Overwrite = result.GetValue(overwrite),
                 }, new SynchronousProgress<ReportSample>(sample =>
@@ -102,7 +103,7 @@ internal static class PreviewCommand
                 {
                     System.Console.WriteLine(JsonSerializer.Serialize(new
                     {
-                        report = reportRun.Path, model = reportRun.Model, device = reportRun.Device, samples = reportRun.Samples,
+                        report = reportRun.Path, model = reportRun.Model, device = reportRun.Device, backend = result.GetValue(backend).Name(), samples = reportRun.Samples,
                         estimate = new { estimate.Frames, estimate.ModelSecondsPerFrame, estimate.ModelSeconds, estimate.VideoBytes },
                     }, ModelJson.Options));
                 }
@@ -117,7 +118,7 @@ internal static class PreviewCommand
             {
                 Input = result.GetValue(input)!,
                 Output = result.GetValue(output)!,
-                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile) }) { Catalog = ToolEnvironment.Models },
+                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), Backend = result.GetValue(backend) }) { Catalog = ToolEnvironment.Models },
                 Ffmpeg = ToolEnvironment.Ffmpeg,
                 Frames = result.GetValue(frames) ?? (result.GetValue(frame) is { } index ? (index, index) : null),
                 AtSeconds = result.GetValue(at),
@@ -139,7 +140,7 @@ internal static class PreviewCommand
             }), cancellationToken);
             if (asJson)
             {
-                System.Console.WriteLine(JsonSerializer.Serialize(new { input = request.Input, model = run.Model, images = run.Images.Select(i => new { i.Path, i.Frame, i.Seconds, i.Width, i.Height }) }, ModelJson.Options));
+                System.Console.WriteLine(JsonSerializer.Serialize(new { input = request.Input, model = run.Model, device = run.Device, backend = request.Model.Upscale.Backend.Name(), images = run.Images.Select(i => new { i.Path, i.Frame, i.Seconds, i.Width, i.Height }) }, ModelJson.Options));
             }
             return ExitCodes.Success;
         }, cancellationToken));

@@ -30,6 +30,7 @@ internal static class UpscaleCommand
         // Videos are compressed: their default model is the one trained on compressed input.
         var model = CommonOptions.Model(ModelCatalog.DefaultVideoName);
         var device = CommonOptions.Device();
+        var backend = CommonOptions.Backend();
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
         var tileBatch = CommonOptions.TileBatch();
@@ -65,7 +66,7 @@ internal static class UpscaleCommand
 
         var command = new Command("upscale", "Upscale a video 2x or 4x, keeping its audio, subtitles, timing and colours.")
         {
-            input, output, model, device, scale, tile, tileBatch, batch, codec, crf, encoderPreset, pixelFormat, ffmpegArgs, dropUnsupported, overwrite, json,
+            input, output, model, device, backend, scale, tile, tileBatch, batch, codec, crf, encoderPreset, pixelFormat, ffmpegArgs, dropUnsupported, overwrite, json,
         };
         // A command's validators see only the options given, not their defaults.
         command.Check(result => EncoderOptions.CheckQuality(result.GetValue(codec) ?? EncoderOptions.DefaultCodec, result.GetValue(crf), result.GetValue(encoderPreset)) is { } bad
@@ -79,7 +80,7 @@ internal static class UpscaleCommand
                 Input = result.GetValue(input)!,
                 Output = result.GetValue(output)!,
                 Overwrite = result.GetValue(overwrite),
-                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), MaxBatch = result.GetValue(tileBatch) }) { Catalog = ToolEnvironment.Models },
+                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), MaxBatch = result.GetValue(tileBatch), Backend = result.GetValue(backend) }) { Catalog = ToolEnvironment.Models },
                 Ffmpeg = ToolEnvironment.Ffmpeg,
                 Encoder = new EncoderOptions
                 {
@@ -100,7 +101,7 @@ internal static class UpscaleCommand
 
             var report = new UpscaleReport(request.Input, request.Output, run.Source.UprightWidth, run.Source.UprightHeight, run.OutputWidth, run.OutputHeight, run.Frames,
                 run.WallSeconds, run.ModelSeconds, run.Frames / Math.Max(run.WallSeconds, 1e-9), run.OutputBytes, run.Codec, run.PixelFormat, run.Device,
-                run.CopiedStreams.Select(Describe).ToList(), run.DroppedStreams.Select(Describe).ToList());
+                request.Model.Upscale.Backend.Name(), run.CopiedStreams.Select(Describe).ToList(), run.DroppedStreams.Select(Describe).ToList());
             if (asJson)
             {
                 System.Console.WriteLine(JsonSerializer.Serialize(report, ModelJson.Options));
@@ -126,7 +127,7 @@ internal static class UpscaleCommand
 
     private sealed record UpscaleReport(string Input, string Output, int Width, int Height, int OutputWidth, int OutputHeight, long Frames,
         double WallSeconds, double ModelSeconds, double FramesPerSecond, long OutputBytes, string Codec, string PixelFormat, string Device,
-        IReadOnlyList<string> CopiedStreams, IReadOnlyList<string> DroppedStreams);
+        string Backend, IReadOnlyList<string> CopiedStreams, IReadOnlyList<string> DroppedStreams);
 
     private static void Show(ProgressSink sink, VideoProgress progress, bool asJson, ParseResult result)
     {

@@ -75,7 +75,7 @@ public static class PreviewReport
         var samples = figures.Select(f => f.Sample).ToList();
         var estimate = new RunEstimate(video.FrameCount, video.DurationSeconds ?? video.FrameSpanSeconds,
             samples.Select(s => s.ModelSeconds).ToList(), (await sizes.ConfigureAwait(false)).Sum());
-        var page = new PreviewReportPage(new ReportFacts(Path.GetFileName(request.Input), video, ModelFile.Describe(upscaler.Header), loaded.Device,
+        var page = new PreviewReportPage(new ReportFacts(Path.GetFileName(request.Input), video, ModelFile.Describe(upscaler.Header), request.Model.Upscale.Backend.Name(), loaded.Device,
             upscaler.OutputSize(video.UprightWidth, video.UprightHeight), request.Encoder, pixelFormat), figures, estimate);
         await WriteAtomicallyAsync(request.Output, request.Overwrite, page, cancellationToken).ConfigureAwait(false);
         return new PreviewReportResult(request.Output, upscaler.Header.Name, loaded.Device, samples, estimate);

@@ -7,7 +7,8 @@ namespace SeRanet.Video.Plugin.Preview;
 
 /// <summary>What the page says about the run as a whole.</summary>
 /// <param name="OutputSize">The upscaled frame's width and height.</param>
-public sealed record ReportFacts(string InputName, VideoInfo Video, string Model, string Device, (int Width, int Height) OutputSize, EncoderOptions Encoder, string PixelFormat);
+/// <param name="Backend">What runs the network (torch, onnxruntime).</param>
+public sealed record ReportFacts(string InputName, VideoInfo Video, string Model, string Backend, string Device, (int Width, int Height) OutputSize, EncoderOptions Encoder, string PixelFormat);
 
 /// <summary>One sampled frame's pictures, encoded: full frames as JPEG (quality 95, no chroma subsampling), the zoomed crops as PNG.</summary>
 /// <param name="Region">The zoomed region, in source pixels.</param>
@@ -69,7 +70,7 @@ public sealed class PreviewReportPage(ReportFacts facts, IReadOnlyList<ReportFig
             <table>
             <tr><th scope="row">Source</th><td>{video.UprightWidth}x{video.UprightHeight} {Text(video.PixelFormat)}, {estimate.Frames} frames, {Duration(estimate.VideoSeconds)}</td></tr>
             <tr><th scope="row">Upscaled</th><td>{facts.OutputSize.Width}x{facts.OutputSize.Height}, {Text(facts.Encoder.Codec)} {Text(facts.PixelFormat)}{Text(Quality())}</td></tr>
-            <tr><th scope="row">Model</th><td>{Text(facts.Model)}</td></tr>
+            <tr><th scope="row">Model</th><td>{Text(facts.Model)}, run by {Text(facts.Backend)}</td></tr>
             <tr><th scope="row">Device</th><td>{Text(facts.Device)}</td></tr>
             </table>
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Upscaler.Architectures;
 using SeRanet.Video.Upscaler.Imaging;
+using SeRanet.Video.Upscaler.Inference.OnnxRuntime;
 using SeRanet.Video.Upscaler.Inference.Tiling;
 using SeRanet.Video.Upscaler.Numerics;
 using SeRanet.Video.Upscaler.Weights;
@@ -13,7 +14,8 @@ namespace SeRanet.Video.Upscaler.Inference;
 /// <summary>
 /// Upscales images with a loaded model: pre-process (colour mode), tiled batched 2x passes,
 /// post-process (exact size). Not thread-safe: torch dispose scopes are per thread, so one
-/// instance serves one inference thread.
+/// instance serves one inference thread. The network itself runs on the backend the options name
+/// (<see cref="InferenceBackend"/>); everything around it is the same for both.
 /// </summary>
 public sealed class ImageUpscaler : IDisposable
 {
@@ -24,24 +26,31 @@ public sealed class ImageUpscaler : IDisposable
     private readonly long _floatsPerPixel;
     private readonly IInferenceNetwork _inference;
 
+    /// <param name="device">
+    /// Where the network runs. With the onnxruntime backend, CUDA selects ONNX Runtime's CUDA
+    /// provider while the tensors around the network stay on the CPU.
+    /// </param>
     private ImageUpscaler(LoadedModel model, torch.Device device, UpscaleOptions options)
     {
         options.Validate();
         IUpscalingNetwork network = model.Network;
-        if (device.type == DeviceType.CPU)
+        bool torchNetwork = options.Backend == InferenceBackend.Torch;
+        if (torchNetwork && device.type == DeviceType.CPU)
         {
             // Before the first model call: wrong CPU kernels must not make wrong pixels.
             ConvolutionGuard.EnsureVerified(network.ConvolutionShapes(NetworkForm.Inference), backward: false);
         }
         _model = model;
-        _device = device;
+        _device = torchNetwork ? device : torch.CPU;
         _options = options;
         _floatsPerPixel = network.ActivationFloatsPerPixel;
         _tileSize = options.TileSize ?? TilePlanner.AutoTileSize(_floatsPerPixel, network.Padding, options.MemoryBudgetBytes);
-        network.ModuleForm.to(device);
+        network.ModuleForm.to(_device);
         network.ModuleForm.eval();
         // Last: nothing after it can throw and leave its copy of the weights behind.
-        _inference = network.CreateInferenceForm();
+        _inference = torchNetwork
+            ? network.CreateInferenceForm()
+            : OnnxRuntimeNetwork.Create(model, cuda: device.type == DeviceType.CUDA);
     }
 
     /// <summary>
@@ -73,6 +82,9 @@ public sealed class ImageUpscaler : IDisposable
     }
 
     public int TileSize => _tileSize;
+
+    /// <summary>What runs the network.</summary>
+    public InferenceBackend Backend => _options.Backend;
 
     public ModelHeader Header => _model.Header;
 

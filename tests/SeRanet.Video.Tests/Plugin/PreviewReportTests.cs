@@ -97,7 +97,7 @@ public partial class PreviewReportTests
         byte[] picture = [0x89, (byte)'P', (byte)'N', (byte)'G'];
         var figures = Enumerable.Range(0, 3).Select(i => new ReportFigure(new ReportSample(i * 10, i * 0.4, 0.25), 128, 96, picture, picture,
             new PreviewCrop(1, 2, 10, 8), 4, picture, picture)).ToList();
-        var facts = new ReportFacts("<clip>.mp4", SomeVideo(), "seranet-test", "cpu", (128, 96), new EncoderOptions(), "yuv420p");
+        var facts = new ReportFacts("<clip>.mp4", SomeVideo(), "seranet-test", "torch", "cpu", (128, 96), new EncoderOptions(), "yuv420p");
         using var text = new StringWriter();
 
         await new PreviewReportPage(facts, figures, new RunEstimate(30, 1.2, [0.25, 0.25, 0.25], 3000)).WriteAsync(text, CancellationToken.None);
