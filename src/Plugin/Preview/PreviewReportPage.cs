@@ -93,7 +93,7 @@ public sealed class PreviewReportPage(ReportFacts facts, IReadOnlyList<ReportFig
         </table>
         <p><strong>These are estimates, not measurements of a run.</strong>
         The time is the median of the model's time on the {estimate.SampleCount} sampled frames on {Text(facts.Device)}, times the number of frames.
-        A whole run decodes and encodes while the model works, so it takes about this long plus start-up, and longer when the machine is busy with other work.
+        A whole run decodes and encodes while the model works, so it takes about this long plus start-up, and longer when the machine is busy with other work; it passes several frames to the model at once, which is often quicker per frame than the one-at-a-time samples.
         The size comes from encoding the {estimate.SampleCount} upscaled sampled frames with the settings a whole run would use ({Text(facts.Encoder.Codec)} {Text(facts.PixelFormat)}{Text(Quality())}): {Bytes(estimate.SampleVideoBytes)} in all, {Bytes(estimate.BytesPerFrame)} per frame on average, times the number of frames.
         The sampled frames are far apart, so the encoder codes most of them as whole pictures; in a whole run most frames are coded as differences from their neighbours, so the real video stream is usually smaller, often much smaller for calm footage.
         Audio, subtitles and the other streams are copied as they are and add what they take in the source.</p>
