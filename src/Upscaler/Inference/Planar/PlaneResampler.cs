@@ -40,43 +40,36 @@ public static class PlaneResampler
         return (sourceLumaPosition - offset) / factor;
     }
 
+    /// <summary>
+    /// Resamples along <paramref name="dim"/> (2 rows, 3 columns) as one matrix product with the
+    /// [size, source] weight matrix: two torch calls instead of a gather per tap, which matters
+    /// more than the arithmetic on a busy CPU, where every call waits for torch's worker threads.
+    /// </summary>
     private static Tensor Along(Tensor x, int dim, int size, Func<int, double> source)
     {
         int sourceSize = (int)x.shape[dim];
         double stretch = Math.Max(1.0, (double)sourceSize / size);
         int reach = (int)Math.Ceiling(2 * stretch);
-        int taps = 2 * reach + 1;
-        long[] indices = new long[taps * size];
-        float[] weights = new float[taps * size];
+        float[] matrix = new float[size * sourceSize];
+        double[] taps = new double[2 * reach + 1];
         for (int o = 0; o < size; o++)
         {
             double position = source(o);
             int centre = (int)Math.Floor(position);
             double total = 0;
-            for (int k = 0; k < taps; k++)
+            for (int k = 0; k < taps.Length; k++)
             {
-                int i = centre - reach + k;
-                double w = Cubic((i - position) / stretch);
-                indices[k * size + o] = Math.Clamp(i, 0, sourceSize - 1);
-                weights[k * size + o] = (float)w;
-                total += w;
+                taps[k] = Cubic((centre - reach + k - position) / stretch);
+                total += taps[k];
             }
-            for (int k = 0; k < taps; k++)
+            for (int k = 0; k < taps.Length; k++)
             {
-                weights[k * size + o] = (float)(weights[k * size + o] / total);
+                // Taps past an edge land on the edge sample.
+                matrix[o * sourceSize + Math.Clamp(centre - reach + k, 0, sourceSize - 1)] += (float)(taps[k] / total);
             }
         }
-        long[] shape = [.. Enumerable.Repeat(1L, (int)x.dim())];
-        shape[dim] = size;
-        Tensor index = torch.tensor(indices, [taps, size], device: x.device);
-        Tensor weight = torch.tensor(weights, [taps, size], dtype: x.dtype, device: x.device);
-        Tensor? sum = null;
-        for (int k = 0; k < taps; k++)
-        {
-            Tensor term = x.index_select(dim, index[k]).mul_(weight[k].view(shape));
-            sum = sum is null ? term : sum.add_(term, TorchScalars.One);
-        }
-        return sum!;
+        Tensor weights = torch.tensor(matrix, [size, sourceSize], dtype: x.dtype, device: x.device);
+        return dim == 3 ? x.matmul(weights.t()) : weights.matmul(x);
     }
 
     private static double Cubic(double t)
