@@ -189,6 +189,17 @@ public sealed class Y4mHostTests : IDisposable
         Assert.DoesNotContain("Exception", result.Stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("printf 'not a y4m stream' | $SERANET", "error: stdin is not a YUV4MPEG2 stream; for raw RGB frames give --size WIDTHxHEIGHT")]
+    [InlineData("printf 'YUV4MPEG2 W16 H16\\n' | $SERANET --size 16x16", "error: stdin is a YUV4MPEG2 stream, which carries its own size and format; drop --size")]
+    public void The_input_decides_the_mode_and_a_mismatch_is_a_usage_error(string script, string message)
+    {
+        var result = Shell(script + " > out.raw");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Against <c>seranet upscale --codec ffv1</c> on the same frames (framemd5 of the luma plane):
     /// frame count, timing and size are equal. The hashes are not: upscale goes YUV to 8-bit RGB and
