@@ -13,6 +13,8 @@ cd "$root"
 scripts/ensure-ffmpeg.sh
 scripts/ensure-media-tools.sh
 scripts/ensure-onnx-checker.sh
+scripts/ensure-vulkan.sh
+scripts/ensure-mpv.sh
 scripts/fetch-data.sh >/dev/null
 results="$root/artifacts/test-results"
 rm -rf "$results"

@@ -11,6 +11,6 @@ public static class ExitCodes
     /// <summary>The command line was wrong.</summary>
     public const int Usage = 2;
 
-    /// <summary>Stopped by Ctrl-C or SIGTERM.</summary>
+    /// <summary>Stopped by Ctrl-C, SIGTERM or SIGHUP.</summary>
     public const int Cancelled = 130;
 }

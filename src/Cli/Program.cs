@@ -2,6 +2,7 @@ using System.CommandLine;
 using SeRanet.Video.Cli;
 
 NativeHeap.TuneForLargeTensors();
+using var hangup = HangupAsTermination.Register();
 
 var invocation = new InvocationConfiguration
 {

@@ -1,5 +1,6 @@
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Upscaler.Inference;
+using SeRanet.Video.Upscaler.Weights;
 
 namespace SeRanet.Video.Plugin;
 
@@ -15,6 +16,9 @@ public sealed record FilterOptions
     /// <summary>Model name or .srnv path; null for the default.</summary>
     public string? Model { get; init; }
 
+    /// <summary>Where <see cref="Model"/> is looked up by name.</summary>
+    public ModelCatalog Catalog { get; init; } = ModelCatalog.EmbeddedOnly;
+
     public DeviceChoice Device { get; init; } = DeviceChoice.Auto;
 
     public double Scale { get; init; } = 2;
@@ -28,5 +32,5 @@ public sealed record FilterOptions
     public int? TilesPerPass { get; init; }
 
     /// <summary>How <see cref="RawFrameFilter"/> upscales, in the terms every shell passes the engine.</summary>
-    public ModelChoice ModelChoice => new(Model, Device, new UpscaleOptions { Scale = Scale, TileSize = TileSize, MaxBatch = TilesPerPass });
+    public ModelChoice ModelChoice => new(Model, Device, new UpscaleOptions { Scale = Scale, TileSize = TileSize, MaxBatch = TilesPerPass }) { Catalog = Catalog };
 }

@@ -141,8 +141,7 @@ public sealed class RawFrameFilter : IDisposable
                 if (read < frame.ByteCount)
                 {
                     frame.Dispose();
-                    throw new InvalidDataException(
-                        $"The input ended inside frame {index}: {read} of {InputFrameBytes} bytes. Check --size and --pix-fmt against what the host sends.");
+                    throw new TruncatedFrameException(index, read, InputFrameBytes);
                 }
                 try
                 {

@@ -1,10 +1,15 @@
 using SeRanet.Video.Upscaler.Inference;
+using SeRanet.Video.Upscaler.Weights;
 
 namespace SeRanet.Video.Plugin;
 
 /// <summary>Which network to run, where, and how: what every shell passes the engine.</summary>
 /// <param name="Model">A model name or .srnv path; null for the default.</param>
-public sealed record ModelChoice(string? Model, DeviceChoice Device, UpscaleOptions Upscale);
+public sealed record ModelChoice(string? Model, DeviceChoice Device, UpscaleOptions Upscale)
+{
+    /// <summary>Where names are looked up; by default only model files given by path and the embedded default model.</summary>
+    public ModelCatalog Catalog { get; init; } = ModelCatalog.EmbeddedOnly;
+}
 
 /// <summary>A ready upscaler and the device it runs on, in words.</summary>
 public sealed record LoadedUpscaler(ImageUpscaler Upscaler, string Device);
@@ -12,10 +17,10 @@ public sealed record LoadedUpscaler(ImageUpscaler Upscaler, string Device);
 /// <summary>The one place a shell turns a <see cref="ModelChoice"/> into a running upscaler.</summary>
 public static class UpscalerFactory
 {
-    /// <summary>Resolves the device, loads the model and builds its upscaler (see <see cref="ImageUpscaler.Open(string?, TorchSharp.torch.Device, UpscaleOptions)"/>).</summary>
+    /// <summary>Resolves the device, loads the model from the choice's catalog and builds its upscaler (see <see cref="ImageUpscaler.Open(ModelCatalog, string?, TorchSharp.torch.Device, UpscaleOptions)"/>).</summary>
     public static LoadedUpscaler Create(ModelChoice choice)
     {
         var device = ComputeDevice.Resolve(choice.Device, out string description);
-        return new LoadedUpscaler(ImageUpscaler.Open(choice.Model, device, choice.Upscale), description);
+        return new LoadedUpscaler(ImageUpscaler.Open(choice.Catalog, choice.Model, device, choice.Upscale), description);
     }
 }

@@ -48,7 +48,7 @@ internal static class BenchCommand
             var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out string deviceDescription);
             LoadedModel loaded = result.GetValue(preset) is { } presetName
                 ? Untrained(presetName, result.GetValue(color))
-                : ModelCatalog.Load(result.GetValue(model));
+                : ToolEnvironment.Models.Load(result.GetValue(model));
             using var upscaler = ImageUpscaler.Open(loaded, torchDevice, new UpscaleOptions { TileSize = result.GetValue(tile), MaxBatch = batchSize });
             NumericsNotice.Announce(result);
 

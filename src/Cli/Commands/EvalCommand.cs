@@ -41,9 +41,9 @@ internal static class EvalCommand
                 {
                     return InputDegradation.Parse(argument.Tokens[0].Value);
                 }
-                catch (ArgumentException ex)
+                catch (FormatException)
                 {
-                    argument.AddError(ex.Message);
+                    argument.AddError($"--degrade wants {InputDegradation.Syntax}, not '{argument.Tokens[0].Value}'.");
                     return null;
                 }
             },
@@ -69,14 +69,14 @@ internal static class EvalCommand
             }
 
             var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out _);
-            var evaluator = new Evaluator().WithConventionalBaselines().WithInputDegradation(result.GetValue(degrade));
+            var evaluator = new Evaluator(ToolEnvironment.Ffmpeg).WithConventionalBaselines().WithInputDegradation(result.GetValue(degrade));
             var upscalers = new List<ImageUpscaler>();
             try
             {
                 string[] names = result.GetValue(models) is { Length: > 0 } given ? given : [ModelCatalog.DefaultName];
                 foreach (string name in names)
                 {
-                    var upscaler = ImageUpscaler.Open(name, torchDevice, new UpscaleOptions { Scale = 2 });
+                    var upscaler = ImageUpscaler.Open(ToolEnvironment.Models, name, torchDevice, new UpscaleOptions { Scale = 2 });
                     upscalers.Add(upscaler);
                     evaluator.With(upscaler.Header.Name, upscaler.Upscale);
                 }

@@ -8,14 +8,11 @@ using SeRanet.Video.Upscaler.Weights;
 
 namespace SeRanet.Video.Cli.Commands;
 
-/// <summary><c>seranet export</c>: a model as a file other runtimes load (ONNX for vs-mlrt, chaiNNer, ...).</summary>
+/// <summary><c>seranet export</c>: a model as a file other runtimes load (ONNX for vs-mlrt, chaiNNer, ...; an mpv user shader for mpv, libplacebo, Video2X).</summary>
 internal static class ExportCommand
 {
-    /// <summary>The formats --format takes; one for now, named so the command line stays stable when more come.</summary>
-    private enum ExportFormat
-    {
-        Onnx,
-    }
+    private const string Onnx = "onnx";
+    private const string MpvGlsl = "mpv-glsl";
 
     public static Command Create()
     {
@@ -23,14 +20,15 @@ internal static class ExportCommand
         {
             Description = "Model name (seranet-fast-deep, seranet-fast, seranet-v1, ...) or path to a .srnv file.",
         };
-        var format = new Option<ExportFormat>("--format", "-f")
+        var format = new Option<string>("--format", "-f")
         {
-            Description = "File format: onnx ([N, C, H, W] in [0, 1] to [N, C, 2H, 2W], edge padding inside).",
+            Description = "File format: onnx ([N, C, H, W] in [0, 1] to [N, C, 2H, 2W], edge padding inside) "
+                + "or mpv-glsl (an mpv/libplacebo user shader that upscales the luma plane, Y models only).",
             Required = true,
-        }.OneOf();
+        }.OneOf([Onnx, MpvGlsl]);
         var output = new Option<string>("--output", "-o")
         {
-            Description = "The file to write, e.g. model.onnx.",
+            Description = "The file to write, e.g. model.onnx or seranet.glsl.",
             Required = true,
         };
         var float16 = new Option<bool>("--fp16")
@@ -42,13 +40,20 @@ internal static class ExportCommand
             Description = $"ONNX operator set, {OnnxExportOptions.MinOpset} to {OnnxExportOptions.MaxOpset}.",
             DefaultValueFactory = _ => OnnxExportOptions.MinOpset,
         }.Between(OnnxExportOptions.MinOpset, OnnxExportOptions.MaxOpset);
+        var fullRange = new Option<bool>("--full-range")
+        {
+            Description = "mpv-glsl: the shader reads the luma as full range (0-255) instead of video levels (16-235), for JPEG-range sources.",
+        };
         var overwrite = CommonOptions.Overwrite();
         var json = CommonOptions.Json();
 
-        var command = new Command("export", "Write a model as an ONNX file for other runtimes (vs-mlrt, avs-mlrt, chaiNNer, ONNX Runtime).")
+        var command = new Command("export", "Write a model for other runtimes: ONNX (vs-mlrt, avs-mlrt, chaiNNer, ONNX Runtime) or an mpv user shader (mpv, libplacebo, Video2X).")
         {
-            model, format, output, float16, opset, overwrite, json,
+            model, format, output, float16, opset, fullRange, overwrite, json,
         };
+        command.Check(result => result.GetValue(format) == MpvGlsl
+            ? (result.GetValue(float16) || result.GetResult(opset) is { Implicit: false } ? "--fp16 and --opset apply to --format onnx only." : null)
+            : (result.GetValue(fullRange) ? "--full-range applies to --format mpv-glsl only." : null));
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, () =>
         {
             string path = result.GetValue(output)!;
@@ -56,8 +61,12 @@ internal static class ExportCommand
             {
                 throw new OutputExistsException(path);
             }
+            if (result.GetValue(format) == MpvGlsl)
+            {
+                return Task.FromResult(WriteShader(result.GetValue(model)!, path, new MpvShaderOptions { LimitedRange = !result.GetValue(fullRange) }, result.GetValue(json)));
+            }
             var options = new OnnxExportOptions { Opset = result.GetValue(opset), Float16 = result.GetValue(float16) };
-            using var loaded = ModelCatalog.Load(result.GetValue(model));
+            using var loaded = ToolEnvironment.Models.Load(result.GetValue(model));
             OnnxExporter.Write(loaded, path, options);
 
             var summary = new ExportResult(path, loaded.Header.Name, loaded.Header.ColorMode == ColorMode.Y ? "Y" : "RGB",
@@ -69,6 +78,19 @@ internal static class ExportCommand
         }, cancellationToken));
         return command;
     }
+
+    private static int WriteShader(string model, string path, MpvShaderOptions options, bool json)
+    {
+        using var loaded = ToolEnvironment.Models.Load(model);
+        MpvShader shader = MpvShaderExporter.Write(loaded, path, options);
+        var summary = new ShaderExportResult(path, loaded.Header.Name, MpvGlsl, shader.Passes, options.LimitedRange ? "limited" : "full", new FileInfo(path).Length);
+        System.Console.WriteLine(json
+            ? JsonSerializer.Serialize(summary, ModelJson.Options)
+            : $"{summary.Output}: {loaded.Description}, mpv user shader, {summary.Passes} passes on the luma plane ({summary.LumaRange} range), {summary.Bytes / 1024.0:F0} KiB");
+        return ExitCodes.Success;
+    }
+
+    private sealed record ShaderExportResult(string Output, string Model, string Format, int Passes, string LumaRange, long Bytes);
 
     private sealed record ExportResult(string Output, string Model, string ColorMode, int Channels, int Opset, string Precision, long Bytes);
 }

@@ -46,7 +46,10 @@ internal static class FilterCommand
                 Scale = result.GetValue(scale),
                 TileSize = result.GetValue(tile),
                 MaxBatch = result.GetValue(tileBatch),
-            });
+            })
+            {
+                Catalog = ToolEnvironment.Models,
+            };
             int frames = result.GetValue(batch);
             var (isY4m, input) = await Y4mDetection.DetectAsync(System.Console.OpenStandardInput(), cancellationToken);
             await using (input)
@@ -96,6 +99,7 @@ internal static class FilterCommand
             Height = size.Height,
             Format = format,
             Model = choice.Model,
+            Catalog = choice.Catalog,
             Device = choice.Device,
             Scale = choice.Upscale.Scale,
             Batch = batch,

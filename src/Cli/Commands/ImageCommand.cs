@@ -44,10 +44,17 @@ internal static class ImageCommand
         var tileBatch = CommonOptions.TileBatch();
         var overwrite = CommonOptions.Overwrite();
         var json = CommonOptions.Json();
+        var maxPixels = new Option<long>("--max-pixels")
+        {
+            Description = "Largest input picture to read, in pixels (default 100000000): a small file can declare a picture that would fill memory.",
+            DefaultValueFactory = _ => ImageFileReader.DefaultMaxPixels,
+        }.Accepting("a whole number of pixels of at least 1", text => long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long value) && value >= 1
+            ? (true, value)
+            : (false, 0));
 
         var command = new Command("image", "Upscale images (PNG, JPEG, WebP, TIFF, BMP; 8 and 16 bits per channel).")
         {
-            inputs, output, format, model, device, scale, tile, tileBatch, overwrite, json,
+            inputs, output, format, model, device, scale, tile, tileBatch, maxPixels, overwrite, json,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
@@ -58,7 +65,7 @@ internal static class ImageCommand
                 Scale = result.GetValue(scale),
                 TileSize = result.GetValue(tile),
                 MaxBatch = result.GetValue(tileBatch),
-            }));
+            }) { Catalog = ToolEnvironment.Models });
             using var upscaler = loaded.Upscaler;
             NumericsNotice.Announce(result);
             if (!asJson)
@@ -66,7 +73,7 @@ internal static class ImageCommand
                 System.Console.Error.WriteLine($"model {ModelFile.Describe(upscaler.Header)} on {loaded.Device}, tile {upscaler.TileSize}");
             }
 
-            var runner = new ImageBatchUpscaler(upscaler, result.GetValue(overwrite));
+            var runner = new ImageBatchUpscaler(upscaler, result.GetValue(overwrite), ToolEnvironment.Ffmpeg) { MaxInputPixels = result.GetValue(maxPixels) };
             var reports = await runner.RunAsync(jobs, new SynchronousProgress<ImageReport>(report =>
             {
                 if (asJson)

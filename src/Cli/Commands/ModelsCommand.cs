@@ -14,7 +14,7 @@ internal static class ModelsCommand
         var command = new Command("models", "List the models this build can load by name.") { json };
         command.SetAction(result =>
         {
-            var names = ModelCatalog.Available();
+            var names = ToolEnvironment.Models.Available();
             if (result.GetValue(json))
             {
                 System.Console.WriteLine(JsonSerializer.Serialize(

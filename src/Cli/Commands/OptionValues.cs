@@ -117,13 +117,14 @@ internal static class OptionValues
 
     /// <summary>
     /// Refuses values that look like options: an argument or option that takes several values
-    /// would otherwise swallow a misspelt or retired flag (and its value) as file names.
+    /// would otherwise swallow a misspelt or retired flag (and its value) as file names. A value
+    /// that names an existing file or folder is taken as that ("seranet upscale -o out.mp4 -- -in.mp4").
     /// </summary>
     public static TSymbol RefusingFlags<TSymbol>(this TSymbol symbol) where TSymbol : Symbol
     {
         void Check(SymbolResult result)
         {
-            if (result.Tokens.FirstOrDefault(token => token.Value.Length > 1 && token.Value.StartsWith('-')) is { } flag)
+            if (result.Tokens.FirstOrDefault(token => token.Value.Length > 1 && token.Value.StartsWith('-') && !Path.Exists(token.Value)) is { } flag)
             {
                 result.AddError($"Unrecognized option '{flag.Value}'.");
             }

@@ -60,7 +60,8 @@ internal static class PreviewCommand
             {
                 Input = result.GetValue(input)!,
                 Output = result.GetValue(output)!,
-                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile) }),
+                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile) }) { Catalog = ToolEnvironment.Models },
+                Ffmpeg = ToolEnvironment.Ffmpeg,
                 Frames = result.GetValue(frames) ?? (result.GetValue(frame) is { } index ? (index, index) : null),
                 AtSeconds = result.GetValue(at),
                 Crop = result.GetValue(crop) is { } r ? new PreviewCrop(r.X, r.Y, r.W, r.H) : null,

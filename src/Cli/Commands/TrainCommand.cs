@@ -93,6 +93,7 @@ internal static class TrainCommand
                 InitialWeights = result.GetValue(init),
                 ExtraScales = result.GetValue(scales) ?? [],
                 FullSize = !result.GetValue(shrunkOnly),
+                Ffmpeg = ToolEnvironment.Ffmpeg,
                 Command = "seranet " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };
 

@@ -58,12 +58,19 @@ internal static class UpscaleCommand
             Arity = ArgumentArity.OneOrMore,
         };
 
+        var dropUnsupported = new Option<bool>("--drop-unsupported")
+        {
+            Description = "Leave out streams the output container cannot hold (extra video streams, bitmap subtitles, data) instead of refusing to start.",
+        };
+
         var command = new Command("upscale", "Upscale a video 2x or 4x, keeping its audio, subtitles, timing and colours.")
         {
-            input, output, model, device, scale, tile, tileBatch, batch, codec, crf, encoderPreset, pixelFormat, ffmpegArgs, overwrite, json,
+            input, output, model, device, scale, tile, tileBatch, batch, codec, crf, encoderPreset, pixelFormat, ffmpegArgs, dropUnsupported, overwrite, json,
         };
         // A command's validators see only the options given, not their defaults.
-        command.Check(result => EncoderOptions.CheckQuality(result.GetValue(codec) ?? EncoderOptions.DefaultCodec, result.GetValue(crf), result.GetValue(encoderPreset)));
+        command.Check(result => EncoderOptions.CheckQuality(result.GetValue(codec) ?? EncoderOptions.DefaultCodec, result.GetValue(crf), result.GetValue(encoderPreset)) is { } bad
+            ? CommandErrors.InCliWords(bad)
+            : null);
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
             bool asJson = result.GetValue(json);
@@ -72,7 +79,8 @@ internal static class UpscaleCommand
                 Input = result.GetValue(input)!,
                 Output = result.GetValue(output)!,
                 Overwrite = result.GetValue(overwrite),
-                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), MaxBatch = result.GetValue(tileBatch) }),
+                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), MaxBatch = result.GetValue(tileBatch) }) { Catalog = ToolEnvironment.Models },
+                Ffmpeg = ToolEnvironment.Ffmpeg,
                 Encoder = new EncoderOptions
                 {
                     Codec = result.GetValue(codec)!,
@@ -80,6 +88,7 @@ internal static class UpscaleCommand
                     Preset = result.GetValue(encoderPreset),
                     PixelFormat = result.GetValue(pixelFormat),
                     ExtraArguments = result.GetValue(ffmpegArgs) ?? [],
+                    DropUnsupportedStreams = result.GetValue(dropUnsupported),
                 },
                 FramesPerBatch = result.GetValue(batch),
             };
@@ -100,7 +109,11 @@ internal static class UpscaleCommand
             {
                 foreach (var dropped in run.DroppedStreams)
                 {
-                    System.Console.Error.WriteLine($"warning: stream {Describe(dropped)} cannot be copied into {Path.GetExtension(request.Output)}; use .mkv to keep it.");
+                    System.Console.Error.WriteLine($"warning: stream {Describe(dropped)} left out, as asked: {Path.GetExtension(request.Output)} cannot hold it.");
+                }
+                foreach (var (index, encoder) in run.ConvertedStreams)
+                {
+                    System.Console.Error.WriteLine($"note: stream {index} converted with {encoder}: {Path.GetExtension(request.Output)} cannot hold it as it is.");
                 }
                 System.Console.WriteLine(
                     $"{request.Output}: {report.Frames} frames, {report.OutputWidth}x{report.OutputHeight}, {report.WallSeconds:F1} s ({report.FramesPerSecond:F2} fps, model {report.ModelSeconds:F1} s), " +

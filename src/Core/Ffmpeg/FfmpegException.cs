@@ -1,7 +1,7 @@
 namespace SeRanet.Video.Core.Ffmpeg;
 
 /// <summary>ffmpeg or ffprobe failed; the message carries the tail of what it printed.</summary>
-public sealed class FfmpegException : Exception
+public class FfmpegException : Exception
 {
     public FfmpegException()
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
 
@@ -10,6 +11,9 @@ namespace SeRanet.Video.Core.Ffmpeg;
 public sealed class FfmpegProcess : IAsyncDisposable
 {
     private const int StderrLinesKept = 30;
+
+    /// <summary>ENOENT on Unix and ERROR_FILE_NOT_FOUND on Windows: the executable is not there.</summary>
+    private const int NoSuchFile = 2;
 
     private readonly Process _process;
     private readonly Queue<string> _stderrTail = new();
@@ -53,8 +57,18 @@ public sealed class FfmpegProcess : IAsyncDisposable
         {
             info.ArgumentList.Add(argument);
         }
-        Process process = Process.Start(info)
-            ?? throw new FfmpegException($"Could not start {executable}.");
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new FfmpegException($"Could not start {executable}.");
+        }
+        catch (Win32Exception ex) when (ex.NativeErrorCode == NoSuchFile)
+        {
+            string name = Path.GetFileNameWithoutExtension(executable);
+            throw new FfmpegNotFoundException(executable, Path.IsPathRooted(executable)
+                ? $"{executable} was not found. Install ffmpeg (for example `apt-get install ffmpeg`) or point the job at the folder that holds {name}."
+                : $"{name} was not found on PATH. Install ffmpeg (for example `apt-get install ffmpeg`) or point the job at the folder that holds it.", ex);
+        }
         return new FfmpegProcess(process, Path.GetFileNameWithoutExtension(executable));
     }
 

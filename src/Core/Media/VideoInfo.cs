@@ -47,6 +47,12 @@ public sealed record VideoInfo
     /// <summary>Sample (pixel) aspect ratio; 1:1 when the source does not say.</summary>
     public Rational SampleAspectRatio { get; init; } = new(1, 1);
 
+    /// <summary>ffprobe's field_order: progressive, tt, bb, tb or bt; null where the file does not say.</summary>
+    public string? FieldOrder { get; init; }
+
+    /// <summary>Stored as interlaced fields, which the model must not see as frames.</summary>
+    public bool Interlaced => FieldOrder is "tt" or "bb" or "tb" or "bt";
+
     /// <summary>Display rotation in degrees as ffprobe reports it (display matrix; -90 means turn 90° clockwise).</summary>
     public int Rotation { get; init; }
 

@@ -15,15 +15,17 @@ namespace SeRanet.Video.Decoder.Video;
 public sealed class FrameDecoder
 {
     private readonly VideoInfo _video;
+    private readonly FfmpegLocation _ffmpeg;
     private readonly long _firstFrame;
     private readonly long? _frameCount;
 
     /// <param name="firstFrame">Index of the first frame wanted; earlier frames are skipped by seeking.</param>
     /// <param name="frameCount">How many frames to decode; null for all to the end.</param>
-    public FrameDecoder(VideoInfo video, long firstFrame = 0, long? frameCount = null)
+    public FrameDecoder(VideoInfo video, FfmpegLocation ffmpeg, long firstFrame = 0, long? frameCount = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(firstFrame);
         _video = video;
+        _ffmpeg = ffmpeg;
         _firstFrame = firstFrame;
         _frameCount = frameCount;
         Format = PixelFormatInfo.ForBitDepth(video.BitDepth);
@@ -41,10 +43,10 @@ public sealed class FrameDecoder
             arguments.AddRange(["-ss", SeekSeconds().ToString("0.######", System.Globalization.CultureInfo.InvariantCulture)]);
         }
         arguments.AddRange([
-            "-i", _video.Path,
+            "-i", FfmpegPaths.File(_video.Path),
             "-map", $"0:{_video.StreamIndex}",
             "-fps_mode", "passthrough",
-            "-vf", ToRgbFilter(_video.Color, Format),
+            "-vf", (_video.Interlaced ? Deinterlace + "," : "") + ToRgbFilter(_video.Color, Format),
         ]);
         if (_frameCount is { } count)
         {
@@ -70,6 +72,12 @@ public sealed class FrameDecoder
         return _video.TimeBase.ToSeconds(at - (at - before) / 2) - _video.StartSeconds;
     }
 
+    /// <summary>
+    /// For interlaced sources: bwdif makes one progressive frame of each interlaced one (same count,
+    /// same timestamps), so the model never sees combing, which it would sharpen into the picture.
+    /// </summary>
+    public const string Deinterlace = "bwdif=mode=send_frame:parity=auto:deint=all";
+
     /// <summary>The scale filter that turns the source's YCbCr into full-range RGB with the source's matrix.</summary>
     public static string ToRgbFilter(VideoColor color, PixelFormat format) =>
         $"scale=in_color_matrix={color.Matrix}:in_range={color.SwscaleRange}:out_range=pc" +
@@ -83,7 +91,7 @@ public sealed class FrameDecoder
     {
         try
         {
-            await using var process = FfmpegProcess.Start(FfmpegTools.Ffmpeg, Arguments(), redirectInput: false);
+            await using var process = FfmpegProcess.Start(_ffmpeg.Ffmpeg, Arguments(), redirectInput: false);
             long index = _firstFrame;
             while (_frameCount is null || index - _firstFrame < _frameCount)
             {

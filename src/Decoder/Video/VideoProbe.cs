@@ -15,7 +15,7 @@ namespace SeRanet.Video.Decoder.Video;
 /// </summary>
 public static partial class VideoProbe
 {
-    public static async Task<VideoInfo> ProbeAsync(string path, CancellationToken cancellationToken = default)
+    public static async Task<VideoInfo> ProbeAsync(string path, FfmpegLocation ffmpeg, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(path))
         {
@@ -24,19 +24,19 @@ public static partial class VideoProbe
         // Both ffprobe runs start together (the packet list covers every video stream, since which
         // one is primary is only known from the first): probing is on every run's start-up path.
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var packets = FfmpegProcess.RunForTextAsync(FfmpegTools.Ffprobe, PacketArguments(path), $"Listing frames of {path}", abandon.Token);
+        var packets = FfmpegProcess.RunForTextAsync(ffmpeg.Ffprobe, PacketArguments(path), $"Listing frames of {path}", abandon.Token);
         VideoInfo info;
         try
         {
-            info = await ReadStreamsAsync(path, cancellationToken).ConfigureAwait(false);
+            info = await ReadStreamsAsync(path, ffmpeg, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             await abandon.CancelAsync().ConfigureAwait(false);
             await packets.ContinueWith(task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
-            if (ex is FfmpegException ffmpeg)
+            if (ex is FfmpegException failure and not FfmpegNotFoundException)
             {
-                throw new FfmpegException($"{path} is not a readable video file.\n{ffmpeg.Message}", ffmpeg);
+                throw new FfmpegException($"{path} is not a readable video file.\n{failure.Message}", failure);
             }
             throw;
         }
@@ -62,21 +62,21 @@ public static partial class VideoProbe
     /// The primary picture stream's facts without the frame list: all a still image needs. Fails
     /// with ffprobe's own message, which the caller words for its kind of file.
     /// </summary>
-    public static async Task<VideoInfo> ReadStreamsAsync(string path, CancellationToken cancellationToken = default)
+    public static async Task<VideoInfo> ReadStreamsAsync(string path, FfmpegLocation ffmpeg, CancellationToken cancellationToken = default)
     {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"No such file: {path}", path);
         }
-        string json = await FfmpegProcess.RunForTextAsync(FfmpegTools.Ffprobe, StreamArguments(path), $"Reading {path}", cancellationToken).ConfigureAwait(false);
+        string json = await FfmpegProcess.RunForTextAsync(ffmpeg.Ffprobe, StreamArguments(path), $"Reading {path}", cancellationToken).ConfigureAwait(false);
         return Parse(path, json);
     }
 
     public static IReadOnlyList<string> StreamArguments(string path) =>
-        ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", path];
+        ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", FfmpegPaths.File(path)];
 
     public static IReadOnlyList<string> PacketArguments(string path) =>
-        ["-v", "error", "-select_streams", "v", "-show_entries", "packet=stream_index,pts,flags", "-of", "csv=p=0", path];
+        ["-v", "error", "-select_streams", "v", "-show_entries", "packet=stream_index,pts,flags", "-of", "csv=p=0", FfmpegPaths.File(path)];
 
     /// <summary>Builds the record from ffprobe's -show_format -show_streams JSON; FramePts is left empty.</summary>
     public static VideoInfo Parse(string path, string json)
@@ -118,6 +118,7 @@ public static partial class VideoProbe
                 Text(video, "color_transfer"), pixelFormat, height),
             SampleAspectRatio = sar.IsValid ? sar : new Rational(1, 1),
             Rotation = RotationOf(video),
+            FieldOrder = Text(video, "field_order") is { } order && order != "unknown" ? order : null,
             OtherStreams = streams
                 .Where(stream => (Integer(stream, "index") ?? -1) != streamIndex)
                 .Select(stream => new StreamSummary(Integer(stream, "index") ?? -1, Text(stream, "codec_type") ?? "unknown", Text(stream, "codec_name") ?? "unknown"))

@@ -10,7 +10,8 @@ namespace SeRanet.Video.Encoder.Images;
 /// </summary>
 public static class ImageFileWriter
 {
-    public static async Task WriteAsync(Frame frame, string path, bool overwrite, CancellationToken cancellationToken = default)
+    /// <param name="ffmpeg">Used for the formats that are not encoded in process.</param>
+    public static async Task WriteAsync(Frame frame, string path, bool overwrite, FfmpegLocation ffmpeg, CancellationToken cancellationToken = default)
     {
         string fullPath = Path.GetFullPath(path);
         if (File.Exists(fullPath) && !overwrite)
@@ -18,8 +19,8 @@ public static class ImageFileWriter
             throw new Core.Files.OutputExistsException(path);
         }
         string extension = Path.GetExtension(fullPath).ToLowerInvariant();
-        string temporary = Path.Combine(Path.GetDirectoryName(fullPath)!,
-            $".{Path.GetFileNameWithoutExtension(fullPath)}.{Guid.NewGuid():N}.partial{extension}");
+        Core.Files.PartialFile.RemoveAbandoned(fullPath);
+        string temporary = Core.Files.PartialFile.Beside(fullPath);
         try
         {
             if (SkiaImageWriter.Supports(frame, extension))
@@ -31,7 +32,7 @@ public static class ImageFileWriter
                 File.Move(temporary, fullPath, overwrite);
                 return;
             }
-            await using (var process = FfmpegProcess.Start(FfmpegTools.Ffmpeg, Arguments(frame, extension, temporary), redirectInput: true))
+            await using (var process = FfmpegProcess.Start(ffmpeg.Ffmpeg, Arguments(frame, extension, temporary), redirectInput: true))
             {
                 try
                 {

@@ -6,9 +6,9 @@ namespace SeRanet.Video.Encoder.Video;
 public static class EncoderCapabilities
 {
     /// <summary>The pixel formats an encoder takes; empty when ffmpeg does not list them.</summary>
-    public static async Task<IReadOnlyList<string>> PixelFormatsAsync(string codec, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> PixelFormatsAsync(string codec, FfmpegLocation ffmpeg, CancellationToken cancellationToken)
     {
-        string help = await FfmpegProcess.RunForTextAsync(FfmpegTools.Ffmpeg, ["-hide_banner", "-h", $"encoder={codec}"], $"Asking ffmpeg about {codec}", cancellationToken).ConfigureAwait(false);
+        string help = await FfmpegProcess.RunForTextAsync(ffmpeg.Ffmpeg, ["-hide_banner", "-h", $"encoder={codec}"], $"Asking ffmpeg about {codec}", cancellationToken).ConfigureAwait(false);
         if (help.Contains("is not recognized", StringComparison.Ordinal) || !help.Contains("Encoder ", StringComparison.Ordinal))
         {
             throw new ArgumentException($"This ffmpeg has no encoder named {codec}. Try one of: {string.Join(", ", EncoderOptions.KnownCodecs)}.");

@@ -1,3 +1,5 @@
+using SeRanet.Video.Core.Options;
+
 namespace SeRanet.Video.Encoder.Video;
 
 /// <summary>How the upscaled video is encoded. Null values mean "follow the source or the codec's default".</summary>
@@ -15,6 +17,12 @@ public sealed record EncoderOptions
 
     /// <summary>Output pixel format; null keeps the source's chroma subsampling and bit depth.</summary>
     public string? PixelFormat { get; init; }
+
+    /// <summary>
+    /// Leave out streams the output container cannot hold (extra video streams, bitmap subtitles,
+    /// data); by default the job refuses to start instead of losing them.
+    /// </summary>
+    public bool DropUnsupportedStreams { get; init; }
 
     /// <summary>Raw ffmpeg output arguments placed just before the output file.</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
@@ -53,6 +61,8 @@ public sealed record EncoderOptions
     public static IReadOnlyList<string> X26xPresets { get; } = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"];
 
     /// <summary>The CRF values a codec takes; null for a lossless codec, which takes none.</summary>
+    private static string CrfOption => InvalidOptionException.NameOf<EncoderOptions>(nameof(Crf));
+
     public static (int Min, int Max)? CrfRange(string codec) => codec switch
     {
         "libx264" or "libx265" => (0, 51),
@@ -61,11 +71,11 @@ public sealed record EncoderOptions
     };
 
     /// <summary>
-    /// Why a CRF or preset does not fit the codec, naming the option and what it takes; null when
-    /// they fit. Codecs outside <see cref="KnownCodecs"/>, and the presets of codecs other than x264,
+    /// Why a CRF or preset does not fit the codec, naming the option (<see cref="Crf"/> or
+    /// <see cref="Preset"/>) and what it takes; null when they fit. Codecs outside <see cref="KnownCodecs"/>, and the presets of codecs other than x264,
     /// x265 and SVT-AV1, are left to ffmpeg.
     /// </summary>
-    public static string? CheckQuality(string codec, int? crf, string? preset)
+    public static InvalidOptionException? CheckQuality(string codec, int? crf, string? preset)
     {
         if (!KnownCodecs.Contains(codec))
         {
@@ -75,11 +85,11 @@ public sealed record EncoderOptions
         {
             if (CrfRange(codec) is not var (min, max))
             {
-                return $"--crf does not apply to {codec}, which is lossless.";
+                return new InvalidOptionException(CrfOption, $"does not apply to {codec}, which is lossless");
             }
             if (value < min || value > max)
             {
-                return $"--crf for {codec} takes {min} to {max}, not {value}.";
+                return new InvalidOptionException(CrfOption, $"for {codec} takes {min} to {max}, not {value}");
             }
         }
         if (preset is not null)
@@ -92,9 +102,9 @@ public sealed record EncoderOptions
             };
             if (!fits)
             {
-                return codec == "libsvtav1"
-                    ? $"--encoder-preset for libsvtav1 takes -2 to 13, not '{preset}'."
-                    : $"--encoder-preset for {codec} takes {string.Join(", ", X26xPresets)}, not '{preset}'.";
+                return new InvalidOptionException(InvalidOptionException.NameOf<EncoderOptions>(nameof(Preset)), codec == "libsvtav1"
+                    ? $"for libsvtav1 takes -2 to 13, not '{preset}'"
+                    : $"for {codec} takes {string.Join(", ", X26xPresets)}, not '{preset}'");
             }
         }
         return null;

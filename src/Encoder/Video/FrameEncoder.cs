@@ -18,23 +18,28 @@ public sealed class FrameEncoder
     private readonly string _outputPath;
     private readonly EncoderOptions _options;
     private readonly string _pixelFormat;
+    private readonly FfmpegLocation _ffmpeg;
     private readonly Action<long>? _framesDone;
+    private readonly StreamSelection _streams;
 
     /// <param name="pixelFormat">The output pixel format, already checked against the encoder (see <see cref="OutputPixelFormat"/>).</param>
     /// <param name="framesDone">Called with the running count of frames handed to ffmpeg.</param>
-    public FrameEncoder(VideoInfo source, string outputPath, EncoderOptions options, string pixelFormat, Action<long>? framesDone = null)
+    public FrameEncoder(VideoInfo source, string outputPath, EncoderOptions options, string pixelFormat, FfmpegLocation ffmpeg, Action<long>? framesDone = null)
     {
         _source = source;
         _outputPath = Path.GetFullPath(outputPath);
         _options = options;
         _pixelFormat = pixelFormat;
+        _ffmpeg = ffmpeg;
         _framesDone = framesDone;
-        var (kept, dropped) = CopiedStreams.Select(source.OtherStreams, outputPath);
-        CopiedStreamList = kept;
-        DroppedStreams = dropped;
         if (string.Equals(_outputPath, Path.GetFullPath(source.Path), StringComparison.Ordinal))
         {
             throw new ArgumentException($"The output {outputPath} is the input itself; choose another name.");
+        }
+        _streams = CopiedStreams.Select(source.OtherStreams, outputPath);
+        if (_streams.Dropped.Count > 0 && !options.DropUnsupportedStreams)
+        {
+            throw new StreamsNotCarriedException(outputPath, _streams.Dropped);
         }
     }
 
@@ -44,11 +49,29 @@ public sealed class FrameEncoder
     /// </summary>
     private long PtsShift => _source.FramePts.Count > 0 && _source.FramePts[0] < 0 ? -_source.FramePts[0] : 0;
 
+    /// <summary>How long the source shows its last frame: the step between its last two frames, else one nominal frame.</summary>
+    private long LastFrameNanoseconds()
+    {
+        var pts = _source.FramePts;
+        if (pts.Count >= 2)
+        {
+            long step = pts[^1] - pts[^2];
+            if (step > 0)
+            {
+                return MatroskaFrameWriter.ToNanoseconds(step, _source.TimeBase.Numerator, _source.TimeBase.Denominator);
+            }
+        }
+        return _source.FrameRate.IsValid ? MatroskaFrameWriter.ToNanoseconds(1, _source.FrameRate.Denominator, _source.FrameRate.Numerator) : 0;
+    }
+
     /// <summary>Streams of the source copied into the output.</summary>
-    public IReadOnlyList<StreamSummary> CopiedStreamList { get; }
+    public IReadOnlyList<StreamSummary> CopiedStreamList => _streams.Carried;
+
+    /// <summary>Carried streams the container needs converted, by source index, with the encoder used.</summary>
+    public IReadOnlyDictionary<int, string> ConvertedStreams => _streams.Conversions;
 
     /// <summary>Streams of the source that the output container cannot hold untouched.</summary>
-    public IReadOnlyList<StreamSummary> DroppedStreams { get; }
+    public IReadOnlyList<StreamSummary> DroppedStreams => _streams.Dropped;
 
     /// <summary>The ffmpeg command line (after the executable) that writes <paramref name="temporaryPath"/>.</summary>
     public IReadOnlyList<string> Arguments(string temporaryPath)
@@ -66,7 +89,7 @@ public sealed class FrameEncoder
             // The frames were moved later to keep Matroska times unsigned; move the source's streams with them.
             arguments.AddRange(["-itsoffset", _source.TimeBase.ToSeconds(PtsShift).ToString("0.#########", System.Globalization.CultureInfo.InvariantCulture)]);
         }
-        arguments.AddRange(["-i", _source.Path, "-map", "0:v:0"]);
+        arguments.AddRange(["-i", FfmpegPaths.File(_source.Path), "-map", "0:v:0"]);
         foreach (var stream in CopiedStreamList)
         {
             arguments.AddRange(["-map", $"1:{stream.Index}"]);
@@ -83,11 +106,18 @@ public sealed class FrameEncoder
             "-c:v", _options.Codec,
         ]);
         arguments.AddRange(_options.QualityArguments());
+        for (int i = 0; i < CopiedStreamList.Count; i++)
+        {
+            if (ConvertedStreams.TryGetValue(CopiedStreamList[i].Index, out string? encoder))
+            {
+                arguments.AddRange([$"-c:{i + 1}", encoder]);
+            }
+        }
         arguments.AddRange(["-vf", FromRgbFilter(color, _pixelFormat, _source.UprightSampleAspectRatio), "-pix_fmt", _pixelFormat]);
-        arguments.AddRange(ColorTags(color));
+        arguments.AddRange(ColorTags(color, _pixelFormat));
         arguments.AddRange(["-fps_mode", "passthrough", "-enc_time_base", _source.TimeBase.ToString()]);
         arguments.AddRange(_options.ExtraArguments);
-        arguments.Add(temporaryPath);
+        arguments.Add(FfmpegPaths.File(temporaryPath));
         return arguments;
     }
 
@@ -96,13 +126,20 @@ public sealed class FrameEncoder
         $"scale=out_color_matrix={color.Matrix}:out_range={color.SwscaleRange}:flags=bicubic+accurate_rnd+full_chroma_int" +
         $",format={pixelFormat},setsar={sampleAspectRatio}";
 
-    /// <summary>The source's colour tags; the range is always stated because the pipeline chose one.</summary>
-    public static IReadOnlyList<string> ColorTags(VideoColor color)
+    /// <summary>
+    /// The source's colour tags; the range is always stated because the pipeline chose one. An RGB
+    /// source (space gbr) encoded as YCbCr is tagged with the matrix the conversion used: encoders
+    /// refuse gbr for YCbCr output (libx264, libx265 and ffv1 all fail to open).
+    /// </summary>
+    public static IReadOnlyList<string> ColorTags(VideoColor color, string pixelFormat)
     {
         var tags = new List<string>();
-        if (color.Space is not null)
+        string? space = color.Space == "gbr" && pixelFormat.StartsWith("yuv", StringComparison.Ordinal)
+            ? MatrixTag(color.Matrix)
+            : color.Space;
+        if (space is not null)
         {
-            tags.AddRange(["-colorspace", color.Space]);
+            tags.AddRange(["-colorspace", space]);
         }
         if (color.Primaries is not null)
         {
@@ -116,6 +153,14 @@ public sealed class FrameEncoder
         return tags;
     }
 
+    /// <summary>The colorspace tag that names a swscale matrix.</summary>
+    private static string MatrixTag(string matrix) => matrix switch
+    {
+        "bt601" => "smpte170m",
+        "bt2020" => "bt2020nc",
+        _ => matrix,
+    };
+
     /// <summary>
     /// Encodes every frame from <paramref name="input"/> (disposing each), then renames the
     /// finished file into place. On any failure or cancellation no file is left under the final name.
@@ -126,15 +171,17 @@ public sealed class FrameEncoder
         {
             throw new Core.Files.OutputExistsException(_outputPath);
         }
-        string temporary = Path.Combine(Path.GetDirectoryName(_outputPath)!,
-            $".{Path.GetFileNameWithoutExtension(_outputPath)}.{Guid.NewGuid():N}.partial{Path.GetExtension(_outputPath)}");
+        Core.Files.PartialFile.RemoveAbandoned(_outputPath);
+        string temporary = Core.Files.PartialFile.Beside(_outputPath);
         try
         {
-            await using (var process = FfmpegProcess.Start(FfmpegTools.Ffmpeg, Arguments(temporary), redirectInput: true))
+            long frames;
+            await using (var process = FfmpegProcess.Start(_ffmpeg.Ffmpeg, Arguments(temporary), redirectInput: true))
             {
-                await WriteFramesAsync(process, input, cancellationToken).ConfigureAwait(false);
+                frames = await WriteFramesAsync(process, input, cancellationToken).ConfigureAwait(false);
                 await process.WaitForSuccessAsync($"Encoding {_outputPath}", cancellationToken).ConfigureAwait(false);
             }
+            await CheckWrittenAsync(temporary, frames, cancellationToken).ConfigureAwait(false);
             File.Move(temporary, _outputPath, overwrite);
         }
         finally
@@ -144,9 +191,35 @@ public sealed class FrameEncoder
         }
     }
 
-    private async Task WriteFramesAsync(FfmpegProcess process, ChannelReader<Frame> input, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads back what ffmpeg wrote before it gets the final name. ffmpeg 5.1 can exit 0 after a
+    /// failed write: on a full disk an MP4 ends without its index and a Matroska file with part
+    /// of its frames. Counting the video packets reads the file without decoding it.
+    /// </summary>
+    private async Task CheckWrittenAsync(string temporary, long frames, CancellationToken cancellationToken)
     {
-        var writer = new MatroskaFrameWriter(process.StandardInput);
+        string[] arguments = ["-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", FfmpegPaths.File(temporary)];
+        string counted;
+        try
+        {
+            counted = await FfmpegProcess.RunForTextAsync(_ffmpeg.Ffprobe, arguments, $"Checking {_outputPath}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (FfmpegException ex)
+        {
+            throw new IOException($"Writing {_outputPath} failed: the finished file cannot be read back (is the disk full?).\n{ex.Message}", ex);
+        }
+        // Extra ffmpeg arguments may change the frame rate, and with it the count; then only an empty file is wrong.
+        bool countKnown = _options.ExtraArguments.Count == 0;
+        if (!long.TryParse(counted.Trim().TrimEnd(','), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long written)
+            || (countKnown ? written != frames : written == 0 && frames > 0))
+        {
+            throw new IOException($"Writing {_outputPath} failed: the finished file holds {counted.Trim()} of {frames} frames (is the disk full?).");
+        }
+    }
+
+    private async Task<long> WriteFramesAsync(FfmpegProcess process, ChannelReader<Frame> input, CancellationToken cancellationToken)
+    {
+        var writer = new MatroskaFrameWriter(process.StandardInput, LastFrameNanoseconds());
         long done = 0;
         try
         {
@@ -168,6 +241,7 @@ public sealed class FrameEncoder
             throw new FfmpegException($"Encoding {_outputPath}: ffmpeg stopped reading frames.\n{process.StderrTail}".TrimEnd());
         }
         process.StandardInput.Close();
+        return done;
     }
 
     /// <summary>Returns the buffers of frames still queued after a failure to their pool.</summary>

@@ -15,12 +15,21 @@ public sealed class MatroskaFrameWriter
     private const long NanosecondsPerSecond = 1_000_000_000;
 
     private readonly Stream _stream;
+    private readonly long _frameNanoseconds;
     private readonly byte[] _clusterHead = new byte[64];
     private bool _headerWritten;
 
-    public MatroskaFrameWriter(Stream stream)
+    /// <param name="stream">Where the stream goes (ffmpeg's stdin).</param>
+    /// <param name="frameNanoseconds">
+    /// How long a frame shows when nothing follows it (the track's DefaultDuration; 0 for none).
+    /// Every other frame lasts until the next one; the last needs this, or MP4 and MOV muxers give
+    /// it no duration and players drop it.
+    /// </param>
+    public MatroskaFrameWriter(Stream stream, long frameNanoseconds = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(frameNanoseconds);
         _stream = stream;
+        _frameNanoseconds = frameNanoseconds;
     }
 
     /// <summary>
@@ -35,7 +44,7 @@ public sealed class MatroskaFrameWriter
     };
 
     /// <summary>EBML header, an open-ended Segment, Info and a Tracks element describing the frames.</summary>
-    public static byte[] Header(int width, int height, PixelFormat format)
+    public static byte[] Header(int width, int height, PixelFormat format, long frameNanoseconds = 0)
     {
         byte[] ebml = Element(0x1A45DFA3, Concat(
             UnsignedElement(0x4286, 1), // EBMLVersion
@@ -59,6 +68,7 @@ public sealed class MatroskaFrameWriter
             UnsignedElement(0x83, 1), // TrackType: video
             UnsignedElement(0x9C, 0), // FlagLacing
             Element(0x86, Encoding.ASCII.GetBytes("V_UNCOMPRESSED")), // CodecID
+            frameNanoseconds > 0 ? UnsignedElement(0x23E383, (ulong)frameNanoseconds) : [], // DefaultDuration
             video));
         byte[] tracks = Element(0x1654AE6B, track);
         // A Segment of unknown size: the stream is written live and never sought back.
@@ -80,7 +90,7 @@ public sealed class MatroskaFrameWriter
         ArgumentOutOfRangeException.ThrowIfNegative(nanoseconds);
         if (!_headerWritten)
         {
-            await _stream.WriteAsync(Header(frame.Width, frame.Height, frame.Format), cancellationToken).ConfigureAwait(false);
+            await _stream.WriteAsync(Header(frame.Width, frame.Height, frame.Format, _frameNanoseconds), cancellationToken).ConfigureAwait(false);
             _headerWritten = true;
         }
         int headLength = ClusterHead(frame.ByteCount, (ulong)nanoseconds, _clusterHead);

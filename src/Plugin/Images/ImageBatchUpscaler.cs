@@ -26,9 +26,15 @@ public sealed record ImageReport(string Input, string Output, int Width, int Hei
 /// its own thread), over small bounded channels. A bad image fails alone; the others go on.
 /// Reports come back in job order. The CLI's <c>image</c> is a thin shell over it.
 /// </summary>
-public sealed class ImageBatchUpscaler(ImageUpscaler upscaler, bool overwrite)
+/// <param name="ffmpeg">Reads and writes the formats not handled in process; null for ffmpeg on PATH.</param>
+public sealed class ImageBatchUpscaler(ImageUpscaler upscaler, bool overwrite, FfmpegLocation? ffmpeg = null)
 {
     private const int Lookahead = 2;
+
+    private readonly FfmpegLocation _ffmpeg = ffmpeg ?? FfmpegLocation.OnPath;
+
+    /// <summary>Larger pictures fail alone, before they are decoded (see <see cref="ImageFileReader.DefaultMaxPixels"/>).</summary>
+    public long MaxInputPixels { get; init; } = ImageFileReader.DefaultMaxPixels;
 
     private sealed record Item(ImageJob Job, Stopwatch Clock, Frame? Input, Frame? Output, ImageReport? Failure) : IDisposable
     {
@@ -100,7 +106,7 @@ public sealed class ImageBatchUpscaler(ImageUpscaler upscaler, bool overwrite)
         }
     }
 
-    private static async Task ReadAllAsync(IReadOnlyList<ImageJob> jobs, ChannelWriter<Item> output, CancellationToken cancellationToken)
+    private async Task ReadAllAsync(IReadOnlyList<ImageJob> jobs, ChannelWriter<Item> output, CancellationToken cancellationToken)
     {
         try
         {
@@ -110,7 +116,7 @@ public sealed class ImageBatchUpscaler(ImageUpscaler upscaler, bool overwrite)
                 Item item;
                 try
                 {
-                    item = new Item(job, clock, await ImageFileReader.ReadAsync(job.Source, cancellationToken).ConfigureAwait(false), null, null);
+                    item = new Item(job, clock, await ImageFileReader.ReadAsync(job.Source, _ffmpeg, MaxInputPixels, cancellationToken).ConfigureAwait(false), null, null);
                 }
                 catch (Exception ex) when (IsPerImage(ex))
                 {
@@ -168,7 +174,7 @@ public sealed class ImageBatchUpscaler(ImageUpscaler upscaler, bool overwrite)
         var (input, output) = (item.Input!, item.Output!);
         try
         {
-            await ImageFileWriter.WriteAsync(output, item.Job.Destination, overwrite, cancellationToken).ConfigureAwait(false);
+            await ImageFileWriter.WriteAsync(output, item.Job.Destination, overwrite, _ffmpeg, cancellationToken).ConfigureAwait(false);
             return new ImageReport(item.Job.Source, item.Job.Destination, input.Width, input.Height, output.Width, output.Height,
                 input.Format.BitDepth(), item.Clock.Elapsed.TotalSeconds, null);
         }

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Threading.Channels;
+using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Core.Media;
+using SeRanet.Video.Core.Options;
 using SeRanet.Video.Core.Pipeline;
 using SeRanet.Video.Decoder.Video;
 using SeRanet.Video.Encoder.Images;
@@ -39,6 +41,9 @@ public sealed record PreviewRequest
     public PreviewCrop? Crop { get; init; }
 
     public bool Overwrite { get; init; }
+
+    /// <summary>The ffmpeg and ffprobe that read the video and write the formats not written in process.</summary>
+    public FfmpegLocation Ffmpeg { get; init; } = FfmpegLocation.OnPath;
 }
 
 /// <summary>One PNG written, and the model that made its right half.</summary>
@@ -71,7 +76,7 @@ public static class FramePreviewer
         {
             throw new ArgumentException("Give exactly one of the frames and the time.", nameof(request));
         }
-        var video = await VideoProbe.ProbeAsync(request.Input, cancellationToken).ConfigureAwait(false);
+        var video = await VideoProbe.ProbeAsync(request.Input, request.Ffmpeg, cancellationToken).ConfigureAwait(false);
         var (first, last) = request.Frames ?? FrameAt(video, request.AtSeconds!.Value);
         if (last >= video.FrameCount)
         {
@@ -87,7 +92,7 @@ public static class FramePreviewer
         using var upscaler = loaded.Upscaler;
         var decoded = Channel.CreateBounded<Frame>(2);
         var compared = Channel.CreateBounded<Comparison>(2);
-        var decoder = new FrameDecoder(video, first, last - first + 1);
+        var decoder = new FrameDecoder(video, request.Ffmpeg, first, last - first + 1);
         var written = new List<PreviewImage>();
         try
         {
@@ -106,7 +111,7 @@ public static class FramePreviewer
                             string path = toFolder ? Path.Combine(request.Output, $"frame-{Numbered(comparison.Index)}.png")
                                 : first == last ? request.Output
                                 : NumberedPath(request.Output, comparison.Index);
-                            await ImageFileWriter.WriteAsync(comparison.Image, path, request.Overwrite, token).ConfigureAwait(false);
+                            await ImageFileWriter.WriteAsync(comparison.Image, path, request.Overwrite, request.Ffmpeg, token).ConfigureAwait(false);
                             var image = new PreviewImage(path, comparison.Index, TimeOf(video, comparison.Pts), comparison.Image.Width, comparison.Image.Height, upscaler.Header.Name);
                             written.Add(image);
                             progress?.Report(image);
@@ -165,7 +170,8 @@ public static class FramePreviewer
         {
             if (r.X < 0 || r.Y < 0 || r.Width < 1 || r.Height < 1 || r.X + r.Width > picture.Width || r.Y + r.Height > picture.Height)
             {
-                throw new ArgumentException($"--crop {r.X},{r.Y},{r.Width},{r.Height} is not inside the {picture.Width}x{picture.Height} frame.");
+                throw new InvalidOptionException(InvalidOptionException.NameOf<PreviewRequest>(nameof(PreviewRequest.Crop)),
+                    $"{r.X},{r.Y},{r.Width},{r.Height} is not inside the {picture.Width}x{picture.Height} frame");
             }
             double factor = (double)seranet.Width / picture.Width;
             int x = (int)(r.X * factor), y = (int)(r.Y * factor), w = (int)(r.Width * factor), h = (int)(r.Height * factor);
@@ -203,7 +209,8 @@ public static class FramePreviewer
                 return (i, i);
             }
         }
-        throw new ArgumentException($"--at {seconds.ToString(CultureInfo.InvariantCulture)} s is past the end of the video ({video.FrameSpanSeconds:F3} s).");
+        throw new InvalidOptionException(InvalidOptionException.NameOf<PreviewRequest>(nameof(PreviewRequest.AtSeconds)),
+            $"{seconds.ToString(CultureInfo.InvariantCulture)} s is past the end of the video ({video.FrameSpanSeconds.ToString("F3", CultureInfo.InvariantCulture)} s)");
     }
 
     /// <summary>An output that names a folder: an existing one, a name ending in a separator, or a name without extension.</summary>

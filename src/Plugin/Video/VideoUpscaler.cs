@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Core.Media;
 using SeRanet.Video.Core.Pipeline;
@@ -27,6 +28,9 @@ public sealed record VideoUpscaleRequest
 
     /// <summary>Replace an existing output file.</summary>
     public bool Overwrite { get; init; }
+
+    /// <summary>The ffmpeg and ffprobe that read, decode and encode the video.</summary>
+    public FfmpegLocation Ffmpeg { get; init; } = FfmpegLocation.OnPath;
 }
 
 /// <summary>What a one-off message in <see cref="VideoProgress"/> is about, so a shell can decide what to show.</summary>
@@ -54,7 +58,8 @@ public sealed record VideoProgress(long FramesDone, int FramesTotal, TimeSpan El
 /// <summary>What a finished video job did.</summary>
 public sealed record VideoUpscaleResult(
     VideoInfo Source, int OutputWidth, int OutputHeight, long Frames, double WallSeconds, double ModelSeconds, long OutputBytes,
-    string Codec, string PixelFormat, string Device, IReadOnlyList<StreamSummary> CopiedStreams, IReadOnlyList<StreamSummary> DroppedStreams);
+    string Codec, string PixelFormat, string Device, IReadOnlyList<StreamSummary> CopiedStreams, IReadOnlyList<StreamSummary> DroppedStreams,
+    IReadOnlyDictionary<int, string> ConvertedStreams);
 
 /// <summary>
 /// The engine's video job: probe, decode, upscale on one owned thread, encode with every other
@@ -76,10 +81,10 @@ public static class VideoUpscaler
         string outputPixelFormat;
         using (var probing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            var supported = EncoderCapabilities.PixelFormatsAsync(request.Encoder.Codec, probing.Token);
+            var supported = EncoderCapabilities.PixelFormatsAsync(request.Encoder.Codec, request.Ffmpeg, probing.Token);
             try
             {
-                video = await VideoProbe.ProbeAsync(request.Input, probing.Token).ConfigureAwait(false);
+                video = await VideoProbe.ProbeAsync(request.Input, request.Ffmpeg, probing.Token).ConfigureAwait(false);
                 outputPixelFormat = request.Encoder.PixelFormat
                     ?? OutputPixelFormat.Supported(OutputPixelFormat.ForSource(video.PixelFormat, video.BitDepth), await supported.ConfigureAwait(false));
             }
@@ -97,13 +102,18 @@ public static class VideoUpscaler
         progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed, new VideoNote(VideoNoteKind.Plan,
             $"{request.Input}: {video.UprightWidth}x{video.UprightHeight} {video.PixelFormat} {video.Color.Matrix}/{video.Color.SwscaleRange}, {video.FrameCount} frames " +
             $"-> {request.Output}: {outWidth}x{outHeight} {request.Encoder.Codec} {outputPixelFormat}")));
+        if (video.Interlaced)
+        {
+            progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed, new VideoNote(VideoNoteKind.Warning,
+                $"{request.Input} is interlaced ({video.FieldOrder}); deinterlacing it (bwdif, one frame per frame) before upscaling")));
+        }
         try
         {
             // Decoding and the encoder's start-up go ahead while the model may still be loading.
             var run = await RunPipelineAsync(request, video, loading, outputPixelFormat, progress, clock, cancellationToken).ConfigureAwait(false);
             string device = (await loading.ConfigureAwait(false)).Device;
             return new VideoUpscaleResult(video, outWidth, outHeight, run.Frames, clock.Elapsed.TotalSeconds, run.ModelSeconds,
-                new FileInfo(request.Output).Length, request.Encoder.Codec, outputPixelFormat, device, run.Copied, run.Dropped);
+                new FileInfo(request.Output).Length, request.Encoder.Codec, outputPixelFormat, device, run.Copied, run.Dropped, run.Converted);
         }
         catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
         {
@@ -115,7 +125,8 @@ public static class VideoUpscaler
         }
     }
 
-    private sealed record PipelineResult(long Frames, double ModelSeconds, IReadOnlyList<StreamSummary> Copied, IReadOnlyList<StreamSummary> Dropped);
+    private sealed record PipelineResult(long Frames, double ModelSeconds, IReadOnlyList<StreamSummary> Copied, IReadOnlyList<StreamSummary> Dropped,
+        IReadOnlyDictionary<int, string> Converted);
 
     private static async Task<PipelineResult> RunPipelineAsync(VideoUpscaleRequest request, VideoInfo video, Task<LoadedUpscaler> loading,
         string pixelFormat, IProgress<VideoProgress>? progress, Stopwatch clock, CancellationToken cancellationToken)
@@ -126,8 +137,8 @@ public static class VideoUpscaler
         var upscaled = Channel.CreateBounded<Frame>(options);
         long encoded = 0;
         FrameUpscaleStage? stage = null;
-        var decoder = new FrameDecoder(video);
-        var encoder = new FrameEncoder(video, request.Output, request.Encoder, pixelFormat, done =>
+        var decoder = new FrameDecoder(video, request.Ffmpeg);
+        var encoder = new FrameEncoder(video, request.Output, request.Encoder, pixelFormat, request.Ffmpeg, done =>
         {
             Interlocked.Exchange(ref encoded, done);
             progress?.Report(new VideoProgress(done, video.FrameCount, clock.Elapsed));
@@ -160,7 +171,7 @@ public static class VideoUpscaler
             },
             token => encoder.RunAsync(upscaled.Reader, request.Overwrite, token),
         ], cancellationToken).ConfigureAwait(false);
-        return new PipelineResult(Interlocked.Read(ref encoded), stage?.ModelTime.TotalSeconds ?? 0, encoder.CopiedStreamList, encoder.DroppedStreams);
+        return new PipelineResult(Interlocked.Read(ref encoded), stage?.ModelTime.TotalSeconds ?? 0, encoder.CopiedStreamList, encoder.DroppedStreams, encoder.ConvertedStreams);
     }
 
     private static async Task DisposeWhenLoadedAsync(Task<LoadedUpscaler> loading)

@@ -1,3 +1,4 @@
+using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Decoder.Images;
 using SeRanet.Video.Training.Degradation;
 using SeRanet.Video.Training.Runs;
@@ -31,10 +32,11 @@ public static class TrainingSetLoader
         return (train, validation);
     }
 
+    /// <param name="ffmpeg">Reads the images Skia cannot, and makes the compressed variants.</param>
     /// <param name="extraScales">Also add each photo shrunk by these factors (see <see cref="TrainerOptions.ExtraScales"/>).</param>
     /// <param name="fullSize">Whether each photo at its own size is in the set too (see <see cref="TrainerOptions.FullSize"/>).</param>
     public static async Task<IReadOnlyList<TrainingImage>> LoadAsync(
-        IReadOnlyList<string> files, int minimumLowResolutionSide, Degradations degradations, int seed,
+        IReadOnlyList<string> files, int minimumLowResolutionSide, Degradations degradations, int seed, FfmpegLocation ffmpeg,
         IProgress<string>? progress, CancellationToken cancellationToken, IReadOnlyList<double>? extraScales = null, bool fullSize = true)
     {
         var images = new IReadOnlyList<TrainingImage>[files.Count];
@@ -42,7 +44,7 @@ public static class TrainingSetLoader
         await Parallel.ForAsync(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
             async (i, ct) =>
             {
-                images[i] = await LoadOneAsync(files[i], minimumLowResolutionSide, degradations, extraScales ?? [], fullSize, seed + i, ct).ConfigureAwait(false);
+                images[i] = await LoadOneAsync(files[i], minimumLowResolutionSide, degradations, extraScales ?? [], fullSize, seed + i, ffmpeg, ct).ConfigureAwait(false);
                 int loaded = Interlocked.Increment(ref done);
                 if (loaded == files.Count || loaded % 25 == 0)
                 {
@@ -53,9 +55,9 @@ public static class TrainingSetLoader
     }
 
     private static async Task<IReadOnlyList<TrainingImage>> LoadOneAsync(
-        string path, int minimumLowResolutionSide, Degradations degradations, IReadOnlyList<double> extraScales, bool fullSize, int seed, CancellationToken cancellationToken)
+        string path, int minimumLowResolutionSide, Degradations degradations, IReadOnlyList<double> extraScales, bool fullSize, int seed, FfmpegLocation ffmpeg, CancellationToken cancellationToken)
     {
-        using var frame = await ImageFileReader.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+        using var frame = await ImageFileReader.ReadAsync(path, ffmpeg, cancellationToken).ConfigureAwait(false);
         var original = TrainingPair.High(frame);
         var loaded = new List<TrainingImage>();
         var random = new Random(seed);
@@ -69,27 +71,27 @@ public static class TrainingSetLoader
             }
             var high = scale == 1.0 ? original : Resampler.Resize(original, width, height, ResizeKernel.Bicubic).Quantized8();
             string name = scale == 1.0 ? Path.GetFileName(path) : $"{Path.GetFileName(path)}@{scale:0.###}";
-            loaded.Add(await PairAsync(name, high, degradations, random, cancellationToken).ConfigureAwait(false));
+            loaded.Add(await PairAsync(name, high, degradations, random, ffmpeg, cancellationToken).ConfigureAwait(false));
         }
         return loaded;
     }
 
-    private static async Task<TrainingImage> PairAsync(string name, ImagePlanes high, Degradations degradations, Random random, CancellationToken cancellationToken)
+    private static async Task<TrainingImage> PairAsync(string name, ImagePlanes high, Degradations degradations, Random random, FfmpegLocation ffmpeg, CancellationToken cancellationToken)
     {
         var low = TrainingPair.Low(high);
         var variants = new List<byte[]> { ToPlanarBytes(low) };
         if (degradations.HasFlag(Degradations.Jpeg))
         {
-            variants.Add(await CompressedAsync(low, Degradations.Jpeg, random.Next(4, 16), cancellationToken).ConfigureAwait(false));
+            variants.Add(await CompressedAsync(low, Degradations.Jpeg, random.Next(4, 16), ffmpeg, cancellationToken).ConfigureAwait(false));
         }
         if (degradations.HasFlag(Degradations.H264))
         {
-            variants.Add(await CompressedAsync(low, Degradations.H264, random.Next(20, 33), cancellationToken).ConfigureAwait(false));
+            variants.Add(await CompressedAsync(low, Degradations.H264, random.Next(20, 33), ffmpeg, cancellationToken).ConfigureAwait(false));
         }
         return new TrainingImage(name, high.Width, high.Height, ToPlanarBytes(high), variants);
     }
 
-    private static async Task<byte[]> CompressedAsync(ImagePlanes low, Degradations codec, int quality, CancellationToken cancellationToken)
+    private static async Task<byte[]> CompressedAsync(ImagePlanes low, Degradations codec, int quality, FfmpegLocation ffmpeg, CancellationToken cancellationToken)
     {
         int plane = low.PlaneSize;
         byte[] interleaved = new byte[plane * 3];
@@ -100,7 +102,7 @@ public static class TrainingSetLoader
                 interleaved[i * 3 + c] = ToByte(low.Data[c * plane + i]);
             }
         }
-        byte[] compressed = await CompressionRoundTrip.RunAsync(interleaved, low.Width, low.Height, codec, quality, cancellationToken).ConfigureAwait(false);
+        byte[] compressed = await CompressionRoundTrip.RunAsync(interleaved, low.Width, low.Height, codec, quality, ffmpeg, cancellationToken).ConfigureAwait(false);
         byte[] planar = new byte[plane * 3];
         for (int i = 0; i < plane; i++)
         {

@@ -11,7 +11,7 @@ public static class CompressionRoundTrip
     /// <param name="interleaved">3 x width x height bytes, RGB interleaved.</param>
     /// <param name="codec">Jpeg or H264.</param>
     /// <param name="quality">JPEG: ffmpeg -q:v (2 best .. 31 worst). H.264: CRF (0 .. 51).</param>
-    public static async Task<byte[]> RunAsync(byte[] interleaved, int width, int height, Degradations codec, int quality, CancellationToken cancellationToken)
+    public static async Task<byte[]> RunAsync(byte[] interleaved, int width, int height, Degradations codec, int quality, FfmpegLocation ffmpeg, CancellationToken cancellationToken)
     {
         string extension = codec == Degradations.Jpeg ? ".jpg" : ".mp4";
         string temporary = Path.Combine(Path.GetTempPath(), $"seranet-degrade-{Guid.NewGuid():N}{extension}");
@@ -28,7 +28,7 @@ public static class CompressionRoundTrip
                 "-nostdin", "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", $"{width}x{height}", "-i", "-",
                 "-frames:v", "1", .. codecArguments, "-y", temporary,
             ];
-            await using (var encoder = FfmpegProcess.Start(FfmpegTools.Ffmpeg, encode, redirectInput: true))
+            await using (var encoder = FfmpegProcess.Start(ffmpeg.Ffmpeg, encode, redirectInput: true))
             {
                 await encoder.StandardInput.WriteAsync(interleaved, cancellationToken).ConfigureAwait(false);
                 encoder.StandardInput.Close();
@@ -41,7 +41,7 @@ public static class CompressionRoundTrip
                 "-nostdin", "-v", "error", "-i", temporary, "-frames:v", "1",
                 "-vf", $"format=rgb24,crop={width}:{height}:0:0", "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
             ];
-            await using var decoder = FfmpegProcess.Start(FfmpegTools.Ffmpeg, decode, redirectInput: false);
+            await using var decoder = FfmpegProcess.Start(ffmpeg.Ffmpeg, decode, redirectInput: false);
             byte[] result = new byte[interleaved.Length];
             if (!await decoder.ReadExactlyOrEndAsync(result, cancellationToken).ConfigureAwait(false))
             {

@@ -1,3 +1,4 @@
+using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Decoder.Images;
 using SeRanet.Video.Training.Data;
@@ -12,7 +13,8 @@ namespace SeRanet.Video.Training.Evaluation;
 /// by each method; outputs are rounded to 8 bits and scored against the original on BT.601
 /// studio-range Y PSNR, RGB PSNR and Y SSIM, with a 2-pixel border shaved.
 /// </summary>
-public sealed class Evaluator
+/// <param name="ffmpeg">Reads the images Skia cannot, and runs the input degradation.</param>
+public sealed class Evaluator(FfmpegLocation ffmpeg)
 {
     public const int Shave = 2;
     public const string Protocol = "HR cropped to even size -> antialiased bicubic (a=-0.5) 2x downscale -> 8-bit -> 2x upscale -> 8-bit; Y (BT.601 studio range) PSNR, RGB PSNR, Y SSIM; 2 px border shaved";
@@ -22,7 +24,7 @@ public sealed class Evaluator
 
     /// <summary>
     /// The compressed-input protocol: the low-resolution input also goes through a lossy codec
-    /// before every method sees it (and before --write-lr writes it for other tools).
+    /// before every method sees it (and before the low-resolution inputs are written for other tools).
     /// </summary>
     public Evaluator WithInputDegradation(InputDegradation? degradation)
     {
@@ -54,16 +56,16 @@ public sealed class Evaluator
         _methods.Add((name, (_, image) =>
         {
             string path = Path.Combine(folder, image + ".png");
-            using var frame = ImageFileReader.ReadAsync(path).GetAwaiter().GetResult();
+            using var frame = ImageFileReader.ReadAsync(path, ffmpeg).GetAwaiter().GetResult();
             return ImagePlanes.FromFrame(frame);
         }));
         return this;
     }
 
     /// <summary>High-resolution reference and low-resolution input for one image.</summary>
-    public static async Task<(ImagePlanes High, ImagePlanes Low)> PrepareAsync(string path, CancellationToken cancellationToken)
+    public static async Task<(ImagePlanes High, ImagePlanes Low)> PrepareAsync(string path, FfmpegLocation ffmpeg, CancellationToken cancellationToken)
     {
-        using var frame = await ImageFileReader.ReadAsync(path, cancellationToken).ConfigureAwait(false);
+        using var frame = await ImageFileReader.ReadAsync(path, ffmpeg, cancellationToken).ConfigureAwait(false);
         return TrainingPair.From(frame);
     }
 
@@ -73,10 +75,10 @@ public sealed class Evaluator
         foreach (string path in images)
         {
             string name = Path.GetFileNameWithoutExtension(path);
-            var (high, low) = await PrepareAsync(path, cancellationToken).ConfigureAwait(false);
+            var (high, low) = await PrepareAsync(path, ffmpeg, cancellationToken).ConfigureAwait(false);
             if (_degradation is not null)
             {
-                low = await _degradation.ApplyAsync(low, cancellationToken).ConfigureAwait(false);
+                low = await _degradation.ApplyAsync(low, ffmpeg, cancellationToken).ConfigureAwait(false);
             }
             if (lowResolutionFolder is not null)
             {
@@ -105,10 +107,10 @@ public sealed class Evaluator
         return new EvaluationResult(ProtocolLine, images.Select(Path.GetFileNameWithoutExtension).ToList()!, scores, means);
     }
 
-    private static async Task WritePngAsync(ImagePlanes image, string path, CancellationToken cancellationToken)
+    private async Task WritePngAsync(ImagePlanes image, string path, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var frame = image.ToFrame(PixelFormat.Rgb24);
-        await Encoder.Images.ImageFileWriter.WriteAsync(frame, path, overwrite: true, cancellationToken).ConfigureAwait(false);
+        await Encoder.Images.ImageFileWriter.WriteAsync(frame, path, overwrite: true, ffmpeg, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Upscaler.Imaging;
 using SeRanet.Video.Training.Degradation;
@@ -13,7 +14,11 @@ namespace SeRanet.Video.Training.Evaluation;
 /// </summary>
 public sealed record InputDegradation(Degradations Codec, int Quality)
 {
+    /// <summary>How a degradation is written, for messages.</summary>
+    public const string Syntax = "h264:CRF (CRF 0-51) or jpeg:Q (ffmpeg qscale 2-31)";
+
     /// <summary>Parses <c>h264:CRF</c> (0..51) or <c>jpeg:Q</c> (ffmpeg qscale 2..31).</summary>
+    /// <exception cref="FormatException">The text is neither.</exception>
     public static InputDegradation Parse(string text)
     {
         string[] parts = text.Split(':');
@@ -27,7 +32,7 @@ public sealed record InputDegradation(Degradations Codec, int Quality)
                     return new InputDegradation(Degradations.Jpeg, quality);
             }
         }
-        throw new ArgumentException($"--degrade wants h264:CRF (CRF 0-51) or jpeg:Q (ffmpeg qscale 2-31), not '{text}'.");
+        throw new FormatException($"An input degradation is {Syntax}, not '{text}'.");
     }
 
     public override string ToString() => Codec == Degradations.H264 ? $"h264:{Quality}" : $"jpeg:{Quality}";
@@ -38,14 +43,14 @@ public sealed record InputDegradation(Degradations Codec, int Quality)
         : $"JPEG (ffmpeg mjpeg qscale {Quality}, 4:2:0)";
 
     /// <summary>The image after an encode and decode round trip, as 8-bit values.</summary>
-    public async Task<ImagePlanes> ApplyAsync(ImagePlanes low, CancellationToken cancellationToken)
+    public async Task<ImagePlanes> ApplyAsync(ImagePlanes low, FfmpegLocation ffmpeg, CancellationToken cancellationToken)
     {
         byte[] interleaved;
         using (var frame = low.ToFrame(PixelFormat.Rgb24))
         {
             interleaved = frame.Data.ToArray();
         }
-        byte[] decoded = await CompressionRoundTrip.RunAsync(interleaved, low.Width, low.Height, Codec, Quality, cancellationToken).ConfigureAwait(false);
+        byte[] decoded = await CompressionRoundTrip.RunAsync(interleaved, low.Width, low.Height, Codec, Quality, ffmpeg, cancellationToken).ConfigureAwait(false);
         using var result = Frame.Wrap(low.Width, low.Height, PixelFormat.Rgb24, decoded);
         return ImagePlanes.FromFrame(result);
     }

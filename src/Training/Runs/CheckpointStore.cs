@@ -37,7 +37,7 @@ public sealed class CheckpointStore(string runFolder)
     /// <summary>Restores the model's weights and the optimiser's state; returns where the run stood.</summary>
     public TrainingState Load(nn.Module<Tensor, Tensor> model, AdamOptimizer optimizer, SplitSpliceOptions architecture)
     {
-        CopyWeights(ModelPath, model, architecture, $"The checkpoint in {RunFolder}", "start a new run folder or drop --resume");
+        CopyWeights(ModelPath, model, architecture, $"The checkpoint in {RunFolder}", "start a new run folder, or start afresh instead of resuming");
         optimizer.Load(OptimizerPath);
         return JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(StatePath), ModelJson.Options)
             ?? throw new InvalidDataException($"{StatePath} is empty.");
@@ -52,7 +52,7 @@ public sealed class CheckpointStore(string runFolder)
         var saved = JsonSerializer.Deserialize<SplitSpliceOptions>(source.Header.ArchitectureOptions, ModelJson.Options);
         if (saved is null || JsonSerializer.Serialize(saved, ModelJson.Options) != JsonSerializer.Serialize(architecture, ModelJson.Options))
         {
-            throw new InvalidDataException($"{what} is for a different architecture than --preset and --color ask for; {remedy}.");
+            throw new InvalidDataException($"{what} is for a different architecture than the run's preset and colour mode; {remedy}.");
         }
         using var noGrad = torch.no_grad();
         var target = model.state_dict();

@@ -33,8 +33,8 @@ public sealed class Trainer(TrainerOptions options)
         progress?.Report(TrainingProgress.Note($"loading {trainFiles.Count} training and {validationFiles.Count} validation images"));
         var messages = new Progress<string>(m => progress?.Report(TrainingProgress.Note(m)));
         int minimumSide = Math.Max(options.PatchSize, TrainingValidation.PatchSize) + 2 * padding;
-        var trainImages = await TrainingSetLoader.LoadAsync(trainFiles, options.PatchSize + 2 * padding, options.Degradations, options.Seed, messages, cancellationToken, options.ExtraScales, options.FullSize).ConfigureAwait(false);
-        var validationImages = await TrainingSetLoader.LoadAsync(validationFiles, minimumSide, Degradations.None, options.Seed, messages, cancellationToken).ConfigureAwait(false);
+        var trainImages = await TrainingSetLoader.LoadAsync(trainFiles, options.PatchSize + 2 * padding, options.Degradations, options.Seed, options.Ffmpeg, messages, cancellationToken, options.ExtraScales, options.FullSize).ConfigureAwait(false);
+        var validationImages = await TrainingSetLoader.LoadAsync(validationFiles, minimumSide, Degradations.None, options.Seed, options.Ffmpeg, messages, cancellationToken).ConfigureAwait(false);
         if (validationImages.Count == 0)
         {
             throw new InvalidDataException("No validation image is large enough for validation patches.");
@@ -56,7 +56,7 @@ public sealed class Trainer(TrainerOptions options)
         }
         else if (options.InitialWeights is { } initial)
         {
-            CheckpointStore.CopyWeights(initial, model, architecture, "The model given to --init", "pass a model of the same preset and colour mode");
+            CheckpointStore.CopyWeights(initial, model, architecture, $"The model to start from ({initial})", "start from a model of the same preset and colour mode");
             progress?.Report(TrainingProgress.Note($"starting from the weights in {initial}", options.Steps));
         }
         else

@@ -1,3 +1,5 @@
+using SeRanet.Video.Core.Ffmpeg;
+using SeRanet.Video.Core.Options;
 using SeRanet.Video.Training.Degradation;
 using SeRanet.Video.Upscaler.Architectures;
 using SeRanet.Video.Upscaler.Weights;
@@ -88,6 +90,9 @@ public sealed record TrainerOptions
     /// </summary>
     public bool FullSize { get; init; } = true;
 
+    /// <summary>Reads the photos Skia cannot, and makes the compressed training inputs.</summary>
+    public FfmpegLocation Ffmpeg { get; init; } = FfmpegLocation.OnPath;
+
     /// <summary>The command line, recorded in the model file.</summary>
     public string Command { get; init; } = "";
 
@@ -96,7 +101,7 @@ public sealed record TrainerOptions
         Architecture.Validate();
         if (DataFolders.Count == 0)
         {
-            throw new ArgumentException("Name at least one folder of training images with --data.");
+            throw new InvalidOptionException(InvalidOptionException.NameOf<TrainerOptions>(nameof(DataFolders)), "needs at least one folder of training images");
         }
         foreach (string folder in DataFolders)
         {
@@ -115,19 +120,19 @@ public sealed record TrainerOptions
         }
         if (SkipFlat is < 0 or > 1)
         {
-            throw new ArgumentException("--skip-flat is a probability, between 0 and 1.");
+            throw new InvalidOptionException(InvalidOptionException.NameOf<TrainerOptions>(nameof(SkipFlat)), "is a probability, between 0 and 1");
         }
         if (ExtraScales.Any(scale => scale is <= 0 or >= 1))
         {
-            throw new ArgumentException("--scales takes shrink factors between 0 and 1, such as 0.75,0.5.");
+            throw new InvalidOptionException(InvalidOptionException.NameOf<TrainerOptions>(nameof(ExtraScales)), "takes shrink factors between 0 and 1, such as 0.75 and 0.5");
         }
         if (!FullSize && ExtraScales.Count == 0)
         {
-            throw new ArgumentException("--shrunk-only needs the shrink factors to train on, e.g. --scales 0.5,0.35.");
+            throw new InvalidOptionException(InvalidOptionException.NameOf<TrainerOptions>(nameof(ExtraScales)), "must name the shrink factors to train on when the photos at their own size are left out");
         }
         if (InitialWeights is not null && !File.Exists(InitialWeights))
         {
-            throw new FileNotFoundException($"The model to start from (--init) was not found: {InitialWeights}");
+            throw new FileNotFoundException($"The model to start from was not found: {InitialWeights}");
         }
         if ((Architecture.Channels == 1) != (ColorMode == ColorMode.Y))
         {

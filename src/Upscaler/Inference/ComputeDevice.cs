@@ -2,7 +2,7 @@ using TorchSharp;
 
 namespace SeRanet.Video.Upscaler.Inference;
 
-/// <summary>What the user asked for with --device.</summary>
+/// <summary>Where the user asked the network to run.</summary>
 public enum DeviceChoice
 {
     Auto,
@@ -19,9 +19,7 @@ public static class ComputeDevice
         switch (choice)
         {
             case DeviceChoice.Cuda when !cuda:
-                throw new InvalidOperationException(
-                    "CUDA was requested but is not available: this build carries the CPU backend or no CUDA GPU is present. " +
-                    "Rebuild with -p:SeRanetTorchBackend=cuda on a machine with an NVIDIA GPU, or use --device cpu.");
+                throw new CudaUnavailableException($"{CudaUnavailableException.Reason}, or run on the CPU.");
             case DeviceChoice.Cuda:
             case DeviceChoice.Auto when cuda:
                 description = $"cuda ({torch.cuda.device_count()} GPU{(torch.cuda.device_count() == 1 ? "" : "s")})";

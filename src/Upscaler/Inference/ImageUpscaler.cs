@@ -45,14 +45,14 @@ public sealed class ImageUpscaler : IDisposable
     }
 
     /// <summary>
-    /// Loads a model by name or path (<see cref="ModelCatalog"/>, the default when null) and builds
-    /// an upscaler for it: what every shell (commands, filter, plugin) does to get one.
+    /// Loads a model by name or path from <paramref name="catalog"/> (the default when null) and
+    /// builds an upscaler for it: what every shell (commands, filter, plugin) does to get one.
     /// </summary>
-    public static ImageUpscaler Open(string? modelNameOrPath, torch.Device device, UpscaleOptions options)
+    public static ImageUpscaler Open(ModelCatalog catalog, string? modelNameOrPath, torch.Device device, UpscaleOptions options)
     {
         // Bad options fail before the model is read.
         options.Validate();
-        return Open(ModelCatalog.Load(modelNameOrPath), device, options);
+        return Open(catalog.Load(modelNameOrPath), device, options);
     }
 
     /// <summary>

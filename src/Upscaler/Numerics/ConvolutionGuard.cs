@@ -53,6 +53,7 @@ public static class ConvolutionGuard
     {
         lock (Gate)
         {
+            NnpackSwitch.Disable();
             var unchecked_ = shapes.Where(shape => !Verified.Contains((shape, backward))).Distinct().ToList();
             if (unchecked_.Count > 0)
             {

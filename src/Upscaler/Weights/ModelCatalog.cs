@@ -3,13 +3,15 @@ using SeRanet.Video.Upscaler.Architectures;
 namespace SeRanet.Video.Upscaler.Weights;
 
 /// <summary>
-/// Finds a model by path or by name. Names are looked up in the models folders (SERANET_MODELS,
-/// the tool's own models/ folder, the repository's models/) as NAME.srnv, then as the checkpoint
-/// of a training run kept there (NAME/checkpoint.srnv, see <see cref="RunFolderLayout"/>), then
-/// among the models embedded in this assembly: only the default, so that it works with nothing
-/// beside the library while the larger models stay files.
+/// Finds a model by path or by name. Names are looked up in the catalog's folders, in order, as
+/// NAME.srnv, then as the checkpoint of a training run kept there (NAME/checkpoint.srnv, see
+/// <see cref="RunFolderLayout"/>), then among the models embedded in this assembly: only the
+/// default, so that it works with nothing beside the library while the larger models stay files.
+/// The folders are the host's to choose (the CLI's are SERANET_MODELS, the tool's own models/
+/// folder and a clone's models/); the catalog reads no setting of its own.
 /// </summary>
-public static class ModelCatalog
+/// <param name="folders">Folders of models, searched in order; those that do not exist are skipped.</param>
+public sealed class ModelCatalog(IReadOnlyList<string> folders)
 {
     private const string ResourcePrefix = "SeRanet.Video.Models.";
 
@@ -23,14 +25,20 @@ public static class ModelCatalog
     /// </summary>
     public const string DefaultVideoName = "seranet-fast-deep-video";
 
-    public static LoadedModel Load(string? nameOrPath)
+    /// <summary>No folders: model files by path, and the embedded default by name.</summary>
+    public static ModelCatalog EmbeddedOnly { get; } = new([]);
+
+    /// <summary>The folders searched for names, in order, as given.</summary>
+    public IReadOnlyList<string> Folders { get; } = folders;
+
+    public LoadedModel Load(string? nameOrPath)
     {
         string name = string.IsNullOrWhiteSpace(nameOrPath) ? DefaultName : nameOrPath;
         if (LooksLikePath(name))
         {
             return ModelFile.Load(name);
         }
-        foreach (string folder in Folders())
+        foreach (string folder in ExistingFolders())
         {
             string candidate = Path.Combine(folder, name + ModelFile.Extension);
             if (File.Exists(candidate))
@@ -49,37 +57,43 @@ public static class ModelCatalog
         {
             return ModelFile.Load(embedded, $"embedded {name}");
         }
-        throw new ModelNotFoundException(name, Presets.Names.Contains(name)
-            ? $"No trained weights for '{name}' ship with this build yet. Train them with:\n" +
-              $"  seranet train --preset {name} --data data/train -o models/{name}{ModelFile.Extension}\n" +
-              "(see README, \"Training\"), or pass a .srnv file with --model." + RunUnderWay(name)
-            : $"No model named '{name}'. Available: {string.Join(", ", Available())}. Or pass a path to a .srnv file.");
+        if (Presets.Names.Contains(name))
+        {
+            string? run = RunUnderWay(name);
+            throw new ModelNotFoundException(name,
+                $"No trained weights for '{name}' ship with this build yet: train them (README, \"Training\") or pass a .srnv file." +
+                (run is null ? "" : $"\nA training run is under way: its checkpoint, log and command are in {run}; continue it by resuming that command."))
+            {
+                IsUntrainedPreset = true,
+                RunFolder = run,
+            };
+        }
+        throw new ModelNotFoundException(name, $"No model named '{name}'. Available: {string.Join(", ", Available())}. Or pass a path to a .srnv file.");
     }
 
     /// <summary>
-    /// A sentence about a training run of <paramref name="name"/> kept in the models folder
+    /// The folder of a training run of <paramref name="name"/> kept in a models folder
     /// (models/NAME/checkpoint.json, as long runs are committed between sessions) that has no
-    /// checkpoint weights yet, or nothing.
+    /// checkpoint weights yet, or null.
     /// </summary>
-    private static string RunUnderWay(string name)
+    private string? RunUnderWay(string name)
     {
-        foreach (string folder in Folders())
+        foreach (string folder in ExistingFolders())
         {
             string run = Path.Combine(folder, name);
             if (File.Exists(Path.Combine(run, RunFolderLayout.StateFile)))
             {
-                return $"\nA training run is under way: its checkpoint, log and command are in {run}; " +
-                       "continue it with that command and --resume.";
+                return run;
             }
         }
-        return "";
+        return null;
     }
 
     /// <summary>Names of the models that can be loaded by name.</summary>
-    public static IReadOnlyList<string> Available()
+    public IReadOnlyList<string> Available()
     {
         var names = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (string folder in Folders())
+        foreach (string folder in ExistingFolders())
         {
             foreach (string file in Directory.EnumerateFiles(folder, "*" + ModelFile.Extension))
             {
@@ -108,35 +122,13 @@ public static class ModelCatalog
         || name.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal)
         || name.Contains(Path.AltDirectorySeparatorChar, StringComparison.Ordinal);
 
-    private static IEnumerable<string> Folders()
-    {
-        string? fromEnvironment = Environment.GetEnvironmentVariable("SERANET_MODELS");
-        if (!string.IsNullOrEmpty(fromEnvironment) && Directory.Exists(fromEnvironment))
-        {
-            yield return fromEnvironment;
-        }
-        string beside = Path.Combine(AppContext.BaseDirectory, "models");
-        if (Directory.Exists(beside))
-        {
-            yield return beside;
-        }
-        // Running from a clone: walk up to the repository's models/ folder.
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SeRanet.Video.sln")))
-            {
-                string models = Path.Combine(dir.FullName, "models");
-                if (Directory.Exists(models))
-                {
-                    yield return models;
-                }
-                yield break;
-            }
-        }
-    }
+    private IEnumerable<string> ExistingFolders() => Folders.Where(Directory.Exists);
 }
 
-/// <summary>A model named by the user is not available; the message says what to do.</summary>
+/// <summary>
+/// A model named by the user is not available; the message says what to do in the engine's words,
+/// and the properties let a shell say it in its own (the CLI names the training command and its flags).
+/// </summary>
 public sealed class ModelNotFoundException : Exception
 {
     public ModelNotFoundException()
@@ -160,4 +152,10 @@ public sealed class ModelNotFoundException : Exception
     }
 
     public string? ModelName { get; }
+
+    /// <summary>The name is a known network shape whose weights are not here: they can be trained.</summary>
+    public bool IsUntrainedPreset { get; init; }
+
+    /// <summary>The folder of an unfinished training run of the model, when the catalog holds one.</summary>
+    public string? RunFolder { get; init; }
 }

@@ -18,7 +18,7 @@ public class InProcessImageCodecTests
     private static async Task AssertSamePixelsAsFfmpeg(string path)
     {
         using var skia = SkiaImageReader.TryRead(path);
-        using var ffmpeg = await ImageFileReader.ReadWithFfmpegAsync(path);
+        using var ffmpeg = await ImageFileReader.ReadWithFfmpegAsync(path, FfmpegLocation.OnPath);
 
         Assert.NotNull(skia);
         Assert.Equal((ffmpeg.Width, ffmpeg.Height, ffmpeg.Format), (skia.Width, skia.Height, skia.Format));
@@ -60,7 +60,7 @@ public class InProcessImageCodecTests
         Processes.Ffmpeg("-i", Photo, "-q:v", "3", path);
 
         using var skia = SkiaImageReader.TryRead(path);
-        using var ffmpeg = await ImageFileReader.ReadWithFfmpegAsync(path);
+        using var ffmpeg = await ImageFileReader.ReadWithFfmpegAsync(path, FfmpegLocation.OnPath);
 
         Assert.NotNull(skia);
         Assert.Equal((ffmpeg.Width, ffmpeg.Height), (skia.Width, skia.Height));
@@ -82,7 +82,7 @@ public class InProcessImageCodecTests
         Processes.Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x48", "-frames:v", "1", "-pix_fmt", "rgb48be", path);
 
         Assert.Equal(ImageContainer.Other, ImageSignature.Detect(path));
-        using var frame = await ImageFileReader.ReadAsync(path);
+        using var frame = await ImageFileReader.ReadAsync(path, FfmpegLocation.OnPath);
         Assert.Equal(PixelFormat.Rgb48, frame.Format);
     }
 
@@ -104,7 +104,7 @@ public class InProcessImageCodecTests
         await File.WriteAllBytesAsync(path, bytes[..(bytes.Length / 3)]);
 
         Assert.Null(SkiaImageReader.TryRead(path));
-        var error = await Assert.ThrowsAsync<FfmpegException>(() => ImageFileReader.ReadAsync(path));
+        var error = await Assert.ThrowsAsync<FfmpegException>(() => ImageFileReader.ReadAsync(path, FfmpegLocation.OnPath));
         Assert.Contains($"Decoding {path}", error.Message, StringComparison.Ordinal);
         // ffmpeg's own account of the damage, not only ours.
         Assert.Contains("Invalid data found when processing input", error.Message, StringComparison.Ordinal);
@@ -116,12 +116,12 @@ public class InProcessImageCodecTests
     public async Task In_process_writes_decode_back_with_ffmpeg(string extension)
     {
         using var temp = new TempFolder();
-        using var source = await ImageFileReader.ReadWithFfmpegAsync(Photo);
+        using var source = await ImageFileReader.ReadWithFfmpegAsync(Photo, FfmpegLocation.OnPath);
         string path = temp.File("out" + extension);
 
-        await ImageFileWriter.WriteAsync(source, path, overwrite: false);
+        await ImageFileWriter.WriteAsync(source, path, overwrite: false, FfmpegLocation.OnPath);
 
-        using var back = await ImageFileReader.ReadWithFfmpegAsync(path);
+        using var back = await ImageFileReader.ReadWithFfmpegAsync(path, FfmpegLocation.OnPath);
         Assert.Equal((source.Width, source.Height), (back.Width, back.Height));
         if (extension == ".png")
         {

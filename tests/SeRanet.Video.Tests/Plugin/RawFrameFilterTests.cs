@@ -21,7 +21,7 @@ public class RawFrameFilterTests
     /// <summary>The default model through <see cref="ImageUpscaler"/>, frame by frame: what the filter must write.</summary>
     private static byte[] Reference(byte[] raw, int width, int height)
     {
-        using var upscaler = ImageUpscaler.Open(ModelCatalog.Load(null), torch.CPU, new UpscaleOptions());
+        using var upscaler = ImageUpscaler.Open(ModelCatalog.EmbeddedOnly.Load(null), torch.CPU, new UpscaleOptions());
         int frameBytes = width * height * 3;
         var expected = new List<byte>();
         for (int offset = 0; offset < raw.Length; offset += frameBytes)
@@ -62,7 +62,7 @@ public class RawFrameFilterTests
         using var filter = RawFrameFilter.Open(new FilterOptions { Width = 20, Height = 12 });
         using var input = new MemoryStream(Frames(2, 20, 12)[..(20 * 12 * 3 + 100)]);
 
-        var error = await Assert.ThrowsAsync<InvalidDataException>(() => filter.RunAsync(input, Stream.Null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<TruncatedFrameException>(() => filter.RunAsync(input, Stream.Null, CancellationToken.None));
         Assert.Contains("frame 1", error.Message, StringComparison.Ordinal);
     }
 

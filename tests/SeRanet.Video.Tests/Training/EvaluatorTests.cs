@@ -1,3 +1,4 @@
+using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Tests.Support;
 using SeRanet.Video.Training.Evaluation;
 using SeRanet.Video.Upscaler.Architectures;
@@ -15,7 +16,7 @@ public class EvaluatorTests
     {
         string photo = Path.Combine(RepoPaths.Samples, "photo.png");
 
-        var result = await new Evaluator().WithConventionalBaselines().RunAsync([photo], null, null, CancellationToken.None);
+        var result = await new Evaluator(FfmpegLocation.OnPath).WithConventionalBaselines().RunAsync([photo], null, null, CancellationToken.None);
         double reported = result.Scores.Single(s => s.Method == "bicubic").YPsnr;
 
         Assert.Equal(IndependentBicubicYPsnr(photo), reported, 2);
@@ -25,9 +26,9 @@ public class EvaluatorTests
     public async Task The_default_model_beats_bicubic_on_a_public_photo_by_a_clear_margin()
     {
         string butterfly = Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), "butterfly.png");
-        using var upscaler = ImageUpscaler.Open(ModelCatalog.Load(null), torch.CPU, new UpscaleOptions { Scale = 2 });
+        using var upscaler = ImageUpscaler.Open(ModelCatalog.EmbeddedOnly.Load(null), torch.CPU, new UpscaleOptions { Scale = 2 });
 
-        var result = await new Evaluator().WithConventionalBaselines().With("default", upscaler.Upscale)
+        var result = await new Evaluator(FfmpegLocation.OnPath).WithConventionalBaselines().With("default", upscaler.Upscale)
             .RunAsync([butterfly], null, null, CancellationToken.None);
 
         double Score(string method) => result.Scores.Single(s => s.Method == method).YPsnr;
@@ -39,13 +40,13 @@ public class EvaluatorTests
     public async Task Every_shipped_model_beats_bicubic_on_a_public_image()
     {
         string butterfly = Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), "butterfly.png");
-        var evaluator = new Evaluator().WithConventionalBaselines();
+        var evaluator = new Evaluator(FfmpegLocation.OnPath).WithConventionalBaselines();
         var upscalers = new List<ImageUpscaler>();
         try
         {
-            foreach (string name in ModelCatalog.Available())
+            foreach (string name in RepoModels.Catalog.Available())
             {
-                var model = ModelCatalog.Load(name);
+                var model = RepoModels.Catalog.Load(name);
                 if (name == Presets.SeRanetV1)
                 {
                     var shipped = ((SplitSpliceNet)model.Network).Options;
@@ -83,8 +84,8 @@ public class EvaluatorTests
         string photo = Path.Combine(RepoPaths.Samples, "photo.png");
         using var temp = new TempFolder();
 
-        var clean = await new Evaluator().WithConventionalBaselines().RunAsync([photo], null, null, CancellationToken.None);
-        var compressed = await new Evaluator().WithConventionalBaselines().WithInputDegradation(InputDegradation.Parse("h264:28"))
+        var clean = await new Evaluator(FfmpegLocation.OnPath).WithConventionalBaselines().RunAsync([photo], null, null, CancellationToken.None);
+        var compressed = await new Evaluator(FfmpegLocation.OnPath).WithConventionalBaselines().WithInputDegradation(InputDegradation.Parse("h264:28"))
             .RunAsync([photo], temp.File("lr"), null, CancellationToken.None);
 
         double Bicubic(EvaluationResult r) => r.Scores.Single(s => s.Method == "bicubic").YPsnr;
@@ -105,7 +106,7 @@ public class EvaluatorTests
     [InlineData("webp:50")]
     [InlineData("h264")]
     public void Bad_degradations_name_the_accepted_forms(string text) =>
-        Assert.Contains("h264:CRF", Assert.Throws<ArgumentException>(() => InputDegradation.Parse(text)).Message, StringComparison.Ordinal);
+        Assert.Contains("h264:CRF", Assert.Throws<FormatException>(() => InputDegradation.Parse(text)).Message, StringComparison.Ordinal);
 
     // Straight from the definitions, sharing no code with the product: decode with ffmpeg,
     // 2D-direct Keys (a = -0.5) resampling with the kernel widened by 2 for the downscale,

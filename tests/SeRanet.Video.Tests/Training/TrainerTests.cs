@@ -1,3 +1,5 @@
+using SeRanet.Video.Core.Options;
+using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Tests.Support;
 using SeRanet.Video.Training.Data;
 using SeRanet.Video.Training.Degradation;
@@ -132,7 +134,7 @@ public class TrainerTests : IDisposable
         var options = Options(SmallPhotoSet(), steps: 10) with { InitialWeights = otherPreset };
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => new Trainer(options).RunAsync(null, CancellationToken.None));
-        Assert.Contains("--init", error.Message);
+        Assert.Contains(otherPreset, error.Message, StringComparison.Ordinal);
         Assert.Contains("different architecture", error.Message);
     }
 
@@ -140,7 +142,7 @@ public class TrainerTests : IDisposable
     public async Task Extra_scales_add_shrunk_copies_of_each_training_photo()
     {
         string photo = Directory.EnumerateFiles(SmallPhotoSet()).First();
-        var images = await TrainingSetLoader.LoadAsync([photo], 16, Degradations.None, 1, null, CancellationToken.None, [0.5]);
+        var images = await TrainingSetLoader.LoadAsync([photo], 16, Degradations.None, 1, FfmpegLocation.OnPath, null, CancellationToken.None, [0.5]);
 
         Assert.Equal(2, images.Count);
         var (original, half) = (images[0], images[1]);
@@ -155,7 +157,7 @@ public class TrainerTests : IDisposable
     public async Task Shrunk_only_leaves_out_the_photo_at_its_own_size()
     {
         string photo = Directory.EnumerateFiles(SmallPhotoSet()).First();
-        var images = await TrainingSetLoader.LoadAsync([photo], 16, Degradations.None, 1, null, CancellationToken.None, [0.5, 0.35], fullSize: false);
+        var images = await TrainingSetLoader.LoadAsync([photo], 16, Degradations.None, 1, FfmpegLocation.OnPath, null, CancellationToken.None, [0.5, 0.35], fullSize: false);
 
         Assert.Equal([Path.GetFileName(photo) + "@0.5", Path.GetFileName(photo) + "@0.35"], images.Select(image => image.Name));
     }
@@ -165,8 +167,9 @@ public class TrainerTests : IDisposable
     {
         var options = Options(SmallPhotoSet(), steps: 10) with { FullSize = false };
 
-        var error = Assert.Throws<ArgumentException>(options.Validate);
-        Assert.Contains("--scales", error.Message);
+        var error = Assert.Throws<InvalidOptionException>(options.Validate);
+        Assert.Equal("TrainerOptions.ExtraScales", error.Option);
+        Assert.DoesNotContain("--", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>

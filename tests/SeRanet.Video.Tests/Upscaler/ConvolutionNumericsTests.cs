@@ -154,6 +154,16 @@ public class ConvolutionNumericsTests
         return x.mul(scale).add(x.detach().mul(keep), SeRanet.Video.Upscaler.TorchScalars.One);
     }
 
+    // libtorch prints "Could not initialize NNPACK!" twice per frame on CPUs NNPACK does not
+    // support; the guard that runs before every network's first call turns NNPACK off.
+    [Fact]
+    public void The_guard_turns_nnpack_off()
+    {
+        ConvolutionGuard.EnsureVerified(ConvolutionShape.Of(Presets.Get(Presets.SeRanetFast, 1), NetworkForm.Inference), backward: false);
+
+        Assert.False(NnpackSwitch.IsEnabled);
+    }
+
     [Fact]
     public void With_onednn_switched_off_the_safe_kernels_are_exact()
     {

@@ -123,32 +123,52 @@ public class ModelFileTests : IDisposable
     }
 
     [Fact]
-    public void Unknown_preset_without_weights_says_how_to_train_it()
+    public void Unknown_preset_without_weights_says_it_can_be_trained()
     {
-        var error = Assert.Throws<ModelNotFoundException>(() => ModelCatalog.Load(Presets.SeRanetFastD4));
-        Assert.Contains("seranet train --preset seranet-fast-d4", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<ModelNotFoundException>(() => RepoModels.Catalog.Load(Presets.SeRanetFastD4));
+        Assert.True(error.IsUntrainedPreset);
+        Assert.Equal(Presets.SeRanetFastD4, error.ModelName);
+        Assert.Contains("train them", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("--", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Preset_without_weights_points_at_its_training_run_in_progress()
     {
-        string models = Path.Combine(Path.GetTempPath(), "seranet-models-" + Guid.NewGuid().ToString("N"));
-        string run = Path.Combine(models, Presets.SeRanetFastD4);
+        string run = Path.Combine(_temp.Path, Presets.SeRanetFastD4);
         Directory.CreateDirectory(run);
         File.WriteAllText(Path.Combine(run, "checkpoint.json"), "{}");
-        string? before = Environment.GetEnvironmentVariable("SERANET_MODELS");
-        try
-        {
-            Environment.SetEnvironmentVariable("SERANET_MODELS", models);
-            var error = Assert.Throws<ModelNotFoundException>(() => ModelCatalog.Load(Presets.SeRanetFastD4));
-            Assert.Contains("under way", error.Message, StringComparison.Ordinal);
-            Assert.Contains(run, error.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("SERANET_MODELS", before);
-            Directory.Delete(models, recursive: true);
-        }
+
+        var error = Assert.Throws<ModelNotFoundException>(() => new ModelCatalog([_temp.Path]).Load(Presets.SeRanetFastD4));
+
+        Assert.Equal(run, error.RunFolder);
+        Assert.Contains("under way", error.Message, StringComparison.Ordinal);
+        Assert.Contains(run, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Folders_are_searched_in_order_and_missing_ones_are_skipped()
+    {
+        string first = Path.Combine(_temp.Path, "first");
+        Directory.CreateDirectory(first);
+        File.Copy(Path.Combine(RepoModels.Folder, Presets.SeRanetFast + ModelFile.Extension), Path.Combine(first, "mine" + ModelFile.Extension));
+        var catalog = new ModelCatalog([Path.Combine(_temp.Path, "absent"), first, RepoModels.Folder]);
+
+        using var mine = catalog.Load("mine");
+
+        Assert.Equal(Presets.SeRanetFast, mine.Header.Name);
+        Assert.Contains("mine", catalog.Available());
+        Assert.DoesNotContain("mine", RepoModels.Catalog.Available());
+    }
+
+    [Fact]
+    public void With_no_folders_only_the_embedded_default_loads_by_name()
+    {
+        using var model = ModelCatalog.EmbeddedOnly.Load(null);
+
+        Assert.Equal(ModelCatalog.DefaultName, model.Header.Name);
+        Assert.Equal([ModelCatalog.DefaultName], ModelCatalog.EmbeddedOnly.Available());
+        Assert.Throws<ModelNotFoundException>(() => ModelCatalog.EmbeddedOnly.Load(Presets.SeRanetFast));
     }
 
     [Fact]
@@ -163,8 +183,8 @@ public class ModelFileTests : IDisposable
     [InlineData(Presets.SeRanetV1)]
     public void Shipped_models_load_by_name_from_the_models_folder(string name)
     {
-        using var model = ModelCatalog.Load(name);
+        using var model = RepoModels.Catalog.Load(name);
         Assert.Equal(name, model.Header.Name);
-        Assert.Contains(name, ModelCatalog.Available());
+        Assert.Contains(name, RepoModels.Catalog.Available());
     }
 }

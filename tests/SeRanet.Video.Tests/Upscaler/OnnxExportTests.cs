@@ -1,3 +1,4 @@
+using SeRanet.Video.Core.Ffmpeg;
 using System.CommandLine;
 using Microsoft.ML.OnnxRuntime;
 using SeRanet.Video.Cli;
@@ -86,7 +87,7 @@ public class OnnxExportTests
         using var temp = new TempFolder();
         string path = temp.File("model-fp16.onnx");
         Tensor rgb = await Photo("butterfly");
-        using var loaded = ModelCatalog.Load(Presets.SeRanetFastDeep);
+        using var loaded = RepoModels.Catalog.Load(Presets.SeRanetFastDeep);
         OnnxExporter.Write(loaded, path, new OnnxExportOptions { Opset = 17, Float16 = true });
         Assert.Equal("N 1 H2 W2", OnnxChecker.Check(path));
 
@@ -106,7 +107,7 @@ public class OnnxExportTests
     [Fact]
     public void The_metadata_carries_the_model_header()
     {
-        using var loaded = ModelCatalog.Load(Presets.SeRanetFastDeep);
+        using var loaded = RepoModels.Catalog.Load(Presets.SeRanetFastDeep);
         var metadata = OnnxExporter.Build(loaded, new OnnxExportOptions()).MetadataProps.ToDictionary(e => e.Key, e => e.Value);
 
         Assert.Equal(Presets.SeRanetFastDeep, metadata["name"]);
@@ -144,7 +145,7 @@ public class OnnxExportTests
     {
         if (!model.StartsWith("untrained ", StringComparison.Ordinal))
         {
-            return ModelCatalog.Load(model);
+            return RepoModels.Catalog.Load(model);
         }
         var options = model switch
         {
@@ -175,7 +176,7 @@ public class OnnxExportTests
     private static async Task<Tensor> Photo(string which)
     {
         string butterfly = Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), "butterfly.png");
-        using var frame = await ImageFileReader.ReadAsync(butterfly);
+        using var frame = await ImageFileReader.ReadAsync(butterfly, FfmpegLocation.OnPath);
         var planes = ImagePlanes.FromFrame(frame);
         Tensor rgb = torch.tensor(planes.Data, [1, 3, planes.Height, planes.Width]);
         return which == "odd crop"

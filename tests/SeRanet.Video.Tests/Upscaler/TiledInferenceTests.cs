@@ -50,8 +50,8 @@ public class TiledInferenceTests
     public void Tiled_output_with_the_default_weights_equals_whole_image_output()
     {
         var image = RandomImage(53, 37, 5);
-        using var whole = ImageUpscaler.Open(ModelCatalog.Load(null), torch.CPU, new UpscaleOptions { TileSize = 512 });
-        using var tiled = ImageUpscaler.Open(ModelCatalog.Load(null), torch.CPU, new UpscaleOptions { TileSize = 16, MaxBatch = 3 });
+        using var whole = ImageUpscaler.Open(ModelCatalog.EmbeddedOnly.Load(null), torch.CPU, new UpscaleOptions { TileSize = 512 });
+        using var tiled = ImageUpscaler.Open(ModelCatalog.EmbeddedOnly.Load(null), torch.CPU, new UpscaleOptions { TileSize = 16, MaxBatch = 3 });
 
         var a = whole.Upscale(image);
         var b = tiled.Upscale(image);

@@ -1,3 +1,4 @@
+using SeRanet.Video.Core.Ffmpeg;
 using System.Threading.Channels;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Decoder.Video;
@@ -34,8 +35,8 @@ public class FrameDecoderTests : IDisposable
     {
         string clip = VideoClips.WithAudioAndSubtitles(_temp, frames: 6);
 
-        var info = await VideoProbe.ProbeAsync(clip);
-        var frames = await DecodeAsync(new FrameDecoder(info));
+        var info = await VideoProbe.ProbeAsync(clip, FfmpegLocation.OnPath);
+        var frames = await DecodeAsync(new FrameDecoder(info, FfmpegLocation.OnPath));
 
         Assert.Equal((64, 48, 8, "yuv420p"), (info.Width, info.Height, info.BitDepth, info.PixelFormat));
         Assert.Equal(6, info.FrameCount);
@@ -49,9 +50,9 @@ public class FrameDecoderTests : IDisposable
     public async Task A_range_starts_at_the_wanted_frame()
     {
         string clip = VideoClips.Ramp(_temp, 10);
-        var info = await VideoProbe.ProbeAsync(clip);
+        var info = await VideoProbe.ProbeAsync(clip, FfmpegLocation.OnPath);
 
-        var frames = await DecodeAsync(new FrameDecoder(info, firstFrame: 6, frameCount: 3));
+        var frames = await DecodeAsync(new FrameDecoder(info, FfmpegLocation.OnPath, firstFrame: 6, frameCount: 3));
 
         Assert.Equal([6L, 7L, 8L], frames.Select(f => f.Index));
         // Limited-range Y = 16 + 8n becomes full-range grey 8n * 255 / 219.
@@ -62,9 +63,9 @@ public class FrameDecoderTests : IDisposable
     public async Task Ten_bit_video_decodes_to_16_bit_rgb()
     {
         string clip = VideoClips.Plain(_temp, "deep.mkv", 2, pixelFormat: "yuv420p10le");
-        var info = await VideoProbe.ProbeAsync(clip);
+        var info = await VideoProbe.ProbeAsync(clip, FfmpegLocation.OnPath);
 
-        var frames = await DecodeAsync(new FrameDecoder(info));
+        var frames = await DecodeAsync(new FrameDecoder(info, FfmpegLocation.OnPath));
 
         Assert.Equal(10, info.BitDepth);
         Assert.All(frames, f => Assert.Equal(PixelFormat.Rgb48, f.Format));

@@ -123,8 +123,12 @@ public class UpscaleCommandTests : IDisposable
         Assert.Equal("keep me", File.ReadAllText(existing));
     }
 
-    [Fact]
-    public void Interrupting_midway_leaves_no_file_under_the_output_name()
+    // Ctrl-C, a kill, and a closed terminal all stop the run cleanly.
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    [InlineData("HUP")]
+    public void Interrupting_midway_leaves_no_file_under_the_output_name(string signal)
     {
         string input = VideoClips.Plain(_temp, "long.mp4", 200);
         string output = _temp.File("out.mp4");
@@ -143,14 +147,32 @@ public class UpscaleCommandTests : IDisposable
         }
         Assert.False(process.HasExited, "the run ended before it could be interrupted");
 
-        using (var interrupt = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        using (var interrupt = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
             interrupt.WaitForExit();
         }
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), "the run did not stop after Ctrl-C");
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), $"the run did not stop after SIG{signal}");
 
         Assert.Equal(130, process.ExitCode);
         Assert.False(File.Exists(output));
         Assert.Empty(Directory.GetFiles(_temp.Path, "*.partial*"));
+    }
+
+    [Fact]
+    public async Task A_relative_input_name_that_starts_with_a_dash_is_read_after_a_double_dash()
+    {
+        VideoClips.Plain(_temp, "-in.mp4", 2);
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = _temp.Path };
+        foreach (string argument in new[] { RepoPaths.CliDll, "upscale", "-o", "-out.mkv", "--", "-in.mp4" })
+        {
+            info.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)));
+
+        Assert.True(process.ExitCode == 0, await stderr);
+        Assert.Equal("128", Processes.Probe(_temp.File("-out.mkv"), "width"));
     }
 }

@@ -1,3 +1,4 @@
+using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Core.Media;
 using SeRanet.Video.Decoder.Video;
@@ -29,10 +30,10 @@ public class VideoArgumentsTests
     [Fact]
     public void Decoder_converts_with_the_source_matrix_and_range_and_keeps_every_frame()
     {
-        var decoder = new FrameDecoder(Source());
+        var decoder = new FrameDecoder(Source(), FfmpegLocation.OnPath);
 
         Assert.Equal(
-            "-nostdin -v error -i /videos/in.mkv -map 0:0 -fps_mode passthrough " +
+            "-nostdin -v error -i file:/videos/in.mkv -map 0:0 -fps_mode passthrough " +
             "-vf scale=in_color_matrix=bt709:in_range=tv:out_range=pc:flags=bicubic+accurate_rnd+full_chroma_int,format=rgb24 " +
             "-f rawvideo -pix_fmt rgb24 -",
             string.Join(' ', decoder.Arguments()));
@@ -41,7 +42,7 @@ public class VideoArgumentsTests
     [Fact]
     public void Deep_sources_decode_to_16_bit_rgb()
     {
-        var decoder = new FrameDecoder(Source() with { PixelFormat = "yuv420p10le", BitDepth = 10 });
+        var decoder = new FrameDecoder(Source() with { PixelFormat = "yuv420p10le", BitDepth = 10 }, FfmpegLocation.OnPath);
 
         Assert.Equal(PixelFormat.Rgb48, decoder.Format);
         Assert.EndsWith("format=rgb48le -f rawvideo -pix_fmt rgb48le -", string.Join(' ', decoder.Arguments()), StringComparison.Ordinal);
@@ -50,14 +51,14 @@ public class VideoArgumentsTests
     [Fact]
     public void Encoder_copies_the_other_streams_and_tags_and_keeps_timestamps()
     {
-        var encoder = new FrameEncoder(Source(rotation: -90), "/videos/out.mkv", new EncoderOptions(), "yuv420p");
+        var encoder = new FrameEncoder(Source(rotation: -90), "/videos/out.mkv", new EncoderOptions(), "yuv420p", FfmpegLocation.OnPath);
 
         Assert.Equal(
-            "-nostdin -v error -copyts -f matroska -i - -i /videos/in.mkv -map 0:v:0 -map 1:1 -map 1:2 " +
+            "-nostdin -v error -copyts -f matroska -i - -i file:/videos/in.mkv -map 0:v:0 -map 1:1 -map 1:2 " +
             "-map_metadata 1 -map_chapters 1 -map_metadata:s:0 1:s:0 -map_metadata:s:1 1:s:1 -map_metadata:s:2 1:s:2 -c copy -c:v libx264 -crf 18 " +
             "-vf scale=out_color_matrix=bt709:out_range=tv:flags=bicubic+accurate_rnd+full_chroma_int,format=yuv420p,setsar=1/1 -pix_fmt yuv420p " +
             "-colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv " +
-            "-fps_mode passthrough -enc_time_base 1/1000 /videos/.out.partial.mkv",
+            "-fps_mode passthrough -enc_time_base 1/1000 file:/videos/.out.partial.mkv",
             string.Join(' ', encoder.Arguments("/videos/.out.partial.mkv")));
     }
 
@@ -66,7 +67,7 @@ public class VideoArgumentsTests
     {
         var source = Source(rotation: 90) with { SampleAspectRatio = new Rational(4, 3) };
 
-        var encoder = new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions(), "yuv420p");
+        var encoder = new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions(), "yuv420p", FfmpegLocation.OnPath);
 
         Assert.Equal((48, 64), (source.UprightWidth, source.UprightHeight));
         Assert.Contains("setsar=3/4", string.Join(' ', encoder.Arguments("/t.mkv")), StringComparison.Ordinal);
@@ -78,43 +79,60 @@ public class VideoArgumentsTests
     {
         var source = Source() with { FramePts = [-80, -40, 0, 40] };
 
-        string line = string.Join(' ', new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions(), "yuv420p").Arguments("/t.mkv"));
+        string line = string.Join(' ', new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions(), "yuv420p", FfmpegLocation.OnPath).Arguments("/t.mkv"));
 
-        Assert.Contains("-f matroska -i - -itsoffset 0.08 -i /videos/in.mkv", line, StringComparison.Ordinal);
+        Assert.Contains("-f matroska -i - -itsoffset 0.08 -i file:/videos/in.mkv", line, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Encoder_passes_codec_quality_preset_and_extra_arguments()
     {
         var options = new EncoderOptions { Codec = "libvpx-vp9", Crf = 30, Preset = "good", ExtraArguments = ["-row-mt", "1", "-metadata", "title=a b"] };
-        var encoder = new FrameEncoder(Source(), "/videos/out.webm", options, "yuv420p");
+        var encoder = new FrameEncoder(Source(), "/videos/out.webm", options, "yuv420p", FfmpegLocation.OnPath);
 
         string line = string.Join(' ', encoder.Arguments("/videos/t.webm"));
 
         Assert.Contains("-c:v libvpx-vp9 -crf 30 -b:v 0 -preset good", line, StringComparison.Ordinal);
-        Assert.EndsWith("-row-mt 1 -metadata title=a b /videos/t.webm", line, StringComparison.Ordinal);
-        // WebM holds neither AAC nor SubRip untouched.
-        Assert.DoesNotContain("-map 1:1", line, StringComparison.Ordinal);
-        Assert.Equal(2, encoder.DroppedStreams.Count);
+        Assert.EndsWith("-row-mt 1 -metadata title=a b file:/videos/t.webm", line, StringComparison.Ordinal);
+        // WebM holds neither AAC nor SubRip untouched: they are converted, not lost.
+        Assert.Contains("-map 1:1 -map 1:2", line, StringComparison.Ordinal);
+        Assert.Contains("-c:1 libopus -c:2 webvtt", line, StringComparison.Ordinal);
+        Assert.Empty(encoder.DroppedStreams);
     }
 
     [Fact]
     public void Encoder_refuses_to_write_over_its_input()
     {
-        Assert.Throws<ArgumentException>(() => new FrameEncoder(Source(), "/videos/in.mkv", new EncoderOptions(), "yuv420p"));
+        Assert.Throws<ArgumentException>(() => new FrameEncoder(Source(), "/videos/in.mkv", new EncoderOptions(), "yuv420p", FfmpegLocation.OnPath));
     }
 
     [Theory]
-    [InlineData(".mkv", "audio,subtitle,attachment")]
-    [InlineData(".mp4", "audio")]
-    [InlineData(".avi", "audio")]
-    public void Only_streams_the_container_holds_untouched_are_copied(string extension, string kinds)
+    [InlineData(".mkv", "audio,subtitle,attachment", "", "data")]
+    [InlineData(".mp4", "audio,subtitle", "2:mov_text", "attachment,data")]
+    [InlineData(".webm", "audio,subtitle", "1:libopus 2:webvtt", "attachment,data")]
+    [InlineData(".avi", "audio", "", "subtitle,attachment,data")]
+    public void Streams_are_copied_converted_where_the_container_needs_it_or_listed_as_dropped(string extension, string kinds, string conversions, string dropped)
     {
         StreamSummary[] streams = [new(1, "audio", "aac"), new(2, "subtitle", "subrip"), new(3, "attachment", "ttf"), new(4, "data", "bin_data")];
 
-        var (kept, _) = CopiedStreams.Select(streams, "out" + extension);
+        var selection = CopiedStreams.Select(streams, "out" + extension);
 
-        Assert.Equal(kinds, string.Join(',', kept.Select(s => s.Kind)));
+        Assert.Equal(kinds, string.Join(',', selection.Carried.Select(s => s.Kind)));
+        Assert.Equal(conversions, string.Join(' ', selection.Conversions.Select(c => $"{c.Key}:{c.Value}")));
+        Assert.Equal(dropped, string.Join(',', selection.Dropped.Select(s => s.Kind)));
+    }
+
+    [Fact]
+    public void Streams_that_would_be_lost_stop_the_job_unless_dropping_them_is_allowed()
+    {
+        var source = Source() with { OtherStreams = [new(1, "audio", "aac"), new(2, "video", "h264")] };
+
+        var error = Assert.Throws<StreamsNotCarriedException>(() => new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions(), "yuv420p", FfmpegLocation.OnPath));
+        Assert.Contains("stream 2 (video h264)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("only the first video stream is upscaled", error.Message, StringComparison.Ordinal);
+
+        var dropping = new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions { DropUnsupportedStreams = true }, "yuv420p", FfmpegLocation.OnPath);
+        Assert.Equal([2], dropping.DroppedStreams.Select(s => s.Index));
     }
 
     [Theory]

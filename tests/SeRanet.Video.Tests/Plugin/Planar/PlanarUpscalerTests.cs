@@ -39,7 +39,7 @@ public class PlanarUpscalerTests
         byte[] result = new byte[outWidth * outHeight];
         upscaler.Upscale(Gray(luma, Width, Height, Width), Gray(result, outWidth, outHeight, outWidth));
 
-        using var rgbUpscaler = ImageUpscaler.Open(ModelCatalog.Load(null), torch.CPU, new UpscaleOptions());
+        using var rgbUpscaler = ImageUpscaler.Open(ModelCatalog.EmbeddedOnly.Load(null), torch.CPU, new UpscaleOptions());
         using var frame = Frame.Wrap(Width, Height, PixelFormat.Rgb24, [.. luma.SelectMany(v => new[] { v, v, v })]);
         using var reference = rgbUpscaler.UpscaleFrame(frame);
         byte[] expected = [.. reference.Data.ToArray().Where((_, i) => i % 3 == 1)];
