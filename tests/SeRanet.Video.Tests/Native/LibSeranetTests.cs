@@ -48,7 +48,7 @@ public partial class LibSeranetTests
         string input = temp.File("in.yuv"), output = temp.File("out.yuv");
         string photo = Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), "butterfly.png");
         Processes.Ffmpeg("-i", photo, "-vf", $"scale={width}:{height}:flags=area", "-pix_fmt", "yuv420p", "-f", "rawvideo", input);
-        string program = NativePlugins.CompileC(temp, "upscale_frame", Path.Combine(RepoPaths.Root, "tests", "native", "upscale_frame.c"));
+        string program = NativePlugins.CompileC(temp, "upscale_frame", [Path.Combine(RepoPaths.Root, "tests", "native", "upscale_frame.c")]);
 
         var run = Processes.Run(program, [$"{width}", $"{height}", input, output], environment: null, TimeSpan.FromMinutes(5));
 

@@ -24,11 +24,11 @@ public static class NativePlugins
     }
 
     /// <summary>Compiles C sources against include/seranet.h and libseranet into an executable in <paramref name="folder"/>.</summary>
-    public static string CompileC(TempFolder folder, string name, params string[] sources)
+    public static string CompileC(TempFolder folder, string name, IReadOnlyList<string> sources, params string[] options)
     {
         string output = folder.File(name);
-        var result = Processes.Run("gcc", ["-std=c11", "-O1", "-Wall", "-Wextra", "-Werror", "-I", Path.Combine(RepoPaths.Root, "include"),
-            "-o", output, .. sources, "-L", Folder, "-lseranet", "-Wl,-rpath," + Folder], environment: null, TimeSpan.FromMinutes(2));
+        var result = Processes.Run("gcc", ["-std=c11", "-D_GNU_SOURCE", "-O1", "-Wall", "-Wextra", "-Werror", "-I", Path.Combine(RepoPaths.Root, "include"),
+            .. options, "-o", output, .. sources, "-L", Folder, "-lseranet", "-Wl,-rpath," + Folder, "-ldl"], environment: null, TimeSpan.FromMinutes(2));
         Assert.True(result.ExitCode == 0, $"gcc failed:\n{result.Stderr}");
         return output;
     }
