@@ -46,7 +46,7 @@ internal sealed record UpscalerSettings(ModelChoice Choice, int Batch)
     /// </summary>
     private static string? BesideLibrary(string? model)
     {
-        if (string.IsNullOrWhiteSpace(model) || model.Contains('/', StringComparison.Ordinal) || model.EndsWith(ModelFile.Extension, StringComparison.OrdinalIgnoreCase))
+        if (string.IsNullOrWhiteSpace(model) || ModelCatalog.LooksLikePath(model))
         {
             return model;
         }
