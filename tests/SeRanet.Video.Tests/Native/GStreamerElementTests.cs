@@ -10,7 +10,7 @@ namespace SeRanet.Video.Tests.Native;
 /// <summary>
 /// The seranetupscale element in the real GStreamer 1.22 host (scripts/ensure-gstreamer.sh):
 /// found through GST_PLUGIN_PATH, run by gst-launch-1.0 between videotestsrc and y4menc, and
-/// compared frame by frame with the engine's planar API on the same input.
+/// compared frame by frame with the engine's planar API and with <c>seranet filter</c> on the same input.
 /// </summary>
 [Trait("Category", "Integration")]
 public class GStreamerElementTests
@@ -64,6 +64,28 @@ public class GStreamerElementTests
             engine.Upscale(PlanarImage.Packed(320, 180, format, inFrames[i]), PlanarImage.Packed(640, 360, format, expected));
             int differing = expected.Zip(outFrames[i], (a, b) => a == b ? 0 : 1).Sum();
             Assert.True(differing == 0, $"frame {i}: {differing} of {expected.Length} samples differ from the engine's");
+        }
+    }
+
+    [Fact]
+    public void A_pipeline_gives_the_frames_of_seranet_filter_on_the_same_y4m()
+    {
+        using var temp = new TempFolder();
+        string source = temp.File("same.y4m"), upscaled = temp.File("g.y4m"), filtered = temp.File("f.y4m");
+        Assert.Equal(0, Launch("videotestsrc", "num-buffers=10", "!", Caps, "!", "y4menc", "!", "filesink", $"location={source}").ExitCode);
+        var run = Launch("videotestsrc", "num-buffers=10", "!", Caps, "!", "seranetupscale", "!", "y4menc", "!", "filesink", $"location={upscaled}");
+        Assert.True(run.ExitCode == 0, $"gst-launch failed:\n{run.Stderr}");
+
+        var filter = Processes.Run("bash", ["-c", "dotnet \"$0\" filter < \"$1\" > \"$2\"", RepoPaths.CliDll, source, filtered], environment: null, TimeSpan.FromMinutes(10));
+
+        Assert.True(filter.ExitCode == 0, $"seranet filter failed:\n{filter.Stderr}");
+        var (_, expected) = Y4mFile.Read(filtered);
+        var (_, actual) = Y4mFile.Read(upscaled);
+        Assert.Equal(10, expected.Count);
+        Assert.Equal(expected.Count, actual.Count);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.True(expected[i].AsSpan().SequenceEqual(actual[i]), $"frame {i} differs from seranet filter's");
         }
     }
 
