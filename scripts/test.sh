@@ -15,6 +15,7 @@ scripts/ensure-media-tools.sh
 scripts/ensure-onnx-checker.sh
 scripts/ensure-vulkan.sh
 scripts/ensure-mpv.sh
+scripts/ensure-gstreamer.sh
 scripts/fetch-data.sh >/dev/null
 results="$root/artifacts/test-results"
 rm -rf "$results"
