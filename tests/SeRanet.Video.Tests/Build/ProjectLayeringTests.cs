@@ -20,6 +20,8 @@ public class ProjectLayeringTests
         ["SeRanet.Video.Training"] = ["SeRanet.Video.Core", "SeRanet.Video.Decoder", "SeRanet.Video.Encoder", "SeRanet.Video.Upscaler"],
         // The engine's entry points (video and image jobs, preview, the frame filter) join decoding, inference and encoding.
         ["SeRanet.Video.Plugin"] = ["SeRanet.Video.Core", "SeRanet.Video.Decoder", "SeRanet.Video.Encoder", "SeRanet.Video.Upscaler"],
+        // libseranet: the planar entry point behind a C ABI, compiled ahead of time for media-tool plugins.
+        ["SeRanet.Video.Native"] = ["SeRanet.Video.Core", "SeRanet.Video.Upscaler", "SeRanet.Video.Plugin"],
         ["SeRanet.Video.Cli"] = ["SeRanet.Video.Core", "SeRanet.Video.Decoder", "SeRanet.Video.Encoder", "SeRanet.Video.Upscaler", "SeRanet.Video.Training", "SeRanet.Video.Plugin"],
     };
 
