@@ -13,6 +13,7 @@ scripts/ensure-ffmpeg.sh
 scripts/ensure-onnx-checker.sh
 scripts/ensure-vulkan.sh
 scripts/ensure-mpv.sh
+scripts/ensure-cluster-tools.sh
 scripts/fetch-data.sh >/dev/null
 results="$root/artifacts/test-results"
 rm -rf "$results"

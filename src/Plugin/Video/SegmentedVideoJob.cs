@@ -97,6 +97,14 @@ internal static class SegmentedVideoJob
         }
 
         bool joined = false;
+        // Other shards may have finished chunks while this run worked.
+        foreach (var segment in plan.Segments.Where(segment => !finished.ContainsKey(segment.Index)))
+        {
+            if (work.Finished(segment) is { } record)
+            {
+                finished[segment.Index] = record;
+            }
+        }
         var missing = plan.Segments.Where(segment => !finished.ContainsKey(segment.Index)).ToList();
         if (missing.Count > 0 && request.JoinOnly)
         {
@@ -157,7 +165,7 @@ internal static class SegmentedVideoJob
             || !values.TryGetValue("start_pts", out string? pts) || !long.TryParse(pts, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long startPts)
             || !values.TryGetValue("start_time", out string? seconds) || !decimal.TryParse(seconds, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal startSeconds))
         {
-            throw new FfmpegException($"The chunk {chunk} has no time base or start time (ffprobe said: {text.Trim()}).");
+            throw new FfmpegException($"The chunk {chunk} has no time base or start time, so it cannot be placed in the join (ffprobe said: {text.Trim().ReplaceLineEndings(", ")}).");
         }
         return (timeBase, startPts, (long)decimal.Round(startSeconds * 1_000_000m));
     }

@@ -16,6 +16,13 @@ public sealed record Segment(int Index, long FirstFrame, long FrameCount)
 /// </summary>
 public sealed record SegmentPlan(long FramesPerSegment, IReadOnlyList<Segment> Segments)
 {
+    /// <summary>
+    /// The fewest frames in a chunk. NUT reconstructs decoding times from the codec's reordering
+    /// delay, so a chunk no longer than that delay has no known start and could not be placed in
+    /// the join; 16 frames is past any delay x264, x265, SVT-AV1 or VP9 use. A shorter tail joins the segment before it.
+    /// </summary>
+    public const long MinFramesPerSegment = 16;
+
     /// <summary>Used when the rate is unknown: a length in frames rather than seconds.</summary>
     private const double FallbackFramesPerSecond = 25;
 
@@ -25,7 +32,7 @@ public sealed record SegmentPlan(long FramesPerSegment, IReadOnlyList<Segment> S
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(segmentSeconds);
         double rate = video.FrameRate.IsValid ? video.FrameRate.Value : FallbackFramesPerSecond;
-        long perSegment = Math.Max(1, (long)Math.Round(segmentSeconds * rate));
+        long perSegment = Math.Max(MinFramesPerSegment, (long)Math.Round(segmentSeconds * rate));
         return Split(video.FrameCount, perSegment);
     }
 
@@ -36,7 +43,15 @@ public sealed record SegmentPlan(long FramesPerSegment, IReadOnlyList<Segment> S
         var segments = new List<Segment>();
         for (long first = 0; first < frameCount; first += framesPerSegment)
         {
-            segments.Add(new Segment(segments.Count, first, Math.Min(framesPerSegment, frameCount - first)));
+            long count = Math.Min(framesPerSegment, frameCount - first);
+            if (count < Math.Min(MinFramesPerSegment, framesPerSegment) && segments.Count > 0)
+            {
+                segments[^1] = segments[^1] with { FrameCount = segments[^1].FrameCount + count };
+            }
+            else
+            {
+                segments.Add(new Segment(segments.Count, first, count));
+            }
         }
         return new SegmentPlan(framesPerSegment, segments);
     }

@@ -73,8 +73,22 @@ public sealed class WorkFolder
             changed = old is null ? ["manifest missing or unreadable"] : old.Settings.Differences(settings) is { Count: > 0 } differences ? differences : ["segments"];
             Directory.Delete(FolderPath, recursive: true);
         }
-        Directory.CreateDirectory(FolderPath);
-        WriteDurably(manifestPath, JsonSerializer.Serialize(new Manifest(1, settings, plan.Segments), Json));
+        // The folder appears with its manifest already inside (made under another name, then
+        // renamed), so shards starting together never see a folder without one.
+        string making = FolderPath + string.Create(CultureInfo.InvariantCulture, $".{Environment.ProcessId}.new");
+        Directory.CreateDirectory(making);
+        WriteDurably(Path.Combine(making, ManifestName), JsonSerializer.Serialize(new Manifest(1, settings, plan.Segments), Json));
+        try
+        {
+            Directory.Move(making, FolderPath);
+        }
+        catch (IOException) when (Directory.Exists(FolderPath))
+        {
+            // Another shard made it first, with the same settings or not: check it as above.
+            Directory.Delete(making, recursive: true);
+            var found = Open(settings, plan);
+            return changed ?? found;
+        }
         return changed;
     }
 
@@ -141,6 +155,11 @@ public sealed class WorkFolder
                 using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
                 stream.Write(Encoding.UTF8.GetBytes(mine));
                 return true;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // The folder is gone: another run has joined and removed it.
+                return false;
             }
             catch (IOException) when (File.Exists(path))
             {
