@@ -86,6 +86,9 @@ public sealed class FrameEncoder
     {
         var arguments = new List<string> { "-nostdin", "-v", "error", "-copyts", "-f", "matroska", "-i", "-", "-map", "0:v:0" };
         arguments.AddRange(VideoEncodingArguments());
+        // x264 and others decide differently with another thread count; a fixed count makes every
+        // machine (and a resumed run) encode the same frames into the same bytes.
+        arguments.AddRange(["-threads", ChunkEncoderThreads.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         arguments.AddRange(["-f", "nut", FfmpegPaths.File(temporaryPath)]);
         return arguments;
     }
@@ -106,6 +109,9 @@ public sealed class FrameEncoder
         }
         return MuxArguments(["-f", "concat", "-safe", "0", "-i", FfmpegPaths.File(chunkList)], video, temporaryPath);
     }
+
+    /// <summary>Encoder threads for a chunk: the model, not the encoder, sets the pace of an upscale.</summary>
+    public const int ChunkEncoderThreads = 8;
 
     /// <summary>How the video stream is encoded: codec, quality, the conversion back to YCbCr, colour tags and timing.</summary>
     private List<string> VideoEncodingArguments()
