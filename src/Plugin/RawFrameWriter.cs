@@ -35,13 +35,9 @@ internal sealed class RawFrameWriter(Stream output)
             }
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException ex) when (IsBrokenPipe(ex))
+        catch (IOException ex) when (BrokenPipe.Is(ex))
         {
             OutputClosed = true;
         }
     }
-
-    /// <summary>EPIPE on Unix; ERROR_BROKEN_PIPE or ERROR_NO_DATA on Windows.</summary>
-    private static bool IsBrokenPipe(IOException ex) =>
-        ex.HResult is 32 or unchecked((int)0x8007006D) or unchecked((int)0x800700E8);
 }

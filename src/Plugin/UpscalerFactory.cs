@@ -20,7 +20,7 @@ public static class UpscalerFactory
     /// <summary>Resolves the device, loads the model from the choice's catalog and builds its upscaler (see <see cref="ImageUpscaler.Open(ModelCatalog, string?, TorchSharp.torch.Device, UpscaleOptions)"/>).</summary>
     public static LoadedUpscaler Create(ModelChoice choice)
     {
-        var device = ComputeDevice.Resolve(choice.Device, out string description);
+        var device = ComputeDevice.Resolve(choice.Device, choice.Upscale.Backend, out string description);
         return new LoadedUpscaler(ImageUpscaler.Open(choice.Catalog, choice.Model, device, choice.Upscale), description);
     }
 }

@@ -36,20 +36,22 @@ internal static class BenchCommand
         var json = CommonOptions.Json();
         var tile = CommonOptions.Tile();
         var device = CommonOptions.Device();
+        var backend = CommonOptions.Backend();
         var command = new Command("bench", "Time the model alone on synthetic frames (output megapixels per second).")
         {
-            model, preset, color, size, count, batch, tile, device, json,
+            model, preset, color, size, count, batch, tile, device, backend, json,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, () =>
         {
             var (width, height) = result.GetValue(size);
             int frames = result.GetValue(count);
             int batchSize = result.GetValue(batch);
-            var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out string deviceDescription);
+            var backendChoice = result.GetValue(backend);
+            var torchDevice = ComputeDevice.Resolve(result.GetValue(device), backendChoice, out string deviceDescription);
             LoadedModel loaded = result.GetValue(preset) is { } presetName
                 ? Untrained(presetName, result.GetValue(color))
                 : ToolEnvironment.Models.Load(result.GetValue(model));
-            using var upscaler = ImageUpscaler.Open(loaded, torchDevice, new UpscaleOptions { TileSize = result.GetValue(tile), MaxBatch = batchSize });
+            using var upscaler = ImageUpscaler.Open(loaded, torchDevice, new UpscaleOptions { TileSize = result.GetValue(tile), MaxBatch = batchSize, Backend = backendChoice });
             NumericsNotice.Announce(result);
 
             var random = new Random(1);
@@ -74,6 +76,7 @@ internal static class BenchCommand
             {
                 model = upscaler.Header.Name,
                 device = deviceDescription,
+                backend = backendChoice.Name(),
                 width,
                 height,
                 frames = done,
@@ -85,7 +88,7 @@ internal static class BenchCommand
             };
             System.Console.WriteLine(result.GetValue(json)
                 ? JsonSerializer.Serialize(report, ModelJson.Options)
-                : $"{report.model} on {deviceDescription}, {width}x{height}, batch {batchSize}: {done} frames in {seconds:F2} s, " +
+                : $"{report.model} on {deviceDescription} ({report.backend}), {width}x{height}, batch {batchSize}: {done} frames in {seconds:F2} s, " +
                   $"{report.frames_per_second:F2} fps, {report.output_megapixels_per_second:F2} output megapixels per second");
             return Task.FromResult(ExitCodes.Success);
         }, cancellationToken));

@@ -26,6 +26,12 @@ internal static class CommonOptions
         DefaultValueFactory = _ => DeviceChoice.Auto,
     }.OneOf();
 
+    public static Option<InferenceBackend> Backend() => new Option<InferenceBackend>("--backend")
+    {
+        Description = "What runs the network: torch (libtorch) or onnxruntime (ONNX Runtime, on the same network exported in memory).",
+        DefaultValueFactory = _ => InferenceBackend.Torch,
+    }.OneOf();
+
     public static Option<double> Scale() => new Option<double>("--scale", "-s")
     {
         Description = "Upscaling factor, above 1 and at most 16: 2 and 4 are network passes; other factors take 2x passes, then a bicubic downscale.",

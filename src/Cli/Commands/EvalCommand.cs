@@ -49,11 +49,12 @@ internal static class EvalCommand
             },
         };
         var device = CommonOptions.Device();
+        var backend = CommonOptions.Backend();
         var json = CommonOptions.Json();
 
         var command = new Command("eval", "Score models against bicubic and Lanczos on a folder of photos (Y-PSNR, RGB PSNR, SSIM).")
         {
-            data, models, external, writeLow, save, degrade, device, json,
+            data, models, external, writeLow, save, degrade, device, backend, json,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
@@ -68,7 +69,8 @@ internal static class EvalCommand
                 throw new FileNotFoundException($"No images in {folder}.");
             }
 
-            var torchDevice = ComputeDevice.Resolve(result.GetValue(device), out _);
+            var backendChoice = result.GetValue(backend);
+            var torchDevice = ComputeDevice.Resolve(result.GetValue(device), backendChoice, out _);
             var evaluator = new Evaluator(ToolEnvironment.Ffmpeg).WithConventionalBaselines().WithInputDegradation(result.GetValue(degrade));
             var upscalers = new List<ImageUpscaler>();
             try
@@ -76,7 +78,7 @@ internal static class EvalCommand
                 string[] names = result.GetValue(models) is { Length: > 0 } given ? given : [ModelCatalog.DefaultName];
                 foreach (string name in names)
                 {
-                    var upscaler = ImageUpscaler.Open(ToolEnvironment.Models, name, torchDevice, new UpscaleOptions { Scale = 2 });
+                    var upscaler = ImageUpscaler.Open(ToolEnvironment.Models, name, torchDevice, new UpscaleOptions { Scale = 2, Backend = backendChoice });
                     upscalers.Add(upscaler);
                     evaluator.With(upscaler.Header.Name, upscaler.Upscale);
                 }

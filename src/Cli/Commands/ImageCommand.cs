@@ -39,6 +39,7 @@ internal static class ImageCommand
         }.OneOf(FolderFormats);
         var model = CommonOptions.Model();
         var device = CommonOptions.Device();
+        var backend = CommonOptions.Backend();
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
         var tileBatch = CommonOptions.TileBatch();
@@ -54,7 +55,7 @@ internal static class ImageCommand
 
         var command = new Command("image", "Upscale images (PNG, JPEG, WebP, TIFF, BMP; 8 and 16 bits per channel).")
         {
-            inputs, output, format, model, device, scale, tile, tileBatch, maxPixels, overwrite, json,
+            inputs, output, format, model, device, backend, scale, tile, tileBatch, maxPixels, overwrite, json,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
@@ -65,12 +66,13 @@ internal static class ImageCommand
                 Scale = result.GetValue(scale),
                 TileSize = result.GetValue(tile),
                 MaxBatch = result.GetValue(tileBatch),
+                Backend = result.GetValue(backend),
             }) { Catalog = ToolEnvironment.Models });
             using var upscaler = loaded.Upscaler;
             NumericsNotice.Announce(result);
             if (!asJson)
             {
-                System.Console.Error.WriteLine($"model {ModelFile.Describe(upscaler.Header)} on {loaded.Device}, tile {upscaler.TileSize}");
+                System.Console.Error.WriteLine($"model {ModelFile.Describe(upscaler.Header)} on {loaded.Device} ({upscaler.Backend.Name()}), tile {upscaler.TileSize}");
             }
 
             var runner = new ImageBatchUpscaler(upscaler, result.GetValue(overwrite), ToolEnvironment.Ffmpeg) { MaxInputPixels = result.GetValue(maxPixels) };
@@ -91,7 +93,7 @@ internal static class ImageCommand
             }), cancellationToken);
             if (asJson)
             {
-                System.Console.WriteLine(JsonSerializer.Serialize(new { model = upscaler.Header.Name, device = loaded.Device, images = reports }, ModelJson.Options));
+                System.Console.WriteLine(JsonSerializer.Serialize(new { model = upscaler.Header.Name, device = loaded.Device, backend = upscaler.Backend.Name(), images = reports }, ModelJson.Options));
             }
             return reports.Any(r => r.Error is not null) ? ExitCodes.Failure : ExitCodes.Success;
         }, cancellationToken));

@@ -39,6 +39,7 @@ internal static class PreviewCommand
         }.Accepting("a region x,y,w,h in source pixels with w and h at least 1, such as 100,50,64,64", text => TryParseCrop(text, out var region) ? (true, region) : (false, null));
         var model = CommonOptions.Model();
         var device = CommonOptions.Device();
+        var backend = CommonOptions.Backend();
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
         var overwrite = CommonOptions.Overwrite();
@@ -46,7 +47,7 @@ internal static class PreviewCommand
 
         var command = new Command("preview", "Write one frame (or a range) side by side, bicubic | SeRanet, as PNG.")
         {
-            input, at, frame, frames, output, crop, model, device, scale, tile, overwrite, json,
+            input, at, frame, frames, output, crop, model, device, backend, scale, tile, overwrite, json,
         };
         command.Check(result =>
         {
@@ -60,7 +61,7 @@ internal static class PreviewCommand
             {
                 Input = result.GetValue(input)!,
                 Output = result.GetValue(output)!,
-                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile) }) { Catalog = ToolEnvironment.Models },
+                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), Backend = result.GetValue(backend) }) { Catalog = ToolEnvironment.Models },
                 Ffmpeg = ToolEnvironment.Ffmpeg,
                 Frames = result.GetValue(frames) ?? (result.GetValue(frame) is { } index ? (index, index) : null),
                 AtSeconds = result.GetValue(at),
@@ -82,7 +83,7 @@ internal static class PreviewCommand
             }), cancellationToken);
             if (asJson)
             {
-                System.Console.WriteLine(JsonSerializer.Serialize(new { input = request.Input, model = run.Model, images = run.Images.Select(i => new { i.Path, i.Frame, i.Seconds, i.Width, i.Height }) }, ModelJson.Options));
+                System.Console.WriteLine(JsonSerializer.Serialize(new { input = request.Input, model = run.Model, device = run.Device, backend = request.Model.Upscale.Backend.Name(), images = run.Images.Select(i => new { i.Path, i.Frame, i.Seconds, i.Width, i.Height }) }, ModelJson.Options));
             }
             return ExitCodes.Success;
         }, cancellationToken));

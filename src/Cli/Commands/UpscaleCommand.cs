@@ -36,6 +36,7 @@ internal static class UpscaleCommand
         // Videos are compressed: their default model is the one trained on compressed input.
         var model = CommonOptions.Model(ModelCatalog.DefaultVideoName);
         var device = CommonOptions.Device();
+        var backend = CommonOptions.Backend();
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
         var tileBatch = CommonOptions.TileBatch();
@@ -83,7 +84,7 @@ internal static class UpscaleCommand
         var command = join
             ? new Command("join", "Join the chunks that 'seranet upscale --shard' runs left beside the output (give the same options as they had).")
             : new Command("upscale", "Upscale a video 2x or 4x, keeping its audio, subtitles, timing and colours.");
-        foreach (var option in new Option[] { output, model, device, scale, tile, tileBatch, batch, codec, crf, encoderPreset, pixelFormat, ffmpegArgs, dropUnsupported, segmentSeconds })
+        foreach (var option in new Option[] { output, model, device, backend, scale, tile, tileBatch, batch, codec, crf, encoderPreset, pixelFormat, ffmpegArgs, dropUnsupported, segmentSeconds })
         {
             command.Add(option);
         }
@@ -106,7 +107,7 @@ internal static class UpscaleCommand
                 Input = result.GetValue(input)!,
                 Output = result.GetValue(output)!,
                 Overwrite = result.GetValue(overwrite),
-                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), MaxBatch = result.GetValue(tileBatch) }) { Catalog = ToolEnvironment.Models },
+                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), MaxBatch = result.GetValue(tileBatch), Backend = result.GetValue(backend) }) { Catalog = ToolEnvironment.Models },
                 Ffmpeg = ToolEnvironment.Ffmpeg,
                 Encoder = new EncoderOptions
                 {
@@ -130,7 +131,7 @@ internal static class UpscaleCommand
 
             var report = new UpscaleReport(request.Input, request.Output, run.Source.UprightWidth, run.Source.UprightHeight, run.OutputWidth, run.OutputHeight, run.Frames,
                 run.WallSeconds, run.ModelSeconds, run.Frames / Math.Max(run.WallSeconds, 1e-9), run.OutputBytes, run.Codec, run.PixelFormat, run.Device,
-                run.CopiedStreams.Select(Describe).ToList(), run.DroppedStreams.Select(Describe).ToList(), run.Segments);
+                request.Model.Upscale.Backend.Name(), run.CopiedStreams.Select(Describe).ToList(), run.DroppedStreams.Select(Describe).ToList(), run.Segments);
             if (asJson)
             {
                 System.Console.WriteLine(JsonSerializer.Serialize(report, ModelJson.Options));
@@ -166,7 +167,7 @@ internal static class UpscaleCommand
 
     private sealed record UpscaleReport(string Input, string Output, int Width, int Height, int OutputWidth, int OutputHeight, long Frames,
         double WallSeconds, double ModelSeconds, double FramesPerSecond, long OutputBytes, string Codec, string PixelFormat, string Device,
-        IReadOnlyList<string> CopiedStreams, IReadOnlyList<string> DroppedStreams, SegmentSummary? Segments);
+        string Backend, IReadOnlyList<string> CopiedStreams, IReadOnlyList<string> DroppedStreams, SegmentSummary? Segments);
 
     private static void Show(ProgressSink sink, VideoProgress progress, bool asJson, ParseResult result)
     {

@@ -36,6 +36,7 @@ internal static class SegmentedVideoJob
             Model = loaded.Upscaler.Header.Name,
             ModelSha256 = loaded.Upscaler.Header.PayloadSha256,
             Scale = request.Model.Upscale.Scale,
+            Backend = request.Model.Upscale.Backend.Name(),
             Codec = request.Encoder.Codec,
             Crf = request.Encoder.Crf,
             Preset = request.Encoder.Preset,

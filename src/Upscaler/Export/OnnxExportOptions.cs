@@ -15,6 +15,13 @@ public sealed record OnnxExportOptions
     /// <summary>Float16 weights, input and output (GPU runtimes), instead of float32.</summary>
     public bool Float16 { get; init; }
 
+    /// <summary>
+    /// Whether the graph pads its input's edges itself (files for other tools: they need to know
+    /// nothing about the context). The onnxruntime backend turns it off: its tiles arrive already
+    /// carrying their context, as they do for the torch inference form.
+    /// </summary>
+    internal bool PadsEdges { get; init; } = true;
+
     public void Validate()
     {
         if (Opset is < MinOpset or > MaxOpset)

@@ -40,7 +40,7 @@ public static class OnnxExporter
         int channels = model.Network.Channels;
         graph.Input.Add(writer.Value(InputName, Dim("N"), Dim(channels), Dim("H"), Dim("W")));
         graph.Output.Add(writer.Value(OutputName, Dim("N"), Dim(channels), Dim("H2"), Dim("W2")));
-        WriteNetwork(writer, fused.Layers, model.Network.Padding);
+        WriteNetwork(writer, fused.Layers, options.PadsEdges ? model.Network.Padding : 0);
 
         var proto = new ModelProto
         {
@@ -65,13 +65,15 @@ public static class OnnxExporter
         File.Move(temporary, fullPath, overwrite: true);
     }
 
-    /// <summary>The nodes of <see cref="FusedSplitSplice.Forward"/>, in its order, after an edge pad of P.</summary>
+    /// <summary>The nodes of <see cref="FusedSplitSplice.Forward"/>, in its order, after an edge pad of P (none when 0).</summary>
     private static void WriteNetwork(OnnxGraphWriter writer, FusedLayers layers, int padding)
     {
         // The C# inference pads by replication before the network; ONNX's "edge" is the same.
-        string padded = writer.Node("pad", "Pad",
-            [InputName, writer.Int64s("pad.pads", 0, 0, padding, padding, 0, 0, padding, padding)],
-            Text("mode", "edge"));
+        string padded = padding == 0
+            ? InputName
+            : writer.Node("pad", "Pad",
+                [InputName, writer.Int64s("pad.pads", 0, 0, padding, padding, 0, 0, padding, padding)],
+                Text("mode", "edge"));
 
         string leaky = padded;
         for (int i = 0; i < layers.LeakyPath.Count; i++)

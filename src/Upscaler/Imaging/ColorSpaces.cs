@@ -39,7 +39,8 @@ public static class ColorSpaces
     /// <summary>Clips to [0, 1] with scalars that outlive the native call.</summary>
     public static Tensor ClipUnit(Tensor x) => x.clamp(TorchScalars.Zero, TorchScalars.One);
 
-    private static Tensor Affine(Tensor x, float[] matrix, float[] offset)
+    /// <summary>Per pixel, <c>matrix</c> (row-major 3x3) times the three channels plus <c>offset</c>.</summary>
+    public static Tensor Affine(Tensor x, float[] matrix, float[] offset)
     {
         Tensor weight = torch.tensor(matrix, [3, 3, 1, 1], dtype: x.dtype, device: x.device);
         Tensor bias = torch.tensor(offset, [3], dtype: x.dtype, device: x.device);

@@ -2,6 +2,7 @@ using System.Buffers;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Upscaler.Architectures;
 using SeRanet.Video.Upscaler.Imaging;
+using SeRanet.Video.Upscaler.Inference.OnnxRuntime;
 using SeRanet.Video.Upscaler.Inference.Tiling;
 using SeRanet.Video.Upscaler.Numerics;
 using SeRanet.Video.Upscaler.Weights;
@@ -13,7 +14,8 @@ namespace SeRanet.Video.Upscaler.Inference;
 /// <summary>
 /// Upscales images with a loaded model: pre-process (colour mode), tiled batched 2x passes,
 /// post-process (exact size). Not thread-safe: torch dispose scopes are per thread, so one
-/// instance serves one inference thread.
+/// instance serves one inference thread. The network itself runs on the backend the options name
+/// (<see cref="InferenceBackend"/>); everything around it is the same for both.
 /// </summary>
 public sealed class ImageUpscaler : IDisposable
 {
@@ -24,24 +26,31 @@ public sealed class ImageUpscaler : IDisposable
     private readonly long _floatsPerPixel;
     private readonly IInferenceNetwork _inference;
 
+    /// <param name="device">
+    /// Where the network runs. With the onnxruntime backend, CUDA selects ONNX Runtime's CUDA
+    /// provider while the tensors around the network stay on the CPU.
+    /// </param>
     private ImageUpscaler(LoadedModel model, torch.Device device, UpscaleOptions options)
     {
         options.Validate();
         IUpscalingNetwork network = model.Network;
-        if (device.type == DeviceType.CPU)
+        bool torchNetwork = options.Backend == InferenceBackend.Torch;
+        if (torchNetwork && device.type == DeviceType.CPU)
         {
             // Before the first model call: wrong CPU kernels must not make wrong pixels.
             ConvolutionGuard.EnsureVerified(network.ConvolutionShapes(NetworkForm.Inference), backward: false);
         }
         _model = model;
-        _device = device;
+        _device = torchNetwork ? device : torch.CPU;
         _options = options;
         _floatsPerPixel = network.ActivationFloatsPerPixel;
         _tileSize = options.TileSize ?? TilePlanner.AutoTileSize(_floatsPerPixel, network.Padding, options.MemoryBudgetBytes);
-        network.ModuleForm.to(device);
+        network.ModuleForm.to(_device);
         network.ModuleForm.eval();
         // Last: nothing after it can throw and leave its copy of the weights behind.
-        _inference = network.CreateInferenceForm();
+        _inference = torchNetwork
+            ? network.CreateInferenceForm()
+            : OnnxRuntimeNetwork.Create(model, cuda: device.type == DeviceType.CUDA);
     }
 
     /// <summary>
@@ -73,6 +82,11 @@ public sealed class ImageUpscaler : IDisposable
     }
 
     public int TileSize => _tileSize;
+
+    /// <summary>What runs the network.</summary>
+    public InferenceBackend Backend => _options.Backend;
+    /// <summary>Where the network runs; tensors for it are made here.</summary>
+    public torch.Device Device => _device;
 
     public ModelHeader Header => _model.Header;
 
@@ -158,20 +172,48 @@ public sealed class ImageUpscaler : IDisposable
         return x;
     }
 
-    private Tensor UpscaleOnce(Tensor rgb)
+    /// <summary>
+    /// [N, C, H, W] in [0, 1] holding exactly what the network sees (luma for a Y model, RGB
+    /// otherwise) to the configured scale: network passes in tiles, then the bicubic resize for
+    /// a scale that is not a power of two, clipped to [0, 1]. No colour conversion: this is the
+    /// path for planar YUV input, whose luma goes to a Y model as it is.
+    /// </summary>
+    public Tensor UpscaleNetworkChannels(Tensor x)
+    {
+        int channels = _model.Header.ColorMode == ColorMode.Y ? 1 : 3;
+        if (x.shape[1] != channels)
+        {
+            throw new ArgumentException($"A {_model.Header.ColorMode} model takes {channels} channels, not {x.shape[1]}.", nameof(x));
+        }
+        var (width, height) = OutputSize((int)x.shape[3], (int)x.shape[2]);
+        for (int pass = 0; pass < _options.Passes; pass++)
+        {
+            x = RunNetwork(x);
+        }
+        if (x.shape[2] != height || x.shape[3] != width)
+        {
+            x = nn.functional.interpolate(x, size: [height, width], mode: InterpolationMode.Bicubic, align_corners: false, antialias: true);
+        }
+        return ColorSpaces.ClipUnit(x);
+    }
+
+    private Tensor RunNetwork(Tensor x)
     {
         int padding = _model.Padding;
         int tile = _tileSize;
         long tileFloats = _floatsPerPixel * (tile + 2L * padding) * (tile + 2L * padding);
         int maxBatch = _options.MaxBatch ?? (int)Math.Max(1, _options.MemoryBudgetBytes / (4 * tileFloats));
-        Func<Tensor, Tensor> network = _inference.Forward;
+        return TiledInference.Run(_inference.Forward, x, padding, tile, maxBatch);
+    }
 
+    private Tensor UpscaleOnce(Tensor rgb)
+    {
         if (_model.Header.ColorMode == ColorMode.Rgb)
         {
-            return TiledInference.Run(network, rgb, padding, tile, maxBatch);
+            return RunNetwork(rgb);
         }
         Tensor ycbcr = ColorSpaces.RgbToYCbCr(rgb);
-        Tensor y = TiledInference.Run(network, ycbcr[.., ..1], padding, tile, maxBatch);
+        Tensor y = RunNetwork(ycbcr[.., ..1]);
         Tensor chroma = nn.functional.interpolate(ycbcr[.., 1..], scale_factor: [2.0, 2.0], mode: InterpolationMode.Bicubic, align_corners: false);
         return ColorSpaces.ClipUnit(ColorSpaces.YCbCrToRgb(torch.cat([y, chroma], dim: 1)));
     }

@@ -15,6 +15,9 @@ public sealed record UpscaleOptions
     /// <summary>Activation memory one forward pass may use.</summary>
     public long MemoryBudgetBytes { get; init; } = 1L << 30;
 
+    /// <summary>What runs the network (the tiles, batches and colour handling around it are the same).</summary>
+    public InferenceBackend Backend { get; init; } = InferenceBackend.Torch;
+
     public void Validate()
     {
         if (!(Scale > 1) || Scale > 16)
@@ -24,6 +27,10 @@ public sealed record UpscaleOptions
         if (TileSize is < 8)
         {
             throw new ArgumentException("Tile size must be at least 8 pixels.");
+        }
+        if (!Enum.IsDefined(Backend))
+        {
+            throw new ArgumentException($"Unknown inference backend {Backend}.");
         }
         if (MaxBatch is < 1)
         {

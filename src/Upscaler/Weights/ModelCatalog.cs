@@ -117,7 +117,8 @@ public sealed class ModelCatalog(IReadOnlyList<string> folders)
         return names.ToList();
     }
 
-    private static bool LooksLikePath(string name) =>
+    /// <summary>Whether a model argument is a file path (a .srnv name or one with a folder in it) rather than a name.</summary>
+    public static bool LooksLikePath(string name) =>
         name.EndsWith(ModelFile.Extension, StringComparison.OrdinalIgnoreCase)
         || name.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal)
         || name.Contains(Path.AltDirectorySeparatorChar, StringComparison.Ordinal);

@@ -20,6 +20,8 @@ public class ProjectLayeringTests
         ["SeRanet.Video.Training"] = ["SeRanet.Video.Core", "SeRanet.Video.Decoder", "SeRanet.Video.Encoder", "SeRanet.Video.Upscaler"],
         // The engine's entry points (video and image jobs, preview, the frame filter) join decoding, inference and encoding.
         ["SeRanet.Video.Plugin"] = ["SeRanet.Video.Core", "SeRanet.Video.Decoder", "SeRanet.Video.Encoder", "SeRanet.Video.Upscaler"],
+        // libseranet: the planar entry point behind a C ABI, compiled ahead of time for media-tool plugins.
+        ["SeRanet.Video.Native"] = ["SeRanet.Video.Core", "SeRanet.Video.Upscaler", "SeRanet.Video.Plugin"],
         ["SeRanet.Video.Cli"] = ["SeRanet.Video.Core", "SeRanet.Video.Decoder", "SeRanet.Video.Encoder", "SeRanet.Video.Upscaler", "SeRanet.Video.Training", "SeRanet.Video.Plugin"],
     };
 
@@ -56,18 +58,33 @@ public class ProjectLayeringTests
         Assert.True(outside.Count == 0, "references outside the layering: " + string.Join(", ", outside));
     }
 
-    // Besides TorchSharp, the inference library may carry the ONNX writer: exporting is reading
-    // the inference form's weights, so it belongs beside it, and the two packages are plain managed
-    // protobuf types (no runtime, no native code), unlike ONNX Runtime, which only the tests use.
-    private static readonly string[] InferencePackages = ["TorchSharp", "OnnxSharp", "Google.Protobuf"];
+    // Besides TorchSharp, the inference library carries the ONNX writer and ONNX Runtime's managed
+    // API: exporting is reading the inference form's weights, and the onnxruntime backend runs that
+    // export in memory, so both belong beside the networks. Like TorchSharp, the runtime comes in as
+    // its managed API only; the native runtimes are the executables' and tests' choice.
+    private static readonly string[] InferencePackages = ["TorchSharp", "OnnxSharp", "Google.Protobuf", "Microsoft.ML.OnnxRuntime.Managed"];
+
+    // Native runtimes (CPU or CUDA builds) that only executables and tests may pick.
+    private static readonly string[] NativeRuntimes =
+        ["libtorch-cpu-linux-x64", "TorchSharp-cuda-linux", "TorchSharp-cuda-windows", "Microsoft.ML.OnnxRuntime", "Microsoft.ML.OnnxRuntime.Gpu.Linux"];
 
     [Fact]
-    public void The_inference_library_references_Core_TorchSharp_and_the_ONNX_writer_only()
+    public void The_inference_library_references_Core_TorchSharp_and_ONNX_only()
     {
         string upscaler = Path.Combine(RepoPaths.Root, "src", "Upscaler", "SeRanet.Video.Upscaler.csproj");
         Assert.Equal(["SeRanet.Video.Core"], ProjectReferences(upscaler));
         Assert.Equal(InferencePackages.Order(StringComparer.Ordinal), PackageReferences(upscaler).Order(StringComparer.Ordinal));
         Assert.Empty(PackageReferences(upscaler).Intersect(NotForInference));
+    }
+
+    [Fact]
+    public void Libraries_leave_the_native_runtimes_to_the_executables()
+    {
+        var libraries = SourceProjects().Where(csproj => Name(csproj) != "SeRanet.Video.Cli");
+        var native = libraries
+            .SelectMany(csproj => PackageReferences(csproj).Intersect(NativeRuntimes).Select(package => $"{Name(csproj)} -> {package}"))
+            .ToList();
+        Assert.True(native.Count == 0, "libraries referencing a native runtime: " + string.Join(", ", native));
     }
 
     [Fact]

@@ -35,6 +35,30 @@ public class ImageCommandTests : IDisposable
     }
 
     [Fact]
+    public void The_onnxruntime_backend_writes_the_torch_picture_and_reports_itself()
+    {
+        byte[] Pixels(string backend)
+        {
+            string output = _temp.File($"{backend}.png");
+            var result = Processes.Seranet("image", Photo, "-o", output, "--backend", backend, "--json");
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            using var report = System.Text.Json.JsonDocument.Parse(result.Stdout);
+            Assert.Equal(backend, report.RootElement.GetProperty("backend").GetString());
+            string raw = _temp.File($"{backend}.rgb");
+            Processes.Ffmpeg("-i", output, "-f", "rawvideo", "-pix_fmt", "rgb24", raw);
+            return File.ReadAllBytes(raw);
+        }
+
+        byte[] expected = Pixels("torch"), actual = Pixels("onnxruntime");
+
+        Assert.Equal(expected.Length, actual.Length);
+        // Float rounding (below 1e-6) may tip a rare value to the next 8-bit level.
+        int worst = expected.Zip(actual, (x, y) => Math.Abs(x - y)).Max();
+        int differing = expected.Zip(actual).Count(pair => pair.First != pair.Second);
+        Assert.True(worst <= 1 && differing <= expected.Length / 10000, $"{differing} values differ, by up to {worst}");
+    }
+
+    [Fact]
     public void Refuses_to_overwrite_and_names_the_flag_that_would()
     {
         string output = _temp.File("exists.png");

@@ -10,21 +10,28 @@ namespace SeRanet.Video.Tests.Plugin;
 /// <summary>
 /// The video job in process (what <c>seranet upscale</c> runs) on tiny lavfi clips, checked with
 /// ffprobe. The tool's own behaviour (exit codes, messages, Ctrl-C, --json) is tested in
-/// <see cref="Video.UpscaleCommandTests"/>.
+/// <see cref="Video.UpscaleCommandTests"/>. Every test runs once per backend
+/// (<see cref="OnnxRuntimeVideoUpscalerTests"/>): the backend changes the network, nothing around it.
 /// </summary>
 [Trait("Category", "Integration")]
 public class VideoUpscalerTests : IDisposable
 {
     private readonly TempFolder _temp = new();
 
-    public void Dispose() => _temp.Dispose();
+    public void Dispose()
+    {
+        _temp.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
-    private static Task<VideoUpscaleResult> UpscaleAsync(string input, string output, int framesPerBatch = 4, double scale = 2, string codec = EncoderOptions.DefaultCodec, int? tile = null) =>
+    protected virtual InferenceBackend Backend => InferenceBackend.Torch;
+
+    private Task<VideoUpscaleResult> UpscaleAsync(string input, string output, int framesPerBatch = 4, double scale = 2, string codec = EncoderOptions.DefaultCodec, int? tile = null) =>
         VideoUpscaler.RunAsync(new VideoUpscaleRequest
         {
             Input = input,
             Output = output,
-            Model = new ModelChoice(null, DeviceChoice.Auto, new UpscaleOptions { Scale = scale, TileSize = tile }),
+            Model = new ModelChoice(null, DeviceChoice.Auto, new UpscaleOptions { Scale = scale, TileSize = tile, Backend = Backend }),
             Encoder = new EncoderOptions { Codec = codec },
             FramesPerBatch = framesPerBatch,
         }, null, CancellationToken.None);
@@ -250,4 +257,10 @@ public class VideoUpscalerTests : IDisposable
         int differing = a.Zip(b).Count(pair => pair.First != pair.Second);
         Assert.True(worst <= 1 && differing <= a.Length / 1000, $"{differing} values differ, by up to {worst}");
     }
+}
+
+/// <summary>The video job's tests with ONNX Runtime running the network.</summary>
+public sealed class OnnxRuntimeVideoUpscalerTests : VideoUpscalerTests
+{
+    protected override InferenceBackend Backend => InferenceBackend.OnnxRuntime;
 }

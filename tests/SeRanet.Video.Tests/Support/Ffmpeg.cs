@@ -7,7 +7,11 @@ public static class Processes
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Result Run(string executable, params string[] arguments)
+    public static Result Run(string executable, params string[] arguments) =>
+        Run(executable, arguments, environment: null, TimeSpan.FromMinutes(5));
+
+    /// <summary>Runs with extra environment variables (a host's plugin path, say) and a time limit of its own.</summary>
+    public static Result Run(string executable, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, TimeSpan timeout)
     {
         var info = new ProcessStartInfo(executable)
         {
@@ -20,14 +24,18 @@ public static class Processes
         {
             info.ArgumentList.Add(argument);
         }
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
         using var process = Process.Start(info)!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{executable} {string.Join(' ', arguments)} took over 5 minutes.");
+            throw new TimeoutException($"{executable} {string.Join(' ', info.ArgumentList)} took over {timeout}.");
         }
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }

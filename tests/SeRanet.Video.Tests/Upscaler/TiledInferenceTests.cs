@@ -21,6 +21,14 @@ public class TiledInferenceTests
         return image;
     }
 
+    public static TheoryData<ColorMode, InferenceBackend> ColorsAndBackends() => new()
+    {
+        { ColorMode.Rgb, InferenceBackend.Torch },
+        { ColorMode.Y, InferenceBackend.Torch },
+        { ColorMode.Rgb, InferenceBackend.OnnxRuntime },
+        { ColorMode.Y, InferenceBackend.OnnxRuntime },
+    };
+
     private static ImageUpscaler Upscaler(ColorMode color, UpscaleOptions options, int seed = 7)
     {
         torch.manual_seed(seed);
@@ -30,13 +38,12 @@ public class TiledInferenceTests
     }
 
     [Theory]
-    [InlineData(ColorMode.Rgb)]
-    [InlineData(ColorMode.Y)]
-    public void Tiled_output_equals_whole_image_output(ColorMode color)
+    [MemberData(nameof(ColorsAndBackends))]
+    public void Tiled_output_equals_whole_image_output(ColorMode color, InferenceBackend backend)
     {
         var image = RandomImage(53, 37, 1);
-        using var whole = Upscaler(color, new UpscaleOptions { TileSize = 512 });
-        using var tiled = Upscaler(color, new UpscaleOptions { TileSize = 16, MaxBatch = 3 });
+        using var whole = Upscaler(color, new UpscaleOptions { TileSize = 512, Backend = backend });
+        using var tiled = Upscaler(color, new UpscaleOptions { TileSize = 16, MaxBatch = 3, Backend = backend });
 
         var a = whole.Upscale(image);
         var b = tiled.Upscale(image);
@@ -46,12 +53,14 @@ public class TiledInferenceTests
     }
 
     // The shipped default weights, not an untrained net: a seam shows as an error far above float rounding.
-    [Fact]
-    public void Tiled_output_with_the_default_weights_equals_whole_image_output()
+    [Theory]
+    [InlineData(InferenceBackend.Torch)]
+    [InlineData(InferenceBackend.OnnxRuntime)]
+    public void Tiled_output_with_the_default_weights_equals_whole_image_output(InferenceBackend backend)
     {
         var image = RandomImage(53, 37, 5);
-        using var whole = ImageUpscaler.Open(ModelCatalog.EmbeddedOnly.Load(null), torch.CPU, new UpscaleOptions { TileSize = 512 });
-        using var tiled = ImageUpscaler.Open(ModelCatalog.EmbeddedOnly.Load(null), torch.CPU, new UpscaleOptions { TileSize = 16, MaxBatch = 3 });
+        using var whole = ImageUpscaler.Open(ModelCatalog.EmbeddedOnly.Load(null), torch.CPU, new UpscaleOptions { TileSize = 512, Backend = backend });
+        using var tiled = ImageUpscaler.Open(ModelCatalog.EmbeddedOnly.Load(null), torch.CPU, new UpscaleOptions { TileSize = 16, MaxBatch = 3, Backend = backend });
 
         var a = whole.Upscale(image);
         var b = tiled.Upscale(image);
@@ -76,10 +85,12 @@ public class TiledInferenceTests
         Assert.All(output.Data, v => Assert.InRange(v, 0f, 1f));
     }
 
-    [Fact]
-    public void Frames_batched_together_match_frames_run_alone()
+    [Theory]
+    [InlineData(InferenceBackend.Torch)]
+    [InlineData(InferenceBackend.OnnxRuntime)]
+    public void Frames_batched_together_match_frames_run_alone(InferenceBackend backend)
     {
-        using var upscaler = Upscaler(ColorMode.Rgb, new UpscaleOptions { TileSize = 20 });
+        using var upscaler = Upscaler(ColorMode.Rgb, new UpscaleOptions { TileSize = 20, Backend = backend });
         var first = RandomImage(30, 22, 3);
         var second = RandomImage(30, 22, 4);
 

@@ -36,6 +36,7 @@ public class UpscaleCommandTests : IDisposable
         Assert.Equal(VideoClips.PacketHash(input, "s"), VideoClips.PacketHash(output, "s"));
         using var report = JsonDocument.Parse(result.Stdout);
         Assert.Equal(10, report.RootElement.GetProperty("frames").GetInt32());
+        Assert.Equal("torch", report.RootElement.GetProperty("backend").GetString());
         Assert.Empty(Directory.GetFiles(_temp.Path, "*.partial*"));
     }
 

@@ -27,6 +27,9 @@ public sealed record JobSettings
 
     public required double Scale { get; init; }
 
+    /// <summary>The inference backend: another one may round differently.</summary>
+    public string Backend { get; init; } = "";
+
     public required string Codec { get; init; }
 
     public int? Crf { get; init; }
@@ -69,6 +72,7 @@ public sealed record JobSettings
         Compare("model", Model, other.Model);
         Compare("model weights", ModelSha256, other.ModelSha256);
         Compare("scale", Scale, other.Scale);
+        Compare("backend", Backend, other.Backend);
         Compare("codec", Codec, other.Codec);
         Compare("crf", Crf, other.Crf);
         Compare("preset", Preset, other.Preset);

@@ -1,0 +1,141 @@
+/*
+ * seranet.h: the C interface of libseranet, SeRanet.Video's upscaling engine for media tools.
+ *
+ * One upscaler (an opaque seranet_upscaler) holds one loaded model. Frames are planes: a pointer
+ * and a stride in bytes per plane, 8-bit samples (uint8_t) or 9-16-bit samples in little-endian
+ * uint16_t (low bits used), as y4m, GStreamer's *_10LE formats, VapourSynth and AviSynth+ store them. The caller owns every buffer; the library never keeps a
+ * pointer past the call that received it.
+ *
+ * Errors: every function that can fail returns a seranet_status; SERANET_OK (0) is success. The
+ * message of the last failure on the calling thread is seranet_last_error(). No C++ or .NET
+ * exception ever leaves a call.
+ *
+ * Threads: calls on different upscalers run in parallel. Calls on one upscaler may come from any
+ * thread; the library runs them one at a time (a lock per upscaler), so a host with parallel
+ * frame requests may share one upscaler, or open one per worker to run them side by side.
+ * seranet_close must not race with other calls on the same upscaler.
+ *
+ * ABI: structs passed in start with struct_size (set it to sizeof); fields are only ever added
+ * at the end, so a caller built against an older header keeps working.
+ */
+#ifndef SERANET_H
+#define SERANET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped when a struct grows or a function is added. */
+#define SERANET_ABI_VERSION 1
+
+typedef struct seranet_upscaler seranet_upscaler;
+
+typedef enum seranet_status {
+    SERANET_OK = 0,
+    SERANET_ERROR_ARGUMENT = 1,  /* a null pointer, a bad size, format or option */
+    SERANET_ERROR_MODEL = 2,     /* the model could not be found or read */
+    SERANET_ERROR_DEVICE = 3,    /* the device asked for is not available */
+    SERANET_ERROR_RUNTIME = 4    /* anything else while loading or upscaling */
+} seranet_status;
+
+typedef enum seranet_device {
+    SERANET_DEVICE_AUTO = 0,     /* CUDA when this build carries it and a GPU is present, else CPU */
+    SERANET_DEVICE_CPU = 1,
+    SERANET_DEVICE_CUDA = 2
+} seranet_device;
+
+/* Plane layouts. Chroma planes of 4:2:0 are ceil(w/2) x ceil(h/2), of 4:2:2 ceil(w/2) x h. */
+typedef enum seranet_format {
+    SERANET_FORMAT_GRAY = 0,     /* one plane: Y */
+    SERANET_FORMAT_YUV420 = 1,   /* Y, U, V */
+    SERANET_FORMAT_YUV422 = 2,   /* Y, U, V */
+    SERANET_FORMAT_YUV444 = 3,   /* Y, U, V */
+    SERANET_FORMAT_RGBP = 4      /* planar R, G, B (VapourSynth, AviSynth+ planar RGB order) */
+} seranet_format;
+
+typedef enum seranet_range {
+    SERANET_RANGE_LIMITED = 0,   /* Y 16-235, chroma 16-240 at 8 bits (shifted left for more bits) */
+    SERANET_RANGE_FULL = 1
+} seranet_range;
+
+/* The YCbCr matrix; used only when a model that sees RGB meets YUV planes (shipped models see luma). */
+typedef enum seranet_matrix {
+    SERANET_MATRIX_BT709 = 0,
+    SERANET_MATRIX_BT601 = 1,
+    SERANET_MATRIX_BT2020 = 2
+} seranet_matrix;
+
+/* Where subsampled chroma sits relative to luma (y4m's 420jpeg, 420mpeg2, 420paldv); kept in the output. */
+typedef enum seranet_chroma_siting {
+    SERANET_SITING_CENTER = 0,   /* centred both ways (JPEG, y4m's default) */
+    SERANET_SITING_LEFT = 1,     /* on the left luma column, centred vertically (MPEG-2, H.264) */
+    SERANET_SITING_TOP_LEFT = 2  /* on the top-left luma sample */
+} seranet_chroma_siting;
+
+typedef struct seranet_options {
+    uint32_t struct_size;        /* sizeof(seranet_options) */
+    const char *model;           /* UTF-8 model name or .srnv path; NULL for the default model */
+    double scale;                /* overall factor; 0 means 2 */
+    int32_t device;              /* a seranet_device */
+    int32_t tile;                /* tile side in input pixels; 0 picks one for the memory budget */
+    int32_t batch;               /* frames per model pass in seranet_process_batch; 0 means 1 */
+} seranet_options;
+
+typedef struct seranet_frame {
+    uint32_t struct_size;        /* sizeof(seranet_frame) */
+    int32_t format;              /* a seranet_format */
+    int32_t bits;                /* bits per sample: 8 in uint8_t, or 9 to 16 in little-endian uint16_t (low bits) */
+    int32_t range;               /* a seranet_range (what the codes mean) */
+    int32_t matrix;              /* a seranet_matrix */
+    int32_t chroma_siting;       /* a seranet_chroma_siting */
+    int32_t width;               /* luma (or RGB) width and height in pixels */
+    int32_t height;
+    void *planes[3];             /* plane pointers; unused planes are NULL */
+    ptrdiff_t strides[3];        /* bytes from one row to the next, at least the row's bytes */
+} seranet_frame;
+
+/* SERANET_ABI_VERSION of the library that is loaded. */
+int32_t seranet_abi_version(void);
+
+/* Fills *options with the defaults (the default model, scale 2, auto device, auto tile, batch 1). */
+void seranet_default_options(seranet_options *options);
+
+/* Loads the model and prepares the device; *upscaler is NULL on failure. Slow (seconds). */
+seranet_status seranet_open(const seranet_options *options, seranet_upscaler **upscaler);
+
+/* The size of the output frame for an input frame of width x height. */
+seranet_status seranet_output_size(const seranet_upscaler *upscaler, int32_t width, int32_t height,
+                                   int32_t *out_width, int32_t *out_height);
+
+/*
+ * Upscales one frame. output describes the caller's buffers: the input's format, bits, range,
+ * matrix and siting, and seranet_output_size's width and height. Chroma planes are upscaled with
+ * luma and keep their siting.
+ */
+seranet_status seranet_process(seranet_upscaler *upscaler, const seranet_frame *input,
+                               const seranet_frame *output);
+
+/*
+ * Upscales count frames of one size and format, up to options.batch of them per model pass;
+ * the same pixels as count calls of seranet_process.
+ */
+seranet_status seranet_process_batch(seranet_upscaler *upscaler, const seranet_frame *inputs,
+                                     const seranet_frame *outputs, int32_t count);
+
+/*
+ * The UTF-8 message of the failure of the latest call on this thread, or "" when that call
+ * succeeded. Owned by the library; valid until the next call on this thread.
+ */
+const char *seranet_last_error(void);
+
+/* Frees the upscaler and its model; NULL is allowed. */
+void seranet_close(seranet_upscaler *upscaler);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SERANET_H */

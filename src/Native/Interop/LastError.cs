@@ -1,0 +1,40 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace SeRanet.Video.Native.Interop;
+
+/// <summary>
+/// seranet_last_error: one UTF-8 string per thread, owned by the library and replaced (freed) by
+/// the next failure on that thread, as errno and sqlite3_errmsg do.
+/// </summary>
+internal static unsafe class LastError
+{
+    [ThreadStatic]
+    private static byte* t_message;
+
+    private static readonly byte* Empty = AllocateUtf8("");
+
+    public static byte* Current => t_message is null ? Empty : t_message;
+
+    public static void Set(string message)
+    {
+        byte* previous = t_message;
+        t_message = AllocateUtf8(message);
+        NativeMemory.Free(previous);
+    }
+
+    public static void Clear()
+    {
+        NativeMemory.Free(t_message);
+        t_message = null;
+    }
+
+    private static byte* AllocateUtf8(string text)
+    {
+        int length = Encoding.UTF8.GetByteCount(text);
+        byte* buffer = (byte*)NativeMemory.Alloc((nuint)length + 1);
+        Encoding.UTF8.GetBytes(text, new Span<byte>(buffer, length));
+        buffer[length] = 0;
+        return buffer;
+    }
+}

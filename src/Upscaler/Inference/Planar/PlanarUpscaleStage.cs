@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using SeRanet.Video.Core.Imaging.Planar;
+
+namespace SeRanet.Video.Upscaler.Inference.Planar;
+
+/// <summary>
+/// The model stage for planar frames: takes frames in order, upscales up to a batch of
+/// same-shape frames per pass, and passes new frames on in the same order with the same index;
+/// it disposes the frames it read. All model work runs on one dedicated thread (torch dispose
+/// scopes are thread-local), which blocks on the channels instead of awaiting.
+/// </summary>
+public sealed class PlanarUpscaleStage
+{
+    private readonly Action<IReadOnlyList<PlanarImage>, IReadOnlyList<PlanarImage>> _upscale;
+    private readonly Func<int, int, (int Width, int Height)> _outputSize;
+    private readonly int _framesPerBatch;
+    private long _modelTicks;
+
+    /// <param name="upscale">Upscales a batch of inputs into outputs of the output size (called on the stage's thread).</param>
+    /// <param name="outputSize">Output size for an input size.</param>
+    public PlanarUpscaleStage(Action<IReadOnlyList<PlanarImage>, IReadOnlyList<PlanarImage>> upscale, Func<int, int, (int Width, int Height)> outputSize, int framesPerBatch)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(framesPerBatch, 1);
+        _upscale = upscale;
+        _outputSize = outputSize;
+        _framesPerBatch = framesPerBatch;
+    }
+
+    /// <summary>Time spent in the model alone, to compare with the whole run's wall time.</summary>
+    public TimeSpan ModelTime => TimeSpan.FromTicks(Interlocked.Read(ref _modelTicks));
+
+    public Task RunAsync(ChannelReader<PlanarFrame> input, ChannelWriter<PlanarFrame> output, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(() => Run(input, output, cancellationToken), cancellationToken,
+            TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Run(ChannelReader<PlanarFrame> input, ChannelWriter<PlanarFrame> output, CancellationToken cancellationToken)
+    {
+        var batch = new List<PlanarFrame>(_framesPerBatch);
+        var results = new List<PlanarFrame>(_framesPerBatch);
+        PlanarFrame? heldBack = null;
+        try
+        {
+            while (NextBatch(input, batch, ref heldBack, cancellationToken))
+            {
+                var (width, height) = _outputSize(batch[0].Width, batch[0].Height);
+                results.AddRange(batch.Select(f => PlanarFrame.Rent(width, height, f.Format, f.Index)));
+                var clock = Stopwatch.StartNew();
+                _upscale([.. batch.Select(f => f.Image)], [.. results.Select(f => f.Image)]);
+                Interlocked.Add(ref _modelTicks, clock.Elapsed.Ticks);
+                DisposeAll(batch);
+                while (results.Count > 0)
+                {
+                    output.WriteAsync(results[0], cancellationToken).AsTask().GetAwaiter().GetResult();
+                    results.RemoveAt(0);
+                }
+            }
+            output.Complete();
+        }
+        catch (Exception ex)
+        {
+            DisposeAll(batch);
+            DisposeAll(results);
+            heldBack?.Dispose();
+            output.TryComplete(ex);
+            throw;
+        }
+    }
+
+    /// <summary>Up to a batch of frames shaped like the first (another shape waits for the next batch); false at the end.</summary>
+    private bool NextBatch(ChannelReader<PlanarFrame> input, List<PlanarFrame> batch, ref PlanarFrame? heldBack, CancellationToken cancellationToken)
+    {
+        batch.Clear();
+        if (heldBack is not null)
+        {
+            batch.Add(heldBack);
+            heldBack = null;
+        }
+        while (batch.Count < _framesPerBatch)
+        {
+            if (!input.TryRead(out var frame))
+            {
+                if (!input.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
+                {
+                    break;
+                }
+                continue;
+            }
+            if (batch.Count > 0 && (frame.Width != batch[0].Width || frame.Height != batch[0].Height || frame.Format != batch[0].Format))
+            {
+                heldBack = frame;
+                break;
+            }
+            batch.Add(frame);
+        }
+        return batch.Count > 0;
+    }
+
+    private static void DisposeAll(List<PlanarFrame> frames)
+    {
+        frames.ForEach(f => f.Dispose());
+        frames.Clear();
+    }
+}

@@ -1,0 +1,58 @@
+using SeRanet.Video.Core.Imaging.Planar;
+using SeRanet.Video.Plugin;
+using SeRanet.Video.Plugin.Planar;
+using SeRanet.Video.Tests.Support;
+using SeRanet.Video.Upscaler.Inference;
+
+namespace SeRanet.Video.Tests.Native;
+
+/// <summary>
+/// The AviSynth+ C plugin (libseranet_avs.so) in a stand-in host, tests/native/fake_avisynth_host.c:
+/// AviSynth+ is not packaged for Debian 12, so this checks the plugin against the subset of the C
+/// interface it calls, not against the real host.
+/// </summary>
+[Trait("Category", "Integration")]
+public class AviSynthPluginTests
+{
+    private const int Width = 97, Height = 71, Frames = 2;
+
+    // AviSynth+'s pixel type for YV12 (planar, YUV, V plane first, 8 bits), as the host prints it.
+    private const int Yv12 = unchecked((int)0xA0000008);
+
+    [Fact]
+    public void The_plugin_registers_upscales_frames_to_the_engines_pixels_and_reports_errors()
+    {
+        using var temp = new TempFolder();
+        string input = temp.File("in.yuv"), output = temp.File("out.yuv");
+        string photo = Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), "butterfly.png");
+        // Two different frames: the photo, then its mirror.
+        Processes.Ffmpeg("-i", photo, "-filter_complex", $"[0]scale={Width}:{Height},split[a][b];[b]hflip[m];[a][m]concat=n=2",
+            "-pix_fmt", "yuv420p", "-f", "rawvideo", input);
+        string host = NativePlugins.CompileC(temp, "fake_avisynth_host", [Path.Combine(RepoPaths.Root, "tests", "native", "fake_avisynth_host.c")],
+            "-rdynamic", "-I", Path.Combine(RepoPaths.Root, "src", "Hosts", "AviSynth"));
+
+        var run = Processes.Run(host, [Path.Combine(NativePlugins.Folder, "libseranet_avs.so"), $"{Width}", $"{Height}", $"{Frames}", input, output],
+            environment: null, TimeSpan.FromMinutes(5));
+
+        Assert.True(run.ExitCode == 0, $"the stand-in host failed ({run.ExitCode}):\n{run.Stdout}\n{run.Stderr}");
+        string[] lines = run.Stdout.Split('\n');
+        Assert.Contains("registered SeRanetUpscale c[model]s[tile]i[scale]f[device]s", lines);
+        Assert.Contains($"output {2 * Width} {2 * Height} {Yv12} {Frames}", lines);
+        Assert.Contains("bad model: SeRanetUpscale: Model file not found: /nonexistent/model.srnv", lines);
+        Assert.Contains(lines, line => line.StartsWith("float clip: SeRanetUpscale: the clip must be planar", StringComparison.Ordinal));
+
+        // AviSynth+ clips carry no range or siting in their type: limited range, MPEG-2 (left) siting.
+        var format = new PlaneFormat(PlaneLayout.Yuv420) { Range = ColorRange.Limited, Siting = ChromaSiting.Left };
+        int inBytes = format.FrameBytes(Width, Height), outBytes = format.FrameBytes(2 * Width, 2 * Height);
+        byte[] source = File.ReadAllBytes(input), actual = File.ReadAllBytes(output);
+        Assert.Equal(Frames * outBytes, actual.Length);
+        using var engine = PlanarUpscaler.Open(new ModelChoice(null, DeviceChoice.Cpu, new UpscaleOptions()));
+        for (int i = 0; i < Frames; i++)
+        {
+            byte[] expected = new byte[outBytes];
+            engine.Upscale(PlanarImage.Packed(Width, Height, format, source.AsMemory(i * inBytes, inBytes)), PlanarImage.Packed(2 * Width, 2 * Height, format, expected));
+            int differing = expected.Zip(actual.Skip(i * outBytes), (a, b) => a == b ? 0 : 1).Sum();
+            Assert.True(differing == 0, $"frame {i}: {differing} of {outBytes} samples differ from the engine's");
+        }
+    }
+}

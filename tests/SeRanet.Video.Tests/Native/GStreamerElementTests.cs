@@ -1,0 +1,129 @@
+using System.Text;
+using SeRanet.Video.Core.Imaging.Planar;
+using SeRanet.Video.Plugin;
+using SeRanet.Video.Plugin.Planar;
+using SeRanet.Video.Tests.Support;
+using SeRanet.Video.Upscaler.Inference;
+
+namespace SeRanet.Video.Tests.Native;
+
+/// <summary>
+/// The seranetupscale element in the real GStreamer 1.22 host (scripts/ensure-gstreamer.sh):
+/// found through GST_PLUGIN_PATH, run by gst-launch-1.0 between videotestsrc and y4menc, and
+/// compared frame by frame with the engine's planar API and with <c>seranet filter</c> on the same input.
+/// </summary>
+[Trait("Category", "Integration")]
+public class GStreamerElementTests
+{
+    private const string Caps = "video/x-raw,format=I420,width=320,height=180";
+
+    private static Dictionary<string, string> Host() => new()
+    {
+        ["GST_PLUGIN_PATH"] = NativePlugins.Folder,
+        // A registry of its own: the user's cache must neither hide nor keep a stale copy of the plugin.
+        ["GST_REGISTRY"] = Path.Combine(RepoPaths.Root, "artifacts", "obj", "gst-registry.bin"),
+    };
+
+    private static Processes.Result Launch(params string[] pipeline) =>
+        Processes.Run("gst-launch-1.0", ["-q", .. pipeline], Host(), TimeSpan.FromMinutes(10));
+
+    [Fact]
+    public void Gst_inspect_finds_the_element_with_its_properties_and_formats()
+    {
+        var result = Processes.Run("gst-inspect-1.0", ["seranetupscale"], Host(), TimeSpan.FromMinutes(2));
+
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        foreach (string expected in new[] { "seranetupscale", "libgstseranet.so", "GstVideoFilter", "model", "scale", "tile", "device", "I420", "Y42B", "Y444", "GRAY8", "I420_10LE" })
+        {
+            Assert.Contains(expected, result.Stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_pipeline_upscales_frames_to_the_engines_pixels()
+    {
+        using var temp = new TempFolder();
+        string source = temp.File("in.y4m"), upscaled = temp.File("g.y4m");
+        var made = Launch("videotestsrc", "num-buffers=10", "!", Caps, "!", "y4menc", "!", "filesink", $"location={source}");
+        Assert.True(made.ExitCode == 0, made.Stderr);
+
+        var run = Launch("videotestsrc", "num-buffers=10", "!", Caps, "!", "seranetupscale", "!", "y4menc", "!", "filesink", $"location={upscaled}");
+
+        Assert.True(run.ExitCode == 0, $"gst-launch failed:\n{run.Stdout}\n{run.Stderr}");
+        var (inHeader, inFrames) = Y4mFile.Read(source);
+        var (outHeader, outFrames) = Y4mFile.Read(upscaled);
+        Assert.Contains("W320 H180", inHeader, StringComparison.Ordinal);
+        Assert.Contains("W640 H360", outHeader, StringComparison.Ordinal);
+        Assert.Equal(10, outFrames.Count);
+        // y4menc writes "C420": centred chroma, and without a range tag, video (limited) range.
+        var format = new PlaneFormat(PlaneLayout.Yuv420) { Range = ColorRange.Limited, Siting = ChromaSiting.Center };
+        using var engine = PlanarUpscaler.Open(new ModelChoice(null, DeviceChoice.Cpu, new UpscaleOptions()));
+        for (int i = 0; i < inFrames.Count; i++)
+        {
+            byte[] expected = new byte[outFrames[i].Length];
+            engine.Upscale(PlanarImage.Packed(320, 180, format, inFrames[i]), PlanarImage.Packed(640, 360, format, expected));
+            int differing = expected.Zip(outFrames[i], (a, b) => a == b ? 0 : 1).Sum();
+            Assert.True(differing == 0, $"frame {i}: {differing} of {expected.Length} samples differ from the engine's");
+        }
+    }
+
+    [Fact]
+    public void A_pipeline_gives_the_frames_of_seranet_filter_on_the_same_y4m()
+    {
+        using var temp = new TempFolder();
+        string source = temp.File("same.y4m"), upscaled = temp.File("g.y4m"), filtered = temp.File("f.y4m");
+        Assert.Equal(0, Launch("videotestsrc", "num-buffers=10", "!", Caps, "!", "y4menc", "!", "filesink", $"location={source}").ExitCode);
+        var run = Launch("videotestsrc", "num-buffers=10", "!", Caps, "!", "seranetupscale", "!", "y4menc", "!", "filesink", $"location={upscaled}");
+        Assert.True(run.ExitCode == 0, $"gst-launch failed:\n{run.Stderr}");
+
+        var filter = Processes.Run("bash", ["-c", "dotnet \"$0\" filter < \"$1\" > \"$2\"", RepoPaths.CliDll, source, filtered], environment: null, TimeSpan.FromMinutes(10));
+
+        Assert.True(filter.ExitCode == 0, $"seranet filter failed:\n{filter.Stderr}");
+        var (_, expected) = Y4mFile.Read(filtered);
+        var (_, actual) = Y4mFile.Read(upscaled);
+        Assert.Equal(10, expected.Count);
+        Assert.Equal(expected.Count, actual.Count);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.True(expected[i].AsSpan().SequenceEqual(actual[i]), $"frame {i} differs from seranet filter's");
+        }
+    }
+
+    [Fact]
+    public void A_bad_model_path_stops_the_pipeline_with_the_engines_message()
+    {
+        using var temp = new TempFolder();
+        string missing = temp.File("missing.srnv");
+
+        var run = Launch("videotestsrc", "num-buffers=2", "!", Caps, "!", "seranetupscale", $"model={missing}", "!", "fakesink");
+
+        Assert.NotEqual(0, run.ExitCode);
+        string said = run.Stdout + run.Stderr;
+        Assert.Contains("seranetupscale", said, StringComparison.Ordinal);
+        Assert.Contains(missing, said, StringComparison.Ordinal);
+    }
+
+    /// <summary>Just enough YUV4MPEG2 to read y4menc's output: the header line and each frame's bytes.</summary>
+    private static class Y4mFile
+    {
+        public static (string Header, List<byte[]> Frames) Read(string path)
+        {
+            byte[] bytes = File.ReadAllBytes(path);
+            int end = Array.IndexOf(bytes, (byte)'\n');
+            string header = Encoding.ASCII.GetString(bytes, 0, end);
+            var tags = header.Split(' ');
+            int width = int.Parse(tags.Single(t => t.StartsWith('W'))[1..], System.Globalization.CultureInfo.InvariantCulture);
+            int height = int.Parse(tags.Single(t => t.StartsWith('H'))[1..], System.Globalization.CultureInfo.InvariantCulture);
+            int frameBytes = new PlaneFormat(PlaneLayout.Yuv420).FrameBytes(width, height);
+            var frames = new List<byte[]>();
+            for (int at = end + 1; at < bytes.Length;)
+            {
+                int line = Array.IndexOf(bytes, (byte)'\n', at);
+                Assert.StartsWith("FRAME", Encoding.ASCII.GetString(bytes, at, line - at), StringComparison.Ordinal);
+                frames.Add(bytes[(line + 1)..(line + 1 + frameBytes)]);
+                at = line + 1 + frameBytes;
+            }
+            return (header, frames);
+        }
+    }
+}

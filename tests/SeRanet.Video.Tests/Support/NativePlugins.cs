@@ -1,0 +1,35 @@
+namespace SeRanet.Video.Tests.Support;
+
+/// <summary>
+/// artifacts/plugins, built once per test run by scripts/build-plugins.sh (which skips the work
+/// when its sources have not changed), and C programs compiled against it.
+/// </summary>
+public static class NativePlugins
+{
+    private static readonly Lazy<string> Built = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The folder holding libseranet.so, libtorch and the plugins.</summary>
+    public static string Folder => Built.Value;
+
+    public static string Header => Path.Combine(RepoPaths.Root, "include", "seranet.h");
+
+    private static string Build()
+    {
+        var result = Processes.Run(Path.Combine(RepoPaths.Root, "scripts", "build-plugins.sh"), [], environment: null, TimeSpan.FromMinutes(30));
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"scripts/build-plugins.sh failed:\n{result.Stdout}\n{result.Stderr}");
+        }
+        return Path.Combine(RepoPaths.Root, "artifacts", "plugins");
+    }
+
+    /// <summary>Compiles C sources against include/seranet.h and libseranet into an executable in <paramref name="folder"/>.</summary>
+    public static string CompileC(TempFolder folder, string name, IReadOnlyList<string> sources, params string[] options)
+    {
+        string output = folder.File(name);
+        var result = Processes.Run("gcc", ["-std=c11", "-D_GNU_SOURCE", "-O1", "-Wall", "-Wextra", "-Werror", "-I", Path.Combine(RepoPaths.Root, "include"),
+            .. options, "-o", output, .. sources, "-L", Folder, "-lseranet", "-Wl,-rpath," + Folder, "-ldl"], environment: null, TimeSpan.FromMinutes(2));
+        Assert.True(result.ExitCode == 0, $"gcc failed:\n{result.Stderr}");
+        return output;
+    }
+}

@@ -1,0 +1,170 @@
+/*
+ * Upscales one packed YUV 4:2:0 8-bit frame through include/seranet.h, the way a media host
+ * would: the frame is copied into planes with padded strides at odd addresses, upscaled with
+ * seranet_process and again with seranet_process_batch, and written packed.
+ *
+ *   upscale_frame WIDTH HEIGHT IN.yuv OUT.yuv
+ *
+ * Checks what only a C caller sees (the ABI version, errors as status plus message, NULL
+ * handles, the batched call matching the single one) and exits non-zero with a line on stderr
+ * when one fails. LibSeranetTests compares OUT.yuv with the engine's own output.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "seranet.h"
+
+#define PAD 40
+
+static int failures = 0;
+
+static void check(int ok, const char *what)
+{
+    if (!ok) {
+        fprintf(stderr, "FAILED: %s (last error: %s)\n", what, seranet_last_error());
+        failures++;
+    }
+}
+
+/* Three planes of w x h, w/2 x h/2 (rounded up), each row PAD bytes wider than its samples. */
+typedef struct padded_frame {
+    unsigned char *memory;
+    seranet_frame frame;
+} padded_frame;
+
+static void plane_size(int plane, int width, int height, int *w, int *h)
+{
+    *w = plane == 0 ? width : (width + 1) / 2;
+    *h = plane == 0 ? height : (height + 1) / 2;
+}
+
+static void padded_alloc(padded_frame *p, int width, int height)
+{
+    size_t total = 0;
+    for (int i = 0; i < 3; i++) {
+        int w, h;
+        plane_size(i, width, height, &w, &h);
+        total += (size_t)(w + PAD) * h + 1;
+    }
+    p->memory = calloc(total, 1);
+    memset(&p->frame, 0, sizeof p->frame);
+    p->frame.struct_size = sizeof p->frame;
+    p->frame.format = SERANET_FORMAT_YUV420;
+    p->frame.bits = 8;
+    p->frame.range = SERANET_RANGE_LIMITED;
+    p->frame.matrix = SERANET_MATRIX_BT709;
+    p->frame.chroma_siting = SERANET_SITING_CENTER;
+    p->frame.width = width;
+    p->frame.height = height;
+    unsigned char *at = p->memory + 1; /* odd address: the library must not assume alignment */
+    for (int i = 0; i < 3; i++) {
+        int w, h;
+        plane_size(i, width, height, &w, &h);
+        p->frame.planes[i] = at;
+        p->frame.strides[i] = w + PAD;
+        at += (size_t)(w + PAD) * h;
+    }
+}
+
+static void copy_packed(padded_frame *p, unsigned char *packed, int to_planes)
+{
+    for (int i = 0; i < 3; i++) {
+        int w, h;
+        plane_size(i, p->frame.width, p->frame.height, &w, &h);
+        for (int y = 0; y < h; y++) {
+            unsigned char *row = (unsigned char *)p->frame.planes[i] + (size_t)y * p->frame.strides[i];
+            if (to_planes) {
+                memcpy(row, packed, w);
+            } else {
+                memcpy(packed, row, w);
+            }
+            packed += w;
+        }
+    }
+}
+
+static size_t packed_bytes(int width, int height)
+{
+    return (size_t)width * height + 2 * (size_t)((width + 1) / 2) * ((height + 1) / 2);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 5) {
+        fprintf(stderr, "usage: %s WIDTH HEIGHT IN.yuv OUT.yuv\n", argv[0]);
+        return 2;
+    }
+    int width = atoi(argv[1]), height = atoi(argv[2]);
+    size_t in_bytes = packed_bytes(width, height);
+    unsigned char *packed = malloc(in_bytes);
+    FILE *in = fopen(argv[3], "rb");
+    if (in == NULL || fread(packed, 1, in_bytes, in) != in_bytes) {
+        fprintf(stderr, "cannot read %zu bytes from %s\n", in_bytes, argv[3]);
+        return 2;
+    }
+    fclose(in);
+
+    check(seranet_abi_version() == SERANET_ABI_VERSION, "seranet_abi_version() == SERANET_ABI_VERSION");
+
+    seranet_options options;
+    seranet_default_options(&options);
+    options.model = "no-such-model";
+    seranet_upscaler *upscaler = (seranet_upscaler *)&options;
+    check(seranet_open(&options, &upscaler) == SERANET_ERROR_MODEL, "an unknown model is SERANET_ERROR_MODEL");
+    check(upscaler == NULL, "a failed open sets the handle to NULL");
+    check(strstr(seranet_last_error(), "no-such-model") != NULL, "the error names the model");
+    int32_t w, h;
+    check(seranet_output_size(NULL, 4, 4, &w, &h) == SERANET_ERROR_ARGUMENT, "a NULL handle is SERANET_ERROR_ARGUMENT");
+    check(strlen(seranet_last_error()) > 0, "a NULL handle has a message");
+
+    seranet_default_options(&options);
+    options.batch = 2;
+    if (seranet_open(&options, &upscaler) != SERANET_OK) {
+        fprintf(stderr, "seranet_open: %s\n", seranet_last_error());
+        return 1;
+    }
+    check(strcmp(seranet_last_error(), "") == 0, "a successful call leaves no message");
+    int32_t out_width, out_height;
+    check(seranet_output_size(upscaler, width, height, &out_width, &out_height) == SERANET_OK, "seranet_output_size");
+    check(out_width == 2 * width && out_height == 2 * height, "the default scale doubles the size");
+
+    padded_frame source, single, batched[2];
+    padded_alloc(&source, width, height);
+    copy_packed(&source, packed, 1);
+    padded_alloc(&single, out_width, out_height);
+    padded_alloc(&batched[0], out_width, out_height);
+    padded_alloc(&batched[1], out_width, out_height);
+
+    check(seranet_process(upscaler, &source.frame, &single.frame) == SERANET_OK, "seranet_process");
+
+    seranet_frame inputs[2] = {source.frame, source.frame};
+    seranet_frame outputs[2] = {batched[0].frame, batched[1].frame};
+    check(seranet_process_batch(upscaler, inputs, outputs, 2) == SERANET_OK, "seranet_process_batch");
+
+    size_t out_bytes = packed_bytes(out_width, out_height);
+    unsigned char *result = malloc(out_bytes), *other = malloc(out_bytes);
+    copy_packed(&single, result, 0);
+    for (int i = 0; i < 2; i++) {
+        copy_packed(&batched[i], other, 0);
+        check(memcmp(result, other, out_bytes) == 0, "the batched call gives the single call's pixels");
+    }
+
+    seranet_frame wrong = single.frame;
+    wrong.width = out_width - 2;
+    check(seranet_process(upscaler, &source.frame, &wrong) == SERANET_ERROR_ARGUMENT, "a wrong output size is SERANET_ERROR_ARGUMENT");
+    check(strlen(seranet_last_error()) > 0, "a wrong output size has a message");
+
+    seranet_close(upscaler);
+    seranet_close(NULL);
+
+    FILE *out = fopen(argv[4], "wb");
+    if (out == NULL || fwrite(result, 1, out_bytes, out) != out_bytes || fclose(out) != 0) {
+        fprintf(stderr, "cannot write %s\n", argv[4]);
+        return 2;
+    }
+    if (failures == 0) {
+        printf("ok: %dx%d -> %dx%d\n", width, height, out_width, out_height);
+    }
+    return failures == 0 ? 0 : 1;
+}
