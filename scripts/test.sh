@@ -18,6 +18,7 @@ scripts/ensure-vulkan.sh
 scripts/ensure-mpv.sh
 scripts/ensure-gstreamer.sh
 scripts/ensure-chromium.sh
+scripts/ensure-cluster-tools.sh
 scripts/fetch-data.sh >/dev/null
 results="$root/artifacts/test-results"
 rm -rf "$results"

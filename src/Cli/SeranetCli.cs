@@ -16,6 +16,7 @@ internal static class SeranetCli
         var root = new RootCommand("SeRanet.Video: 2x and 4x super-resolution for videos and images with SeRanet networks.")
         {
             UpscaleCommand.Create(),
+            UpscaleCommand.CreateJoin(),
             PreviewCommand.Create(),
             ImageCommand.Create(),
             TrainCommand.Create(),

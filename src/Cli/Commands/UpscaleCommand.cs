@@ -7,6 +7,7 @@ using SeRanet.Video.Core.Pipeline;
 using SeRanet.Video.Encoder.Video;
 using SeRanet.Video.Plugin;
 using SeRanet.Video.Plugin.Video;
+using SeRanet.Video.Plugin.Video.Segments;
 using SeRanet.Video.Upscaler;
 using SeRanet.Video.Upscaler.Inference;
 using SeRanet.Video.Upscaler.Weights;
@@ -19,7 +20,12 @@ internal static class UpscaleCommand
     /// <summary>Frames per model batch when --batch is not given: enough to keep a CPU or GPU busy, little memory.</summary>
     private const int DefaultFramesPerBatch = 4;
 
-    public static Command Create()
+    public static Command Create() => Build(join: false);
+
+    /// <summary><c>seranet join</c>: the chunks that shards left in the work folder, joined into the output (same options as their runs).</summary>
+    public static Command CreateJoin() => Build(join: true);
+
+    private static Command Build(bool join)
     {
         var input = new Argument<string>("input") { Description = "The video to upscale." }.RefusingFlags();
         var output = new Option<string>("--output", "-o")
@@ -64,10 +70,31 @@ internal static class UpscaleCommand
             Description = "Leave out streams the output container cannot hold (extra video streams, bitmap subtitles, data) instead of refusing to start.",
         };
 
-        var command = new Command("upscale", "Upscale a video 2x or 4x, keeping its audio, subtitles, timing and colours.")
+        var segmentSeconds = new Option<double>("--segment-seconds")
         {
-            input, output, model, device, backend, scale, tile, tileBatch, batch, codec, crf, encoderPreset, pixelFormat, ffmpegArgs, dropUnsupported, overwrite, json,
-        };
+            Description = "Length of a segment. A video of two segments or more is done segment by segment in a hidden work folder beside the output, " +
+                "so rerunning the same command after a crash resumes where it stopped (the same value must be given to every shard).",
+            DefaultValueFactory = _ => VideoUpscaleRequest.DefaultSegmentSeconds,
+        }.Number("a positive number of seconds", value => value > 0);
+        var shard = new Option<ShardChoice?>("--shard")
+        {
+            Description = "K/N: do only shard K (0 to N-1) of N shares of the segments, in the shared work folder; the run that finds every chunk done joins them.",
+        }.Accepting("K/N with 0 <= K < N, such as 0/4", text => ShardChoice.Parse(text) is { } parsed ? (true, parsed) : (false, null));
+
+        var command = join
+            ? new Command("join", "Join the chunks that 'seranet upscale --shard' runs left beside the output (give the same options as they had).")
+            : new Command("upscale", "Upscale a video 2x or 4x, keeping its audio, subtitles, timing and colours.");
+        foreach (var option in new Option[] { output, model, device, backend, scale, tile, tileBatch, batch, codec, crf, encoderPreset, pixelFormat, ffmpegArgs, dropUnsupported, segmentSeconds })
+        {
+            command.Add(option);
+        }
+        if (!join)
+        {
+            command.Add(shard);
+        }
+        command.Add(overwrite);
+        command.Add(json);
+        command.Add(input);
         // A command's validators see only the options given, not their defaults.
         command.Check(result => EncoderOptions.CheckQuality(result.GetValue(codec) ?? EncoderOptions.DefaultCodec, result.GetValue(crf), result.GetValue(encoderPreset)) is { } bad
             ? CommandErrors.InCliWords(bad)
@@ -92,6 +119,9 @@ internal static class UpscaleCommand
                     DropUnsupportedStreams = result.GetValue(dropUnsupported),
                 },
                 FramesPerBatch = result.GetValue(batch),
+                SegmentSeconds = result.GetValue(segmentSeconds),
+                Shard = join ? null : result.GetValue(shard),
+                JoinOnly = join,
             };
             // Fail on bad paths before the progress display starts.
             OutputPaths.Check(request.Input, request.Output, request.Overwrite);
@@ -101,7 +131,7 @@ internal static class UpscaleCommand
 
             var report = new UpscaleReport(request.Input, request.Output, run.Source.UprightWidth, run.Source.UprightHeight, run.OutputWidth, run.OutputHeight, run.Frames,
                 run.WallSeconds, run.ModelSeconds, run.Frames / Math.Max(run.WallSeconds, 1e-9), run.OutputBytes, run.Codec, run.PixelFormat, run.Device,
-                request.Model.Upscale.Backend.Name(), run.CopiedStreams.Select(Describe).ToList(), run.DroppedStreams.Select(Describe).ToList());
+                request.Model.Upscale.Backend.Name(), run.CopiedStreams.Select(Describe).ToList(), run.DroppedStreams.Select(Describe).ToList(), run.Segments);
             if (asJson)
             {
                 System.Console.WriteLine(JsonSerializer.Serialize(report, ModelJson.Options));
@@ -116,6 +146,16 @@ internal static class UpscaleCommand
                 {
                     System.Console.Error.WriteLine($"note: stream {index} converted with {encoder}: {Path.GetExtension(request.Output)} cannot hold it as it is.");
                 }
+                if (run.Segments is { } segments)
+                {
+                    System.Console.WriteLine(
+                        $"segments: {segments.Encoded} encoded, {segments.Skipped} already done, {segments.Total} in all" +
+                        (segments.Shard is { } part ? $" (shard {part})" : "") + (segments.Joined ? "; joined" : $"; not joined yet, chunks kept in {segments.WorkFolder}"));
+                }
+                if (run.Segments is { Joined: false })
+                {
+                    return ExitCodes.Success;
+                }
                 System.Console.WriteLine(
                     $"{request.Output}: {report.Frames} frames, {report.OutputWidth}x{report.OutputHeight}, {report.WallSeconds:F1} s ({report.FramesPerSecond:F2} fps, model {report.ModelSeconds:F1} s), " +
                     $"{report.OutputBytes / 1048576.0:F1} MiB");
@@ -127,7 +167,7 @@ internal static class UpscaleCommand
 
     private sealed record UpscaleReport(string Input, string Output, int Width, int Height, int OutputWidth, int OutputHeight, long Frames,
         double WallSeconds, double ModelSeconds, double FramesPerSecond, long OutputBytes, string Codec, string PixelFormat, string Device,
-        string Backend, IReadOnlyList<string> CopiedStreams, IReadOnlyList<string> DroppedStreams);
+        string Backend, IReadOnlyList<string> CopiedStreams, IReadOnlyList<string> DroppedStreams, SegmentSummary? Segments);
 
     private static void Show(ProgressSink sink, VideoProgress progress, bool asJson, ParseResult result)
     {
@@ -167,7 +207,10 @@ internal static class UpscaleCommand
         double fps = progress.FramesPerSecond;
         long left = progress.FramesTotal - progress.FramesDone;
         string eta = fps > 0 && left > 0 ? TimeSpan.FromSeconds(left / fps).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "--:--:--";
-        return $"frame {progress.FramesDone}/{progress.FramesTotal}, {fps:F2} fps, ETA {eta}";
+        string segments = progress.Segments is { } part
+            ? $"segment {part.Encoded + part.Skipped}/{part.ThisRun} ({part.Skipped} skipped), "
+            : "";
+        return $"{segments}frame {progress.FramesDone}/{progress.FramesTotal}, {fps:F2} fps, ETA {eta}";
     }
 
     private static string Describe(StreamSummary stream) => $"#{stream.Index} {stream.Kind} ({stream.CodecName})";

@@ -51,6 +51,7 @@ internal static class CommandErrors
         [InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.ExtraScales))] = "--scales",
         [InvalidOptionException.NameOf<EncoderOptions>(nameof(EncoderOptions.Crf))] = "--crf",
         [InvalidOptionException.NameOf<EncoderOptions>(nameof(EncoderOptions.Preset))] = "--encoder-preset",
+        [InvalidOptionException.NameOf<EncoderOptions>(nameof(EncoderOptions.ExtraArguments))] = "--ffmpeg-arg",
         [InvalidOptionException.NameOf<PreviewRequest>(nameof(PreviewRequest.Crop))] = "--crop",
         [InvalidOptionException.NameOf<PreviewRequest>(nameof(PreviewRequest.AtSeconds))] = "--at",
     };

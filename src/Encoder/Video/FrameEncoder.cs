@@ -74,16 +74,65 @@ public sealed class FrameEncoder
     public IReadOnlyList<StreamSummary> DroppedStreams => _streams.Dropped;
 
     /// <summary>The ffmpeg command line (after the executable) that writes <paramref name="temporaryPath"/>.</summary>
-    public IReadOnlyList<string> Arguments(string temporaryPath)
+    public IReadOnlyList<string> Arguments(string temporaryPath) =>
+        MuxArguments(["-f", "matroska", "-i", "-"], VideoEncodingArguments(), temporaryPath);
+
+    /// <summary>
+    /// The command line that encodes frames from stdin into one chunk of a segmented job: the video
+    /// alone, encoded exactly as <see cref="Arguments"/> encodes it, with the frames' own
+    /// timestamps, in NUT (which keeps the source's time base, unlike Matroska's milliseconds).
+    /// </summary>
+    public IReadOnlyList<string> ChunkArguments(string temporaryPath)
     {
-        var color = _source.Color;
+        var arguments = new List<string> { "-nostdin", "-v", "error", "-copyts", "-f", "matroska", "-i", "-", "-map", "0:v:0" };
+        arguments.AddRange(VideoEncodingArguments());
+        // x264 and others decide differently with another thread count; a fixed count makes every
+        // machine (and a resumed run) encode the same frames into the same bytes.
+        arguments.AddRange(["-threads", ChunkEncoderThreads.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        arguments.AddRange(["-f", "nut", FfmpegPaths.File(temporaryPath)]);
+        return arguments;
+    }
+
+    /// <summary>
+    /// The command line that joins the chunks listed in <paramref name="chunkList"/> (an ffconcat
+    /// file) without re-encoding them and muxes the source's other streams as <see cref="Arguments"/> does.
+    /// <paramref name="timestampCorrection"/> (in the source's time base) undoes the shift the concat
+    /// demuxer applies to the first chunk, so the frames keep the source's times.
+    /// </summary>
+    public IReadOnlyList<string> JoinArguments(string chunkList, long timestampCorrection, string temporaryPath)
+    {
+        var video = new List<string> { "-c:v", "copy" };
+        if (timestampCorrection != 0)
+        {
+            string shift = timestampCorrection.ToString("+0;-0", System.Globalization.CultureInfo.InvariantCulture);
+            video.AddRange(["-bsf:v", $"setts=pts=PTS{shift}:dts=DTS{shift}"]);
+        }
+        return MuxArguments(["-f", "concat", "-safe", "0", "-i", FfmpegPaths.File(chunkList)], video, temporaryPath);
+    }
+
+    /// <summary>Encoder threads for a chunk: the model, not the encoder, sets the pace of an upscale.</summary>
+    public const int ChunkEncoderThreads = 8;
+
+    /// <summary>How the video stream is encoded: codec, quality, the conversion back to YCbCr, colour tags and timing.</summary>
+    private List<string> VideoEncodingArguments()
+    {
+        var arguments = new List<string> { "-c:v", _options.Codec };
+        arguments.AddRange(_options.QualityArguments());
+        arguments.AddRange(["-vf", FromRgbFilter(_source.Color, _pixelFormat, _source.UprightSampleAspectRatio), "-pix_fmt", _pixelFormat]);
+        arguments.AddRange(ColorTags(_source.Color, _pixelFormat));
+        arguments.AddRange(["-fps_mode", "passthrough", "-enc_time_base", _source.TimeBase.ToString()]);
+        return arguments;
+    }
+
+    private List<string> MuxArguments(IReadOnlyList<string> videoInput, IReadOnlyList<string> videoArguments, string temporaryPath)
+    {
         var arguments = new List<string>
         {
             "-nostdin", "-v", "error",
             // Timestamps stay as the source has them, so audio lines up with the frames for the whole file.
             "-copyts",
-            "-f", "matroska", "-i", "-",
         };
+        arguments.AddRange(videoInput);
         if (PtsShift > 0)
         {
             // The frames were moved later to keep Matroska times unsigned; move the source's streams with them.
@@ -101,11 +150,7 @@ public sealed class FrameEncoder
         {
             arguments.AddRange([$"-map_metadata:s:{i + 1}", $"1:s:{CopiedStreamList[i].Index}"]);
         }
-        arguments.AddRange([
-            "-c", "copy",
-            "-c:v", _options.Codec,
-        ]);
-        arguments.AddRange(_options.QualityArguments());
+        arguments.AddRange(["-c", "copy"]);
         for (int i = 0; i < CopiedStreamList.Count; i++)
         {
             if (ConvertedStreams.TryGetValue(CopiedStreamList[i].Index, out string? encoder))
@@ -113,9 +158,7 @@ public sealed class FrameEncoder
                 arguments.AddRange([$"-c:{i + 1}", encoder]);
             }
         }
-        arguments.AddRange(["-vf", FromRgbFilter(color, _pixelFormat, _source.UprightSampleAspectRatio), "-pix_fmt", _pixelFormat]);
-        arguments.AddRange(ColorTags(color, _pixelFormat));
-        arguments.AddRange(["-fps_mode", "passthrough", "-enc_time_base", _source.TimeBase.ToString()]);
+        arguments.AddRange(videoArguments);
         arguments.AddRange(_options.ExtraArguments);
         arguments.Add(FfmpegPaths.File(temporaryPath));
         return arguments;
@@ -167,27 +210,80 @@ public sealed class FrameEncoder
     /// </summary>
     public async Task RunAsync(ChannelReader<Frame> input, bool overwrite, CancellationToken cancellationToken)
     {
-        if (File.Exists(_outputPath) && !overwrite)
+        try
         {
-            throw new Core.Files.OutputExistsException(_outputPath);
+            await WriteThenRenameAsync(_outputPath, overwrite, Arguments, async process =>
+                await WriteFramesAsync(process, input, LastFrameNanoseconds(), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
-        Core.Files.PartialFile.RemoveAbandoned(_outputPath);
-        string temporary = Core.Files.PartialFile.Beside(_outputPath);
+        finally
+        {
+            DisposeQueued(input);
+        }
+    }
+
+    /// <summary>
+    /// Encodes the frames from <paramref name="input"/> into one chunk of a segmented job (see
+    /// <see cref="ChunkArguments"/>), renamed to <paramref name="chunkPath"/> when complete.
+    /// <paramref name="nextFrameIndex"/> is the source frame after the chunk's last, which sets how long that last frame lasts.
+    /// </summary>
+    public async Task EncodeChunkAsync(ChannelReader<Frame> input, string chunkPath, long nextFrameIndex, CancellationToken cancellationToken)
+    {
+        var pts = _source.FramePts;
+        long lastNanoseconds = nextFrameIndex > 0 && nextFrameIndex < pts.Count && pts[(int)nextFrameIndex] > pts[(int)nextFrameIndex - 1]
+            ? MatroskaFrameWriter.ToNanoseconds(pts[(int)nextFrameIndex] - pts[(int)nextFrameIndex - 1], _source.TimeBase.Numerator, _source.TimeBase.Denominator)
+            : LastFrameNanoseconds();
+        try
+        {
+            await WriteThenRenameAsync(Path.GetFullPath(chunkPath), overwrite: true, ChunkArguments, async process =>
+                await WriteFramesAsync(process, input, lastNanoseconds, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            DisposeQueued(input);
+        }
+    }
+
+    /// <summary>
+    /// Joins finished chunks (an ffconcat list) into the output without re-encoding, with every
+    /// other stream of the source, and renames it into place once it holds <paramref name="frames"/> frames.
+    /// </summary>
+    public Task JoinAsync(string chunkList, long timestampCorrection, long frames, bool overwrite, CancellationToken cancellationToken) =>
+        WriteThenRenameAsync(_outputPath, overwrite, temporary => JoinArguments(chunkList, timestampCorrection, temporary), process =>
+        {
+            process.StandardInput.Close();
+            return Task.FromResult(frames);
+        }, cancellationToken);
+
+    /// <summary>The timestamp a frame is given on its way to ffmpeg, in the source's time base (see <see cref="PtsShift"/>).</summary>
+    public long TimestampOf(long frameIndex) => _source.FramePts[(int)frameIndex] + PtsShift;
+
+    /// <summary>
+    /// Runs ffmpeg into a hidden temporary sibling of <paramref name="finalPath"/>, feeding it with
+    /// <paramref name="feed"/> (which returns the frames given), checks what was written and only then renames it.
+    /// </summary>
+    private async Task WriteThenRenameAsync(string finalPath, bool overwrite, Func<string, IReadOnlyList<string>> arguments,
+        Func<FfmpegProcess, Task<long>> feed, CancellationToken cancellationToken)
+    {
+        if (File.Exists(finalPath) && !overwrite)
+        {
+            throw new Core.Files.OutputExistsException(finalPath);
+        }
+        Core.Files.PartialFile.RemoveAbandoned(finalPath);
+        string temporary = Core.Files.PartialFile.Beside(finalPath);
         try
         {
             long frames;
-            await using (var process = FfmpegProcess.Start(_ffmpeg.Ffmpeg, Arguments(temporary), redirectInput: true))
+            await using (var process = FfmpegProcess.Start(_ffmpeg.Ffmpeg, arguments(temporary), redirectInput: true))
             {
-                frames = await WriteFramesAsync(process, input, cancellationToken).ConfigureAwait(false);
-                await process.WaitForSuccessAsync($"Encoding {_outputPath}", cancellationToken).ConfigureAwait(false);
+                frames = await feed(process).ConfigureAwait(false);
+                await process.WaitForSuccessAsync($"Encoding {finalPath}", cancellationToken).ConfigureAwait(false);
             }
-            await CheckWrittenAsync(temporary, frames, cancellationToken).ConfigureAwait(false);
-            File.Move(temporary, _outputPath, overwrite);
+            await CheckWrittenAsync(temporary, finalPath, frames, cancellationToken).ConfigureAwait(false);
+            File.Move(temporary, finalPath, overwrite);
         }
         finally
         {
             File.Delete(temporary);
-            DisposeQueued(input);
         }
     }
 
@@ -196,30 +292,30 @@ public sealed class FrameEncoder
     /// failed write: on a full disk an MP4 ends without its index and a Matroska file with part
     /// of its frames. Counting the video packets reads the file without decoding it.
     /// </summary>
-    private async Task CheckWrittenAsync(string temporary, long frames, CancellationToken cancellationToken)
+    private async Task CheckWrittenAsync(string temporary, string finalPath, long frames, CancellationToken cancellationToken)
     {
         string[] arguments = ["-v", "error", "-select_streams", "v:0", "-count_packets", "-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", FfmpegPaths.File(temporary)];
         string counted;
         try
         {
-            counted = await FfmpegProcess.RunForTextAsync(_ffmpeg.Ffprobe, arguments, $"Checking {_outputPath}", cancellationToken).ConfigureAwait(false);
+            counted = await FfmpegProcess.RunForTextAsync(_ffmpeg.Ffprobe, arguments, $"Checking {finalPath}", cancellationToken).ConfigureAwait(false);
         }
         catch (FfmpegException ex)
         {
-            throw new IOException($"Writing {_outputPath} failed: the finished file cannot be read back (is the disk full?).\n{ex.Message}", ex);
+            throw new IOException($"Writing {finalPath} failed: the finished file cannot be read back (is the disk full?).\n{ex.Message}", ex);
         }
         // Extra ffmpeg arguments may change the frame rate, and with it the count; then only an empty file is wrong.
         bool countKnown = _options.ExtraArguments.Count == 0;
         if (!long.TryParse(counted.Trim().TrimEnd(','), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long written)
             || (countKnown ? written != frames : written == 0 && frames > 0))
         {
-            throw new IOException($"Writing {_outputPath} failed: the finished file holds {counted.Trim()} of {frames} frames (is the disk full?).");
+            throw new IOException($"Writing {finalPath} failed: the finished file holds {counted.Trim()} of {frames} frames (is the disk full?).");
         }
     }
 
-    private async Task<long> WriteFramesAsync(FfmpegProcess process, ChannelReader<Frame> input, CancellationToken cancellationToken)
+    private async Task<long> WriteFramesAsync(FfmpegProcess process, ChannelReader<Frame> input, long lastFrameNanoseconds, CancellationToken cancellationToken)
     {
-        var writer = new MatroskaFrameWriter(process.StandardInput, LastFrameNanoseconds());
+        var writer = new MatroskaFrameWriter(process.StandardInput, lastFrameNanoseconds);
         long done = 0;
         try
         {

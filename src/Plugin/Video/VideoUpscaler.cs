@@ -3,9 +3,11 @@ using System.Threading.Channels;
 using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Core.Media;
+using SeRanet.Video.Core.Options;
 using SeRanet.Video.Core.Pipeline;
 using SeRanet.Video.Decoder.Video;
 using SeRanet.Video.Encoder.Video;
+using SeRanet.Video.Plugin.Video.Segments;
 using SeRanet.Video.Upscaler.Inference;
 using SeRanet.Video.Upscaler.Numerics;
 using SeRanet.Video.Upscaler.Weights;
@@ -31,7 +33,24 @@ public sealed record VideoUpscaleRequest
 
     /// <summary>The ffmpeg and ffprobe that read, decode and encode the video.</summary>
     public FfmpegLocation Ffmpeg { get; init; } = FfmpegLocation.OnPath;
+
+    /// <summary>
+    /// Length of a segment: a video of two segments or more is done segment by segment, each kept
+    /// as a chunk in a work folder beside the output, so a run stopped at any point resumes where it was.
+    /// </summary>
+    public double SegmentSeconds { get; init; } = DefaultSegmentSeconds;
+
+    public const double DefaultSegmentSeconds = 5;
+
+    /// <summary>Do only this share of the segments; the run that finds every chunk done joins them.</summary>
+    public ShardChoice? Shard { get; init; }
+
+    /// <summary>Only join the chunks that shards made; fail if any is missing.</summary>
+    public bool JoinOnly { get; init; }
 }
+
+/// <summary>Where a segmented job stands: segments encoded by this run, found finished, and in all.</summary>
+public sealed record SegmentProgress(int Encoded, int Skipped, int ThisRun, int Total);
 
 /// <summary>What a one-off message in <see cref="VideoProgress"/> is about, so a shell can decide what to show.</summary>
 public enum VideoNoteKind
@@ -52,6 +71,9 @@ public sealed record VideoNote(VideoNoteKind Kind, string Text);
 /// <summary>Where a video job stands. <see cref="Note"/> carries one-off messages (the plan, the model chosen, a warning).</summary>
 public sealed record VideoProgress(long FramesDone, int FramesTotal, TimeSpan Elapsed, VideoNote? Note = null)
 {
+    /// <summary>For a job done in segments; null otherwise.</summary>
+    public SegmentProgress? Segments { get; init; }
+
     public double FramesPerSecond => FramesDone / Math.Max(Elapsed.TotalSeconds, 1e-9);
 }
 
@@ -59,7 +81,17 @@ public sealed record VideoProgress(long FramesDone, int FramesTotal, TimeSpan El
 public sealed record VideoUpscaleResult(
     VideoInfo Source, int OutputWidth, int OutputHeight, long Frames, double WallSeconds, double ModelSeconds, long OutputBytes,
     string Codec, string PixelFormat, string Device, IReadOnlyList<StreamSummary> CopiedStreams, IReadOnlyList<StreamSummary> DroppedStreams,
-    IReadOnlyDictionary<int, string> ConvertedStreams);
+    IReadOnlyDictionary<int, string> ConvertedStreams)
+{
+    /// <summary>For a job done in segments; null otherwise.</summary>
+    public SegmentSummary? Segments { get; init; }
+}
+
+/// <summary>
+/// What a segmented job did: segments encoded now and found finished from an earlier run or
+/// another shard, whether the output was joined (a shard leaves that to the run that finds every chunk done).
+/// </summary>
+public sealed record SegmentSummary(int Total, int Encoded, int Skipped, string? Shard, bool Joined, string WorkFolder, IReadOnlyList<string>? RestartedBecause);
 
 /// <summary>
 /// The engine's video job: probe, decode, upscale on one owned thread, encode with every other
@@ -107,8 +139,24 @@ public static class VideoUpscaler
             progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed, new VideoNote(VideoNoteKind.Warning,
                 $"{request.Input} is interlaced ({video.FieldOrder}); deinterlacing it (bwdif, one frame per frame) before upscaling")));
         }
+        var plan = SegmentPlan.For(video, request.SegmentSeconds);
+        bool sharded = request.Shard is not null || request.JoinOnly;
         try
         {
+            if (sharded && request.Encoder.ExtraArguments.Count > 0)
+            {
+                // Extra arguments may change anything, the frame count included, so chunks made with them could not be joined safely.
+                throw new InvalidOptionException(InvalidOptionException.NameOf<EncoderOptions>(nameof(EncoderOptions.ExtraArguments)), "cannot be combined with shards or a join");
+            }
+            if (sharded || (plan.Segments.Count >= 2 && request.Encoder.ExtraArguments.Count == 0))
+            {
+                var loaded = await loading.WaitAsync(cancellationToken).ConfigureAwait(false);
+                var encoder = new FrameEncoder(video, request.Output, request.Encoder, outputPixelFormat, request.Ffmpeg);
+                var job = await SegmentedVideoJob.RunAsync(request, video, plan, loaded, outputPixelFormat, encoder, progress, clock, cancellationToken).ConfigureAwait(false);
+                return new VideoUpscaleResult(video, outWidth, outHeight, job.Frames, clock.Elapsed.TotalSeconds, job.ModelSeconds,
+                    job.Summary.Joined ? new FileInfo(request.Output).Length : 0, request.Encoder.Codec, outputPixelFormat, loaded.Device,
+                    encoder.CopiedStreamList, encoder.DroppedStreams, encoder.ConvertedStreams) { Segments = job.Summary };
+            }
             // Decoding and the encoder's start-up go ahead while the model may still be loading.
             var run = await RunPipelineAsync(request, video, loading, outputPixelFormat, progress, clock, cancellationToken).ConfigureAwait(false);
             string device = (await loading.ConfigureAwait(false)).Device;

@@ -63,6 +63,32 @@ public class VideoArgumentsTests
     }
 
     [Fact]
+    public void A_chunk_is_the_video_alone_encoded_the_same_way_with_fixed_threads_in_nut()
+    {
+        var encoder = new FrameEncoder(Source(), "/videos/out.mkv", new EncoderOptions(), "yuv420p", FfmpegLocation.OnPath);
+
+        Assert.Equal(
+            "-nostdin -v error -copyts -f matroska -i - -map 0:v:0 -c:v libx264 -crf 18 " +
+            "-vf scale=out_color_matrix=bt709:out_range=tv:flags=bicubic+accurate_rnd+full_chroma_int,format=yuv420p,setsar=1/1 -pix_fmt yuv420p " +
+            "-colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv " +
+            "-fps_mode passthrough -enc_time_base 1/1000 -threads 8 -f nut file:/work/.chunk-00000.partial.nut",
+            string.Join(' ', encoder.ChunkArguments("/work/.chunk-00000.partial.nut")));
+    }
+
+    [Fact]
+    public void The_join_copies_the_chunks_and_muxes_the_other_streams_as_a_one_pass_run_does()
+    {
+        var encoder = new FrameEncoder(Source(), "/videos/out.mkv", new EncoderOptions(), "yuv420p", FfmpegLocation.OnPath);
+
+        Assert.Equal(
+            "-nostdin -v error -copyts -f concat -safe 0 -i file:/work/join.ffconcat -i file:/videos/in.mkv -map 0:v:0 -map 1:1 -map 1:2 " +
+            "-map_metadata 1 -map_chapters 1 -map_metadata:s:0 1:s:0 -map_metadata:s:1 1:s:1 -map_metadata:s:2 1:s:2 -c copy -c:v copy " +
+            "-bsf:v setts=pts=PTS-3:dts=DTS-3 file:/videos/.out.partial.mkv",
+            string.Join(' ', encoder.JoinArguments("/work/join.ffconcat", -3, "/videos/.out.partial.mkv")));
+        Assert.DoesNotContain("setts", string.Join(' ', encoder.JoinArguments("/work/join.ffconcat", 0, "/t.mkv")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_quarter_turned_source_is_stored_upright_with_its_pixel_aspect_turned_too()
     {
         var source = Source(rotation: 90) with { SampleAspectRatio = new Rational(4, 3) };
