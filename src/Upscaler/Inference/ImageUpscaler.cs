@@ -134,13 +134,22 @@ public sealed class ImageUpscaler : IDisposable
         {
             return [];
         }
-        using var scope = torch.NewDisposeScope();
-        using var inference = torch.inference_mode();
-        Tensor result = UpscaleTensor(FrameTensors.ToTensor(frames, _device));
-        var outputs = frames.Select(f => Frame.Rent((int)result.shape[3], (int)result.shape[2], f.Format, pool, f.Index, f.Pts)).ToList();
+        var (outWidth, outHeight) = OutputSize(frames[0].Width, frames[0].Height);
+        int perPass = FramesPerColourPass((long)outWidth * outHeight);
+        var outputs = new List<Frame>(frames.Count);
         try
         {
-            FrameTensors.CopyTo(result, outputs);
+            using var inference = torch.inference_mode();
+            for (int start = 0; start < frames.Count; start += perPass)
+            {
+                var group = frames.Skip(start).Take(perPass).ToList();
+                // One scope per group: its whole-frame tensors are freed before the next group's exist.
+                using var scope = torch.NewDisposeScope();
+                Tensor result = UpscaleTensor(FrameTensors.ToTensor(group, _device));
+                var upscaled = group.Select(f => Frame.Rent((int)result.shape[3], (int)result.shape[2], f.Format, pool, f.Index, f.Pts)).ToList();
+                outputs.AddRange(upscaled);
+                FrameTensors.CopyTo(result, upscaled);
+            }
             return outputs;
         }
         catch
@@ -149,6 +158,22 @@ public sealed class ImageUpscaler : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Float bytes per output pixel that whole-frame tensors hold at the peak of one pass: the input
+    /// and its YCbCr, the upscaled luma, the resampled chroma, their concatenation and the RGB made of
+    /// it (about 16 floats). A 4K frame is about half a gigabyte of them.
+    /// </summary>
+    private const long WholeFrameBytesPerOutputPixel = 64;
+
+    /// <summary>
+    /// How many frames of this size go through the network and the colour conversion together: as
+    /// many as keep the whole-frame tensors within half the activation budget, at least one. Small
+    /// frames stay batched; a 1080p-to-4K batch goes one frame at a time, which is what kept a 4-frame
+    /// batch near 6 GB of memory.
+    /// </summary>
+    private int FramesPerColourPass(long outputPixels) =>
+        (int)Math.Clamp(_options.MemoryBudgetBytes / 2 / Math.Max(1, outputPixels * WholeFrameBytesPerOutputPixel), 1, int.MaxValue);
 
     /// <summary>One frame; see <see cref="UpscaleFrames"/>.</summary>
     public Frame UpscaleFrame(Frame frame) => UpscaleFrames([frame])[0];
