@@ -41,7 +41,7 @@ public sealed class FrameUpscaleStage
         Frame? heldBack = null;
         try
         {
-            while (NextBatch(input, batch, ref heldBack, cancellationToken))
+            while (SameShapeBatches.Next(input, batch, ref heldBack, _framesPerBatch, SameShape, cancellationToken))
             {
                 var clock = Stopwatch.StartNew();
                 var results = _upscaler.UpscaleFrames(batch);
@@ -73,37 +73,7 @@ public sealed class FrameUpscaleStage
         }
     }
 
-    /// <summary>
-    /// Fills <paramref name="batch"/> with up to the batch size of frames that share the first
-    /// one's size (a frame of another size waits for the next batch); false at the end of input.
-    /// </summary>
-    private bool NextBatch(ChannelReader<Frame> input, List<Frame> batch, ref Frame? heldBack, CancellationToken cancellationToken)
-    {
-        batch.Clear();
-        if (heldBack is not null)
-        {
-            batch.Add(heldBack);
-            heldBack = null;
-        }
-        while (batch.Count < _framesPerBatch)
-        {
-            if (!input.TryRead(out var frame))
-            {
-                if (!input.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
-                {
-                    break;
-                }
-                continue;
-            }
-            if (batch.Count > 0 && (frame.Width != batch[0].Width || frame.Height != batch[0].Height || frame.Format != batch[0].Format))
-            {
-                heldBack = frame;
-                break;
-            }
-            batch.Add(frame);
-        }
-        return batch.Count > 0;
-    }
+    private static bool SameShape(Frame a, Frame b) => a.Width == b.Width && a.Height == b.Height && a.Format == b.Format;
 
     private static void DisposeAll(IEnumerable<Frame> frames)
     {

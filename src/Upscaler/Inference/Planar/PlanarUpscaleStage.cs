@@ -41,7 +41,7 @@ public sealed class PlanarUpscaleStage
         PlanarFrame? heldBack = null;
         try
         {
-            while (NextBatch(input, batch, ref heldBack, cancellationToken))
+            while (SameShapeBatches.Next(input, batch, ref heldBack, _framesPerBatch, SameShape, cancellationToken))
             {
                 var (width, height) = _outputSize(batch[0].Width, batch[0].Height);
                 results.AddRange(batch.Select(f => PlanarFrame.Rent(width, height, f.Format, f.Index)));
@@ -67,34 +67,7 @@ public sealed class PlanarUpscaleStage
         }
     }
 
-    /// <summary>Up to a batch of frames shaped like the first (another shape waits for the next batch); false at the end.</summary>
-    private bool NextBatch(ChannelReader<PlanarFrame> input, List<PlanarFrame> batch, ref PlanarFrame? heldBack, CancellationToken cancellationToken)
-    {
-        batch.Clear();
-        if (heldBack is not null)
-        {
-            batch.Add(heldBack);
-            heldBack = null;
-        }
-        while (batch.Count < _framesPerBatch)
-        {
-            if (!input.TryRead(out var frame))
-            {
-                if (!input.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
-                {
-                    break;
-                }
-                continue;
-            }
-            if (batch.Count > 0 && (frame.Width != batch[0].Width || frame.Height != batch[0].Height || frame.Format != batch[0].Format))
-            {
-                heldBack = frame;
-                break;
-            }
-            batch.Add(frame);
-        }
-        return batch.Count > 0;
-    }
+    private static bool SameShape(PlanarFrame a, PlanarFrame b) => a.Width == b.Width && a.Height == b.Height && a.Format == b.Format;
 
     private static void DisposeAll(List<PlanarFrame> frames)
     {
