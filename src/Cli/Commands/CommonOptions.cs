@@ -32,6 +32,12 @@ internal static class CommonOptions
         DefaultValueFactory = _ => InferenceBackend.Torch,
     }.OneOf();
 
+    public static Option<InferencePrecision> Precision() => new Option<InferencePrecision>("--precision")
+    {
+        Description = "Number format inside the network: fp32 (default, the same result on every CPU) or bf16 (torch backend, CPUs with AVX512-BF16 or AMX-BF16 only; refused elsewhere).",
+        DefaultValueFactory = _ => InferencePrecision.Fp32,
+    }.OneOf();
+
     public static Option<double> Scale() => new Option<double>("--scale", "-s")
     {
         Description = "Upscaling factor, above 1 and at most 16: 2 and 4 are network passes; other factors take 2x passes, then a bicubic downscale.",

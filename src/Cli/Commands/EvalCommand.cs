@@ -50,11 +50,12 @@ internal static class EvalCommand
         };
         var device = CommonOptions.Device();
         var backend = CommonOptions.Backend();
+        var precision = CommonOptions.Precision();
         var json = CommonOptions.Json();
 
         var command = new Command("eval", "Score models against bicubic and Lanczos on a folder of photos (Y-PSNR, RGB PSNR, SSIM).")
         {
-            data, models, external, writeLow, save, degrade, device, backend, json,
+            data, models, external, writeLow, save, degrade, device, backend, precision, json,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
@@ -78,9 +79,10 @@ internal static class EvalCommand
                 string[] names = result.GetValue(models) is { Length: > 0 } given ? given : [ModelCatalog.DefaultName];
                 foreach (string name in names)
                 {
-                    var upscaler = ImageUpscaler.Open(ToolEnvironment.Models, name, torchDevice, new UpscaleOptions { Scale = 2, Backend = backendChoice });
+                    var upscaler = ImageUpscaler.Open(ToolEnvironment.Models, name, torchDevice, new UpscaleOptions { Scale = 2, Backend = backendChoice, Precision = result.GetValue(precision) });
                     upscalers.Add(upscaler);
-                    evaluator.With(upscaler.Header.Name, upscaler.Upscale);
+                    string method = upscaler.Precision == InferencePrecision.Fp32 ? upscaler.Header.Name : $"{upscaler.Header.Name} ({upscaler.Precision.Name()})";
+                    evaluator.With(method, upscaler.Upscale);
                 }
                 NumericsNotice.Announce(result);
                 foreach (string pair in result.GetValue(external) ?? [])

@@ -29,11 +29,23 @@ public sealed class FusedSplitSplice : IInferenceNetwork
     private readonly List<(Tensor Weight, Tensor Bias)> _tail = [];
     private readonly (Tensor Weight, Tensor Bias)? _outputBeforeSplice;
     private readonly Tensor? _bicubicBeforeSplice;
+    private readonly ScalarType _computeType;
 
     /// <summary>Copies the weights of <paramref name="network"/>; later changes to it are not seen.</summary>
-    public FusedSplitSplice(SplitSpliceNet network)
+    /// <param name="computeType">
+    /// What the convolutions hold their weights and activations in. With bfloat16 the input is
+    /// converted once, and the residual's bicubic, the sum and the clip stay float32: the
+    /// residual carries most of each output value, and bfloat16's 8-bit mantissa would round it
+    /// more coarsely than the 8-bit image itself.
+    /// </param>
+    public FusedSplitSplice(SplitSpliceNet network, ScalarType computeType = ScalarType.Float32)
     {
+        if (computeType is not (ScalarType.Float32 or ScalarType.BFloat16))
+        {
+            throw new ArgumentException($"The inference form computes in float32 or bfloat16, not {computeType}.", nameof(computeType));
+        }
         _options = network.Options;
+        _computeType = computeType;
         var weights = network.state_dict();
         using var noGrad = torch.no_grad();
         // Frees the intermediate copies and views; the tensors kept are detached from it (Owned).
@@ -57,13 +69,35 @@ public sealed class FusedSplitSplice : IInferenceNetwork
         if (_options.TailWidths.Count == 0)
         {
             _outputBeforeSplice = SubPixelOutput(weights["tail.output.weight"], weights["tail.output.bias"]);
-            return;
         }
-        for (int i = 1; i <= _options.TailWidths.Count; i++)
+        else
         {
-            _tail.Add(Stack(weights, ["tail"], $"conv{i}"));
+            for (int i = 1; i <= _options.TailWidths.Count; i++)
+            {
+                _tail.Add(Stack(weights, ["tail"], $"conv{i}"));
+            }
+            _tail.Add(Stack(weights, ["tail"], "output"));
         }
-        _tail.Add(Stack(weights, ["tail"], "output"));
+        if (computeType != ScalarType.Float32)
+        {
+            foreach (var layers in new[] { _lreluPath, _sigmoidPath, _branches, _tail })
+            {
+                for (int i = 0; i < layers.Count; i++)
+                {
+                    layers[i] = ToComputeType(layers[i]);
+                }
+            }
+            _outputBeforeSplice = _outputBeforeSplice is { } folded ? ToComputeType(folded) : null;
+        }
+    }
+
+    /// <summary>A float32 layer as a <see cref="_computeType"/> one, freeing the float32 copy.</summary>
+    private (Tensor Weight, Tensor Bias) ToComputeType((Tensor Weight, Tensor Bias) layer)
+    {
+        var converted = (Owned(ChannelsLast(layer.Weight.to(_computeType))), Owned(layer.Bias.to(_computeType)));
+        layer.Weight.Dispose();
+        layer.Bias.Dispose();
+        return converted;
     }
 
     /// <summary>
@@ -130,9 +164,10 @@ public sealed class FusedSplitSplice : IInferenceNetwork
             throw new ArgumentException($"Input {input.shape[3]}x{input.shape[2]} is smaller than the network's context ({padding} px per side).");
         }
         input = ChannelsLast(input);
+        Tensor features = _computeType == input.dtype ? input : input.to(_computeType);
 
-        Tensor lrelu = input;
-        Tensor sigmoid = input;
+        Tensor lrelu = features;
+        Tensor sigmoid = features;
         for (int i = 0; i < _lreluPath.Count; i++)
         {
             lrelu = nn.functional.conv2d(lrelu, _lreluPath[i].Weight, _lreluPath[i].Bias).leaky_relu_(TorchScalars.LeakySlope);
@@ -155,7 +190,7 @@ public sealed class FusedSplitSplice : IInferenceNetwork
             // Channel 4c + 2dy + dx of the result is output channel c at sub-pixel (dy, dx), the
             // order pixel_shuffle reads. The padding rule normally leaves exactly the context needed.
             long reach = output.Weight.shape[2] - 1;
-            x = nn.functional.conv2d(CenterCrop(x, outHeight / 2 + reach, outWidth / 2 + reach), output.Weight, output.Bias);
+            x = nn.functional.conv2d(CenterCrop(x, outHeight / 2 + reach, outWidth / 2 + reach), output.Weight, output.Bias).to(input.dtype);
             if (_bicubicBeforeSplice is { } bicubic)
             {
                 long margin = padding - SubPixelBicubicRadius;
@@ -174,7 +209,7 @@ public sealed class FusedSplitSplice : IInferenceNetwork
                 x.leaky_relu_(TorchScalars.LeakySlope);
             }
         }
-        x = CenterCrop(x, outHeight, outWidth);
+        x = CenterCrop(x, outHeight, outWidth).to(input.dtype);
         if (_options.Residual)
         {
             Tensor upscaled = nn.functional.interpolate(input, scale_factor: [2.0, 2.0], mode: InterpolationMode.Bicubic, align_corners: false);

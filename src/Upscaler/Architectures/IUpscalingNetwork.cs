@@ -36,7 +36,11 @@ public interface IUpscalingNetwork : IDisposable
     /// The inference form: the same function as <see cref="ModuleForm"/> in evaluation mode, laid out
     /// to run fast. It copies the weights, so later changes to the module are not seen.
     /// </summary>
-    IInferenceNetwork CreateInferenceForm();
+    /// <param name="computeType">
+    /// The type its weights and activations are held in: float32, or bfloat16 for bf16 inference
+    /// (images in and out stay float32 either way).
+    /// </param>
+    IInferenceNetwork CreateInferenceForm(ScalarType computeType = ScalarType.Float32);
 }
 
 /// <summary>The inference form of a network; disposing frees its copy of the weights.</summary>

@@ -35,6 +35,10 @@ public sealed class ImageUpscaler : IDisposable
         options.Validate();
         IUpscalingNetwork network = model.Network;
         bool torchNetwork = options.Backend == InferenceBackend.Torch;
+        if (InferencePrecisions.Refusal(options.Precision, device.type, CpuFeatures.HasBf16) is { } refusal)
+        {
+            throw new InvalidOperationException(refusal);
+        }
         if (torchNetwork && device.type == DeviceType.CPU)
         {
             // Before the first model call: wrong CPU kernels must not make wrong pixels.
@@ -49,7 +53,7 @@ public sealed class ImageUpscaler : IDisposable
         network.ModuleForm.eval();
         // Last: nothing after it can throw and leave its copy of the weights behind.
         _inference = torchNetwork
-            ? network.CreateInferenceForm()
+            ? network.CreateInferenceForm(options.Precision == InferencePrecision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32)
             : OnnxRuntimeNetwork.Create(model, cuda: device.type == DeviceType.CUDA);
     }
 
@@ -85,6 +89,9 @@ public sealed class ImageUpscaler : IDisposable
 
     /// <summary>What runs the network.</summary>
     public InferenceBackend Backend => _options.Backend;
+
+    /// <summary>The number format inside the network.</summary>
+    public InferencePrecision Precision => _options.Precision;
     /// <summary>Where the network runs; tensors for it are made here.</summary>
     public torch.Device Device => _device;
 

@@ -18,6 +18,9 @@ public sealed record UpscaleOptions
     /// <summary>What runs the network (the tiles, batches and colour handling around it are the same).</summary>
     public InferenceBackend Backend { get; init; } = InferenceBackend.Torch;
 
+    /// <summary>The number format inside the network; bf16 runs on the torch backend only.</summary>
+    public InferencePrecision Precision { get; init; } = InferencePrecision.Fp32;
+
     public void Validate()
     {
         if (!(Scale > 1) || Scale > 16)
@@ -31,6 +34,14 @@ public sealed record UpscaleOptions
         if (!Enum.IsDefined(Backend))
         {
             throw new ArgumentException($"Unknown inference backend {Backend}.");
+        }
+        if (!Enum.IsDefined(Precision))
+        {
+            throw new ArgumentException($"Unknown inference precision {Precision}.");
+        }
+        if (Precision == InferencePrecision.Bf16 && Backend != InferenceBackend.Torch)
+        {
+            throw new ArgumentException($"bf16 precision runs on the torch backend only, not on {Backend.Name()}.");
         }
         if (MaxBatch is < 1)
         {

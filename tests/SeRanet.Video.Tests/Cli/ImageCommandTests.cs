@@ -35,6 +35,24 @@ public class ImageCommandTests : IDisposable
     }
 
     [Fact]
+    public void Precision_is_reported_and_bf16_is_refused_beside_onnxruntime_and_int8_is_not_an_option()
+    {
+        var onnx = Processes.Seranet("image", Photo, "-o", _temp.File("onnx.png"), "--backend", "onnxruntime", "--precision", "bf16");
+        Assert.Equal(1, onnx.ExitCode);
+        Assert.Contains("error: bf16 precision runs on the torch backend only", onnx.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(_temp.File("onnx.png")));
+
+        var int8 = Processes.Seranet("image", Photo, "-o", _temp.File("int8.png"), "--precision", "int8");
+        Assert.NotEqual(0, int8.ExitCode);
+        Assert.Contains("fp32", int8.Stderr, StringComparison.Ordinal);
+
+        var fp32 = Processes.Seranet("image", Photo, "-o", _temp.File("fp32.png"), "--json");
+        Assert.True(fp32.ExitCode == 0, fp32.Stderr);
+        using var report = System.Text.Json.JsonDocument.Parse(fp32.Stdout);
+        Assert.Equal("fp32", report.RootElement.GetProperty("precision").GetString());
+    }
+
+    [Fact]
     public void The_onnxruntime_backend_writes_the_torch_picture_and_reports_itself()
     {
         byte[] Pixels(string backend)
