@@ -51,3 +51,6 @@ awk -v frames="$count" -v px="$out_px" -v ours="$mo" -v theirs="$mt" -v cores="$
   printf "  \"seranet_output_mpix_per_s\": %.4f,\n  \"waifu2x_output_mpix_per_s\": %.4f,\n", px / 1e6 / ours, px / 1e6 / theirs
   printf "  \"speedup\": %.2f\n}\n", theirs / ours
 }' | tee "$result"
+
+# The model alone, per backend and precision, as a fraction of this CPU's fp32 peak (SPEED_PEAK=0 skips it).
+[ "${SPEED_PEAK:-1}" = 0 ] || bench/peak.sh "$rounds"

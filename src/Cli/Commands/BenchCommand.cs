@@ -37,12 +37,21 @@ internal static class BenchCommand
         var tile = CommonOptions.Tile();
         var device = CommonOptions.Device();
         var backend = CommonOptions.Backend();
+        var precision = CommonOptions.Precision();
+        var peak = new Option<bool>("--peak")
+        {
+            Description = "Measure this CPU's float32 multiply-add peak (a fused multiply-add loop on every core) instead of a model.",
+        };
         var command = new Command("bench", "Time the model alone on synthetic frames (output megapixels per second).")
         {
-            model, preset, color, size, count, batch, tile, device, backend, json,
+            model, preset, color, size, count, batch, tile, device, backend, precision, peak, json,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, () =>
         {
+            if (result.GetValue(peak))
+            {
+                return Task.FromResult(ReportPeak(result.GetValue(json)));
+            }
             var (width, height) = result.GetValue(size);
             int frames = result.GetValue(count);
             int batchSize = result.GetValue(batch);
@@ -51,7 +60,7 @@ internal static class BenchCommand
             LoadedModel loaded = result.GetValue(preset) is { } presetName
                 ? Untrained(presetName, result.GetValue(color))
                 : ToolEnvironment.Models.Load(result.GetValue(model));
-            using var upscaler = ImageUpscaler.Open(loaded, torchDevice, new UpscaleOptions { TileSize = result.GetValue(tile), MaxBatch = batchSize, Backend = backendChoice });
+            using var upscaler = ImageUpscaler.Open(loaded, torchDevice, new UpscaleOptions { TileSize = result.GetValue(tile), MaxBatch = batchSize, Backend = backendChoice, Precision = result.GetValue(precision) });
             NumericsNotice.Announce(result);
 
             var random = new Random(1);
@@ -77,6 +86,7 @@ internal static class BenchCommand
                 model = upscaler.Header.Name,
                 device = deviceDescription,
                 backend = backendChoice.Name(),
+                precision = upscaler.Precision.Name(),
                 width,
                 height,
                 frames = done,
@@ -85,13 +95,30 @@ internal static class BenchCommand
                 frames_per_second = done / seconds,
                 output_megapixels_per_second = outputMegapixels / seconds,
                 multiply_adds_per_pixel = loaded.Network.MultiplyAddsPerPixel,
+                // Per input pixel, at the nominal count (the tiles' padded context is not counted).
+                multiply_adds_per_second = outputMegapixels * 1e6 / 4 / seconds * loaded.Network.MultiplyAddsPerPixel,
             };
             System.Console.WriteLine(result.GetValue(json)
                 ? JsonSerializer.Serialize(report, ModelJson.Options)
-                : $"{report.model} on {deviceDescription} ({report.backend}), {width}x{height}, batch {batchSize}: {done} frames in {seconds:F2} s, " +
+                : $"{report.model} on {deviceDescription} ({report.backend}, {report.precision}), {width}x{height}, batch {batchSize}: {done} frames in {seconds:F2} s, " +
                   $"{report.frames_per_second:F2} fps, {report.output_megapixels_per_second:F2} output megapixels per second");
             return Task.FromResult(ExitCodes.Success);
         }, cancellationToken));
         return command;
+    }
+
+    private static int ReportPeak(bool asJson)
+    {
+        var measured = CpuPeak.MeasureFp32(TimeSpan.FromSeconds(1));
+        var report = new
+        {
+            peak_fp32_multiply_adds_per_second = measured.MultiplyAddsPerSecond,
+            vector_bits = measured.VectorBits,
+            threads = measured.Threads,
+        };
+        System.Console.WriteLine(asJson
+            ? JsonSerializer.Serialize(report, ModelJson.Options)
+            : $"CPU float32 peak: {measured.MultiplyAddsPerSecond / 1e9:F1} GMAC/s ({measured.Threads} threads, {measured.VectorBits}-bit fused multiply-add)");
+        return ExitCodes.Success;
     }
 }
