@@ -40,6 +40,7 @@ internal static class ImageCommand
         var model = CommonOptions.Model();
         var device = CommonOptions.Device();
         var backend = CommonOptions.Backend();
+        var precision = CommonOptions.Precision();
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
         var tileBatch = CommonOptions.TileBatch();
@@ -55,10 +56,19 @@ internal static class ImageCommand
 
         var command = new Command("image", "Upscale images (PNG, JPEG, WebP, TIFF, BMP; 8 and 16 bits per channel).")
         {
-            inputs, output, format, model, device, backend, scale, tile, tileBatch, maxPixels, overwrite, json,
+            inputs, output, format, model, device, backend, precision, scale, tile, tileBatch, maxPixels, overwrite, json,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
+            var timings = new StartupTimings();
+            timings.Mark(".NET start-up and the command line");
+            bool verbose = result.GetValue(NumericsNotice.Verbose);
+            if (verbose)
+            {
+                // Only to time libtorch's loading apart from the model's; the model would load it anyway.
+                TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU);
+                timings.Mark("loading libtorch");
+            }
             var jobs = ImageJobPlanner.Plan(result.GetValue(inputs)!, result.GetValue(output)!, result.GetValue(format)!);
             bool asJson = result.GetValue(json);
             var loaded = UpscalerFactory.Create(new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions
@@ -67,12 +77,14 @@ internal static class ImageCommand
                 TileSize = result.GetValue(tile),
                 MaxBatch = result.GetValue(tileBatch),
                 Backend = result.GetValue(backend),
+                Precision = result.GetValue(precision),
             }) { Catalog = ToolEnvironment.Models });
             using var upscaler = loaded.Upscaler;
+            timings.Mark($"model file, convolution self-check ({(Upscaler.Numerics.ConvolutionGuard.Current?.Checked.Elapsed.TotalSeconds ?? 0):F3} s), inference form");
             NumericsNotice.Announce(result);
             if (!asJson)
             {
-                System.Console.Error.WriteLine($"model {ModelFile.Describe(upscaler.Header)} on {loaded.Device} ({upscaler.Backend.Name()}), tile {upscaler.TileSize}");
+                System.Console.Error.WriteLine($"model {ModelFile.Describe(upscaler.Header)} on {loaded.Device} ({upscaler.Backend.Name()}, {upscaler.Precision.Name()}), tile {upscaler.TileSize}");
             }
 
             var runner = new ImageBatchUpscaler(upscaler, result.GetValue(overwrite), ToolEnvironment.Ffmpeg) { MaxInputPixels = result.GetValue(maxPixels) };
@@ -91,9 +103,14 @@ internal static class ImageCommand
                     System.Console.Error.WriteLine($"error: {(report.Cause is { } cause ? CommandErrors.InCliWords(cause) : report.Error)}");
                 }
             }), cancellationToken);
+            timings.Mark($"{reports.Count} image{(reports.Count == 1 ? "" : "s")}: read, network, write (overlapped; first image {(reports.Count > 0 ? reports[0].Seconds : 0):F3} s)");
+            if (verbose)
+            {
+                timings.WriteTo(System.Console.Error);
+            }
             if (asJson)
             {
-                System.Console.WriteLine(JsonSerializer.Serialize(new { model = upscaler.Header.Name, device = loaded.Device, backend = upscaler.Backend.Name(), images = reports }, ModelJson.Options));
+                System.Console.WriteLine(JsonSerializer.Serialize(new { model = upscaler.Header.Name, device = loaded.Device, backend = upscaler.Backend.Name(), precision = upscaler.Precision.Name(), images = reports }, ModelJson.Options));
             }
             return reports.Any(r => r.Error is not null) ? ExitCodes.Failure : ExitCodes.Success;
         }, cancellationToken));
