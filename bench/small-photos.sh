@@ -4,7 +4,8 @@
 # the public set (data/eval) scaled down to about 96,000 pixels each (2.3 output megapixels in
 # all), run side by side: each round runs both tools once, alternating which goes first, so
 # background load on a shared machine hits both alike. Whole-process wall time, start-up
-# included: what someone upscaling a few pictures waits for.
+# included: what someone upscaling a few pictures waits for. The speed-up is the median of the
+# rounds' own ratios (waifu2x over ours).
 #   bench/small-photos.sh [ROUNDS] [-- EXTRA SERANET IMAGE OPTIONS]
 # Also times one 128x128 photo alone (seranet image, the start-up cost a single picture pays).
 # Writes bench/results/small-photos.json.
@@ -46,10 +47,15 @@ for ((r = 0; r < rounds; r++)); do
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 mo=$(median "${o[@]}"); mt=$(median "${t[@]}"); ms=$(median "${s[@]}")
+# Each round's own ratio (the two runs of a round shared its load), then their median.
+ratios=(); for ((r = 0; r < rounds; r++)); do ratios+=("$(awk -v a="${t[$r]}" -v b="${o[$r]}" 'BEGIN {print a / b}')"); done
+mr=$(median "${ratios[@]}")
 awk -v n="$count" -v px="$out_px" -v ours="$mo" -v theirs="$mt" -v one="$ms" -v rounds="$rounds" -v cores="$(nproc)" \
-  -v load="$(cut -d' ' -f1 /proc/loadavg)" -v extra="${extra[*]}" 'BEGIN {
+  -v load="$(cut -d' ' -f1 /proc/loadavg)" -v extra="${extra[*]}" -v ratio="$mr" -v each="${ratios[*]}" 'BEGIN {
   printf "{\n  \"photos\": %d,\n  \"output_megapixels\": %.4f,\n  \"rounds\": %d,\n  \"cores\": %d,\n  \"load_average_at_end\": %s,\n", n, px / 1e6, rounds, cores, load
   printf "  \"seranet_options\": \"%s\",\n", extra
   printf "  \"seranet_median_seconds\": %.3f,\n  \"waifu2x_median_seconds\": %.3f,\n  \"one_128px_photo_median_seconds\": %.3f,\n", ours, theirs, one
-  printf "  \"speedup\": %.2f\n}\n", theirs / ours
+  gsub(/ /, ", ", each)
+  printf "  \"speedup_per_round\": [%s],\n", each
+  printf "  \"speedup\": %.2f\n}\n", ratio
 }' | tee "$result"
