@@ -23,6 +23,9 @@ public sealed record FilterOptions
 
     public InferenceBackend Backend { get; init; } = InferenceBackend.Torch;
 
+    /// <summary>The number format inside the network (bf16: torch backend, CPUs with bf16 instructions).</summary>
+    public InferencePrecision Precision { get; init; } = InferencePrecision.Fp32;
+
     public double Scale { get; init; } = 2;
 
     /// <summary>Frames per model pass when streaming.</summary>
@@ -34,5 +37,5 @@ public sealed record FilterOptions
     public int? TilesPerPass { get; init; }
 
     /// <summary>How <see cref="RawFrameFilter"/> upscales, in the terms every shell passes the engine.</summary>
-    public ModelChoice ModelChoice => new(Model, Device, new UpscaleOptions { Scale = Scale, TileSize = TileSize, MaxBatch = TilesPerPass, Backend = Backend }) { Catalog = Catalog };
+    public ModelChoice ModelChoice => new(Model, Device, new UpscaleOptions { Scale = Scale, TileSize = TileSize, MaxBatch = TilesPerPass, Backend = Backend, Precision = Precision }) { Catalog = Catalog };
 }

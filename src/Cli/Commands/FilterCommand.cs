@@ -31,6 +31,7 @@ internal static class FilterCommand
         var model = CommonOptions.Model();
         var device = CommonOptions.Device();
         var backend = CommonOptions.Backend();
+        var precision = CommonOptions.Precision();
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
         var tileBatch = CommonOptions.TileBatch();
@@ -38,7 +39,7 @@ internal static class FilterCommand
 
         var command = new Command("filter", "Upscale a YUV4MPEG2 stream, or raw RGB frames of --size, from stdin to stdout (the entry point for pipes).")
         {
-            size, pixelFormat, model, device, backend, scale, tile, tileBatch, batch,
+            size, pixelFormat, model, device, backend, precision, scale, tile, tileBatch, batch,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
@@ -48,6 +49,7 @@ internal static class FilterCommand
                 TileSize = result.GetValue(tile),
                 MaxBatch = result.GetValue(tileBatch),
                 Backend = result.GetValue(backend),
+                Precision = result.GetValue(precision),
             })
             {
                 Catalog = ToolEnvironment.Models,
@@ -108,6 +110,7 @@ internal static class FilterCommand
             TileSize = choice.Upscale.TileSize,
             TilesPerPass = choice.Upscale.MaxBatch,
             Backend = choice.Upscale.Backend,
+            Precision = choice.Upscale.Precision,
         });
         System.Console.Error.WriteLine($"seranet filter: {size.Width}x{size.Height} -> {filter.OutputSize.Width}x{filter.OutputSize.Height}, model {filter.Model.Name} on {filter.DeviceDescription} ({filter.Backend.Name()})");
         NumericsNotice.Announce(result);

@@ -52,6 +52,7 @@ internal static class PreviewCommand
         var model = CommonOptions.Model();
         var device = CommonOptions.Device();
         var backend = CommonOptions.Backend();
+        var precision = CommonOptions.Precision();
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
         var overwrite = CommonOptions.Overwrite();
@@ -59,7 +60,7 @@ internal static class PreviewCommand
 
         var command = new Command("preview", "Write one frame (or a range) side by side, bicubic | SeRanet, as PNG.")
         {
-            input, at, frame, frames, output, crop, report, samples, model, device, backend, scale, tile, overwrite, json,
+            input, at, frame, frames, output, crop, report, samples, model, device, backend, precision, scale, tile, overwrite, json,
         };
         command.Check(result =>
         {
@@ -83,7 +84,7 @@ internal static class PreviewCommand
                     Input = result.GetValue(input)!,
                     Output = reportPath,
                     Samples = result.GetValue(samples),
-                    Model = new ModelChoice(reportModel, result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), Backend = result.GetValue(backend) }) { Catalog = ToolEnvironment.Models },
+                    Model = new ModelChoice(reportModel, result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), Backend = result.GetValue(backend), Precision = result.GetValue(precision) }) { Catalog = ToolEnvironment.Models },
                     Ffmpeg = ToolEnvironment.Ffmpeg,
                     Overwrite = result.GetValue(overwrite),
                 }, new SynchronousProgress<ReportSample>(sample =>
@@ -118,7 +119,7 @@ internal static class PreviewCommand
             {
                 Input = result.GetValue(input)!,
                 Output = result.GetValue(output)!,
-                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), Backend = result.GetValue(backend) }) { Catalog = ToolEnvironment.Models },
+                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), Backend = result.GetValue(backend), Precision = result.GetValue(precision) }) { Catalog = ToolEnvironment.Models },
                 Ffmpeg = ToolEnvironment.Ffmpeg,
                 Frames = result.GetValue(frames) ?? (result.GetValue(frame) is { } index ? (index, index) : null),
                 AtSeconds = result.GetValue(at),

@@ -38,6 +38,8 @@ public class CommandLineTests
     [InlineData("bench --backend cuda", "--backend takes torch or onnxruntime, not 'cuda'", "seranet bench")]
     [InlineData("image a.png -o b.png --precision int8", "--precision takes fp32 or bf16, not 'int8'", "seranet image")]
     [InlineData("bench --precision fp16", "--precision takes fp32 or bf16, not 'fp16'", "seranet bench")]
+    [InlineData("filter --size 64x48 --precision int8", "--precision takes fp32 or bf16, not 'int8'", "seranet filter")]
+    [InlineData("preview in.mp4 --frame 1 --precision half", "--precision takes fp32 or bf16, not 'half'", "seranet preview")]
     [InlineData("filter --size 0x0", "--size takes WIDTHxHEIGHT with both from 1 to 65535", "seranet filter")]
     [InlineData("preview in.mp4 --frame -1", "--frame takes a whole number of at least 0, not '-1'", "seranet preview")]
     [InlineData("preview in.mp4 --frames 5-2", "--frames takes a range A-B of frame indices with A at most B", "seranet preview")]
