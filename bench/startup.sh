@@ -21,10 +21,16 @@ for ((r = 0; r < rounds; r++)); do
   ./seranet image "$work/photo.png" -o "$work/out.png" --overwrite --verbose "$@" 2>"$work/log-$r" >/dev/null
   t1=$(date +%s.%N)
   awk -v wall="$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')" -v round="$r" '
-    /^timing:/ { s = $2; sub(/^timing: +[0-9.]+ s  /, ""); sub(/ \(at [0-9.]+ s\)$/, ""); step[++n] = $0; sec[n] = s; total += s }
+    /^timing:/ {
+      s = $2; sub(/^timing: +[0-9.]+ s  /, ""); sub(/ \(at [0-9.]+ s\)$/, "")
+      if (match($0, /self-check \([0-9.]+ s\)/)) { check = substr($0, RSTART + 12, RLENGTH - 15) }
+      step[++n] = $0; sec[n] = s; total += s
+    }
     END {
       step[++n] = "exit after the last step (runtime and libtorch shutdown)"; sec[n] = wall - total
       for (i = 1; i <= n; i++) printf "%d\t%.3f\t%.4f\t%s\n", round, sec[i], sec[i] / wall, step[i]
+      # Part of the model step, not an extra one: the shares above already add up to 1.
+      if (check != "") printf "%d\t%.3f\t%.4f\t%s\n", round, check, check / wall, "of which the convolution self-check"
     }' "$work/log-$r"
 done > "$work/rows"
 python3 - "$work/rows" "$rounds" "$(cut -d' ' -f1 /proc/loadavg)" <<'PY' | tee "$result"
