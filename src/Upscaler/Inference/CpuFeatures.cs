@@ -10,7 +10,7 @@ public static class CpuFeatures
 
     /// <summary>
     /// Whether oneDNN has native bf16 convolutions here (AVX512-BF16 or AMX-BF16). Without them it
-    /// emulates bf16 through float32 conversions, slower than float32 itself.
+    /// would have to convert through float32, which cannot beat float32 itself.
     /// </summary>
     public static bool HasBf16 => Flags.Value.Contains("avx512_bf16") || Flags.Value.Contains("amx_bf16");
 

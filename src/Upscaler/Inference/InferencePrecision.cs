@@ -31,7 +31,8 @@ public static class InferencePrecisions
     /// <summary>
     /// Why <paramref name="precision"/> cannot run on <paramref name="device"/>, or null when it can.
     /// bf16 is refused, not quietly replaced by fp32, where it would not run as measured: without
-    /// bf16 instructions oneDNN emulates it, slower than fp32, and only the CPU path was measured.
+    /// bf16 instructions oneDNN would convert through fp32, which cannot beat fp32, and only the
+    /// CPU path was measured.
     /// </summary>
     /// <param name="cpuHasBf16">Whether the CPU has bf16 instructions (<see cref="CpuFeatures.HasBf16"/>).</param>
     public static string? Refusal(InferencePrecision precision, DeviceType device, bool cpuHasBf16) => precision switch
