@@ -30,7 +30,7 @@
 extern "C" {
 #endif
 
-/* Bumped when a struct grows or a function is added. */
+/* Bumped when a struct grows, a function is added or a field takes a new value. */
 #define SERANET_ABI_VERSION 2
 
 /*
@@ -100,7 +100,7 @@ typedef struct seranet_frame {
     int32_t format;              /* a seranet_format */
     int32_t bits;                /* bits per sample: 8 in uint8_t, 9 to 16 in little-endian uint16_t (low bits),
                                     or SERANET_BITS_FLOAT */
-    int32_t range;               /* a seranet_range (what the codes mean); ignored for float samples */
+    int32_t range;               /* a seranet_range (what the codes mean); float samples do not use it */
     int32_t matrix;              /* a seranet_matrix */
     int32_t chroma_siting;       /* a seranet_chroma_siting */
     int32_t width;               /* luma (or RGB) width and height in pixels */
@@ -124,8 +124,8 @@ seranet_status seranet_output_size(const seranet_upscaler *upscaler, int32_t wid
 
 /*
  * Upscales one frame. output describes the caller's buffers: the input's format, bits, range,
- * matrix and siting (float input needs float output), and seranet_output_size's width and height. Chroma planes are upscaled with
- * luma and keep their siting.
+ * matrix and siting (float input needs float output), and seranet_output_size's width and height.
+ * Chroma planes are upscaled with luma and keep their siting.
  */
 seranet_status seranet_process(seranet_upscaler *upscaler, const seranet_frame *input,
                                const seranet_frame *output);
