@@ -54,6 +54,10 @@ public sealed class OutputLock : IDisposable
             {
                 throw new OutputBusyException(Path.GetFullPath(outputPath), HolderOf(path));
             }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"Cannot write in {Path.GetDirectoryName(path)} ({ex.Message.Split(" : ")[0].TrimEnd('.')}); choose an output folder you can write to.", ex);
+            }
             if (IsStillNamed(stream, path))
             {
                 return new OutputLock(path, stream);

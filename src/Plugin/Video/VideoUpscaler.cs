@@ -123,8 +123,10 @@ public static class VideoUpscaler
         using (var probing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             var supported = EncoderCapabilities.PixelFormatsAsync(request.Encoder.Codec, request.Ffmpeg, probing.Token);
+            var container = EncoderCapabilities.CheckContainerAsync(request.Output, request.Ffmpeg, probing.Token);
             try
             {
+                await container.ConfigureAwait(false);
                 video = await VideoProbe.ProbeAsync(request.Input, request.Ffmpeg, probing.Token).ConfigureAwait(false);
                 await VideoProbe.CheckOneSizeAsync(video, request.Ffmpeg, probing.Token).ConfigureAwait(false);
                 if (request.Strict && video.ExpectedFrameCount > video.FrameCount)
@@ -139,6 +141,7 @@ public static class VideoUpscaler
                 // Stop the encoder query too, and wait for it, so no ffmpeg process outlives the job.
                 await probing.CancelAsync().ConfigureAwait(false);
                 await supported.ContinueWith(task => _ = task.Exception, TaskScheduler.Default).ConfigureAwait(false);
+                await container.ContinueWith(task => _ = task.Exception, TaskScheduler.Default).ConfigureAwait(false);
                 await DisposeWhenLoadedAsync(loading).ConfigureAwait(false);
                 throw;
             }
@@ -148,6 +151,11 @@ public static class VideoUpscaler
         progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed, new VideoNote(VideoNoteKind.Plan,
             $"{request.Input}: {video.UprightWidth}x{video.UprightHeight} {video.PixelFormat} {video.Color.Matrix}/{video.Color.SwscaleRange}, {video.FrameCount} frames " +
             $"-> {request.Output}: {outWidth}x{outHeight} {request.Encoder.Codec} {outputPixelFormat}")));
+        if (HasAlpha(video.PixelFormat))
+        {
+            progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed, new VideoNote(VideoNoteKind.Warning,
+                $"{request.Input} has an alpha channel ({video.PixelFormat}); the output is opaque: the model upscales the colour only")));
+        }
         if (video.Interlaced)
         {
             progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed, new VideoNote(VideoNoteKind.Warning,
@@ -191,6 +199,11 @@ public static class VideoUpscaler
             await DisposeWhenLoadedAsync(loading).ConfigureAwait(false);
         }
     }
+
+    /// <summary>ffmpeg's pixel formats with transparency: yuva*, gbrap*, ya*, and the packed RGBA orders.</summary>
+    private static bool HasAlpha(string pixelFormat) =>
+        pixelFormat.StartsWith("yuva", StringComparison.Ordinal) || pixelFormat.StartsWith("gbrap", StringComparison.Ordinal)
+        || pixelFormat.StartsWith("ya", StringComparison.Ordinal) || pixelFormat is "rgba" or "bgra" or "argb" or "abgr" or "rgba64le" or "rgba64be" or "bgra64le" or "bgra64be";
 
     /// <summary>Says when the video gave fewer frames than it holds: the output is as much shorter.</summary>
     private static void WarnOfMissingFrames(VideoInfo video, long decoded, IProgress<VideoProgress>? progress, Stopwatch clock)
