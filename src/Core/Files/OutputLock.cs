@@ -58,7 +58,7 @@ public sealed class OutputLock : IDisposable
             {
                 throw new IOException($"Cannot write in {Path.GetDirectoryName(path)} ({ex.Message.Split(" : ")[0].TrimEnd('.')}); choose an output folder you can write to.", ex);
             }
-            if (IsStillNamed(stream, path))
+            if (IsStillNamed(stream))
             {
                 return new OutputLock(path, stream);
             }
@@ -67,13 +67,14 @@ public sealed class OutputLock : IDisposable
         throw new OutputBusyException(Path.GetFullPath(outputPath), HolderOf(path));
     }
 
-    /// <summary>Whether the open file is still the one at <paramref name="path"/> (Linux names an unlinked file "... (deleted)").</summary>
-    private static bool IsStillNamed(FileStream stream, string path)
+    /// <summary>Whether the open file still has its name (Linux names an unlinked file "... (deleted)").</summary>
+    private static bool IsStillNamed(FileStream stream)
     {
         string link = string.Create(CultureInfo.InvariantCulture, $"/proc/self/fd/{stream.SafeFileHandle.DangerousGetHandle()}");
         try
         {
-            return !File.Exists(link) || new FileInfo(link).LinkTarget is not { } target || target == path;
+            // Compared by the marker, not the name: the link holds the real path, which differs where a parent folder is a symbolic link.
+            return !File.Exists(link) || new FileInfo(link).LinkTarget is not { } target || !target.EndsWith(" (deleted)", StringComparison.Ordinal);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -96,4 +96,8 @@ public sealed record VideoInfo
 /// <param name="Index">Index among all streams of the file.</param>
 /// <param name="Kind">ffprobe's codec_type: audio, subtitle, attachment, data, video.</param>
 /// <param name="CodecName">ffprobe's codec_name, e.g. aac, subrip, ttf.</param>
-public sealed record StreamSummary(int Index, string Kind, string CodecName);
+public sealed record StreamSummary(int Index, string Kind, string CodecName)
+{
+    /// <summary>A picture shown for the file (cover art): a one-picture video stream, not a second video.</summary>
+    public bool AttachedPicture { get; init; }
+}

@@ -142,7 +142,9 @@ public static partial class VideoProbe
         var video = streams.FirstOrDefault(stream => Text(stream, "codec_type") == "video" && !IsCoverArt(stream));
         if (video.ValueKind != JsonValueKind.Object)
         {
-            throw new FfmpegException($"{path} has no video stream.");
+            // Not an ffprobe failure, so not worded as an unreadable file: the file is read, and holds no picture.
+            string held = string.Join(", ", streams.Select(stream => $"{Text(stream, "codec_type")} ({Text(stream, "codec_name")})"));
+            throw new InvalidDataException($"{path} has no video stream" + (held.Length > 0 ? $"; it holds {held}." : "."));
         }
         int width = Integer(video, "width") ?? 0;
         int height = Integer(video, "height") ?? 0;
@@ -178,7 +180,10 @@ public static partial class VideoProbe
             FieldOrder = Text(video, "field_order") is { } order && order != "unknown" ? order : null,
             OtherStreams = streams
                 .Where(stream => (Integer(stream, "index") ?? -1) != streamIndex)
-                .Select(stream => new StreamSummary(Integer(stream, "index") ?? -1, Text(stream, "codec_type") ?? "unknown", Text(stream, "codec_name") ?? "unknown"))
+                .Select(stream => new StreamSummary(Integer(stream, "index") ?? -1, Text(stream, "codec_type") ?? "unknown", Text(stream, "codec_name") ?? "unknown")
+                {
+                    AttachedPicture = IsCoverArt(stream),
+                })
                 .ToList(),
         };
     }
