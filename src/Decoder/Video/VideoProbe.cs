@@ -85,7 +85,16 @@ public static partial class VideoProbe
     /// </summary>
     public static async Task CheckOneSizeAsync(VideoInfo video, FfmpegLocation ffmpeg, CancellationToken cancellationToken = default)
     {
-        string csv = await FfmpegProcess.RunForTextAsync(ffmpeg.Ffprobe, KeyFrameSizeArguments(video), $"Reading the key frames of {video.Path}", cancellationToken).ConfigureAwait(false);
+        string csv;
+        try
+        {
+            csv = await FfmpegProcess.RunForTextAsync(ffmpeg.Ffprobe, KeyFrameSizeArguments(video), $"Reading the key frames of {video.Path}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (FfmpegException ex) when (ex is not FfmpegNotFoundException)
+        {
+            // A file damaged past some point: the check cannot be made, and the decoder will say what is wrong.
+            return;
+        }
         (int Width, int Height)? size = null;
         foreach (string line in csv.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
