@@ -49,9 +49,7 @@ public sealed class Trainer(TrainerOptions options)
         using var optimizer = new AdamOptimizer(model.parameters(), options.LearningRate);
         var checkpoints = new CheckpointStore(options.RunFolder);
         var state = new TrainingState();
-        // The budget is this session's, pre-training included; the run's total time is what
-        // earlier sessions recorded plus it.
-        var session = Stopwatch.StartNew();
+        double pretrainMinutes = 0;
         if (options.Resume && checkpoints.Exists)
         {
             state = checkpoints.Load(model, optimizer, architecture);
@@ -68,13 +66,18 @@ public sealed class Trainer(TrainerOptions options)
             ScaleOutputLayer(model, 0.1);
             if (options.Pretrain == PretrainKind.Crbm)
             {
-                state = state with { Pretraining = PretrainSigmoidPath(model, sampler, progress, cancellationToken) };
+                var pretraining = PretrainSigmoidPath(model, sampler, progress, cancellationToken);
+                pretrainMinutes = pretraining.Minutes;
+                state = state with { Pretraining = pretraining, ElapsedMinutes = pretrainMinutes };
             }
         }
 
         double bicubicPsnr = state.BicubicPsnr ?? validation.BicubicPsnr();
         var log = new TrainingLog(options.RunFolder);
-        TimeSpan budget = options.Minutes is { } minutes ? TimeSpan.FromMinutes(minutes) : TimeSpan.MaxValue;
+        // The budget is this session's, pre-training included; the run's total time is what
+        // earlier sessions (and pre-training) recorded plus it.
+        var session = Stopwatch.StartNew();
+        TimeSpan budget = options.Minutes is { } minutes ? TimeSpan.FromMinutes(minutes - pretrainMinutes) : TimeSpan.MaxValue;
         double earlierMinutes = state.ElapsedMinutes;
         double ElapsedMinutes() => earlierMinutes + session.Elapsed.TotalMinutes;
 
