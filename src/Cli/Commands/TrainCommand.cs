@@ -57,12 +57,22 @@ internal static class TrainCommand
         var scales = new Option<List<double>>("--scales") { Description = "Also train on each photo shrunk by these factors, e.g. 0.75,0.5 (sharper per pixel than big originals)." }
             .Accepting("comma-separated shrink factors above 0 and below 1, such as 0.75,0.5", ParseScales);
         var shrunkOnly = new Option<bool>("--shrunk-only") { Description = "Train only on the --scales copies, leaving out the photos at their own size." };
+        var pretrain = new Option<PretrainKind>("--pretrain")
+        {
+            Description = "Pre-train before supervised training: none (default) or crbm (the sigmoid path's convolutions as convolutional RBMs, CD-1, layer by layer).",
+            DefaultValueFactory = _ => PretrainKind.None,
+        }.OneOf();
+        var pretrainSteps = new Option<int?>("--pretrain-steps") { Description = $"CD-1 updates per sigmoid-path layer with --pretrain crbm (default {TrainerOptions.DefaultPretrainSteps})." }
+            .Between(1, int.MaxValue);
         var json = CommonOptions.Json();
 
         var command = new Command("train", "Train a SeRanet network on folders of photos.")
         {
-            preset, color, data, output, run, steps, minutes, batchSize, patch, learningRate, epochSteps, loss, seed, degrade, degradeProbability, degradeVariants, skipFlat, resume, init, scales, shrunkOnly, json,
+            preset, color, data, output, run, steps, minutes, batchSize, patch, learningRate, epochSteps, loss, seed, degrade, degradeProbability, degradeVariants, skipFlat, resume, init, scales, shrunkOnly, pretrain, pretrainSteps, json,
         };
+        command.Check(result => result.GetValue(pretrainSteps) is not null && result.GetValue(pretrain) != PretrainKind.Crbm
+            ? "--pretrain-steps needs --pretrain crbm."
+            : null);
         command.Check(result => result.GetValue(shrunkOnly) && result.GetValue(scales) is not { Count: > 0 }
             ? "--shrunk-only needs the shrink factors to train on, e.g. --scales 0.5,0.35."
             : null);
@@ -95,6 +105,8 @@ internal static class TrainCommand
                 InitialWeights = result.GetValue(init),
                 ExtraScales = result.GetValue(scales) ?? [],
                 FullSize = !result.GetValue(shrunkOnly),
+                Pretrain = result.GetValue(pretrain),
+                PretrainSteps = result.GetValue(pretrainSteps) ?? TrainerOptions.DefaultPretrainSteps,
                 Ffmpeg = ToolEnvironment.Ffmpeg,
                 Command = "seranet " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };

@@ -52,6 +52,8 @@ internal static class CommandErrors
         [InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.SkipFlat))] = "--skip-flat",
         [InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.ExtraScales))] = "--scales",
         [InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.CompressedVariants))] = "--degrade-variants",
+        [InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.Pretrain))] = "--pretrain",
+        [InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.PretrainSteps))] = "--pretrain-steps",
         [InvalidOptionException.NameOf<EncoderOptions>(nameof(EncoderOptions.Crf))] = "--crf",
         [InvalidOptionException.NameOf<EncoderOptions>(nameof(EncoderOptions.Preset))] = "--encoder-preset",
         [InvalidOptionException.NameOf<EncoderOptions>(nameof(EncoderOptions.ExtraArguments))] = "--ffmpeg-arg",

@@ -14,6 +14,15 @@ public enum LossKind
     Charbonnier,
 }
 
+/// <summary>What a fresh run does to its network before supervised training.</summary>
+public enum PretrainKind
+{
+    None,
+
+    /// <summary>The sigmoid path's convolutions as convolutional RBMs, by contrastive divergence (the seed's plan).</summary>
+    Crbm,
+}
+
 /// <summary>Everything a training run needs; recorded in the model file it produces.</summary>
 public sealed record TrainerOptions
 {
@@ -96,6 +105,14 @@ public sealed record TrainerOptions
     /// </summary>
     public bool FullSize { get; init; } = true;
 
+    /// <summary>Pre-training of a fresh network (not of a resumed or --init one).</summary>
+    public PretrainKind Pretrain { get; init; } = PretrainKind.None;
+
+    /// <summary>CD-1 updates per layer of the sigmoid path when <see cref="Pretrain"/> is <see cref="PretrainKind.Crbm"/>.</summary>
+    public int PretrainSteps { get; init; } = DefaultPretrainSteps;
+
+    public const int DefaultPretrainSteps = 300;
+
     /// <summary>Reads the photos Skia cannot, and makes the compressed training inputs.</summary>
     public FfmpegLocation Ffmpeg { get; init; } = FfmpegLocation.OnPath;
 
@@ -143,6 +160,18 @@ public sealed record TrainerOptions
         if (InitialWeights is not null && !File.Exists(InitialWeights))
         {
             throw new FileNotFoundException($"The model to start from was not found: {InitialWeights}");
+        }
+        if (Pretrain == PretrainKind.Crbm && !Architecture.Fusion)
+        {
+            throw new InvalidOptionException(InvalidOptionException.NameOf<TrainerOptions>(nameof(Pretrain)), "pre-trains the sigmoid path, which a network without fusion does not have");
+        }
+        if (Pretrain == PretrainKind.Crbm && InitialWeights is not null)
+        {
+            throw new InvalidOptionException(InvalidOptionException.NameOf<TrainerOptions>(nameof(Pretrain)), "starts a fresh network, so it cannot be combined with a model to start from");
+        }
+        if (PretrainSteps < 1)
+        {
+            throw new InvalidOptionException(InvalidOptionException.NameOf<TrainerOptions>(nameof(PretrainSteps)), "must be at least 1");
         }
         if ((Architecture.Channels == 1) != (ColorMode == ColorMode.Y))
         {
