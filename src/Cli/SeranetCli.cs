@@ -20,6 +20,7 @@ internal static class SeranetCli
             PreviewCommand.Create(),
             ImageCommand.Create(),
             TrainCommand.Create(),
+            CompareRunsCommand.Create(),
             EvalCommand.Create(),
             ModelsCommand.Create(),
             FilterCommand.Create(),

@@ -49,6 +49,7 @@ internal static class TrainCommand
             .Accepting("a comma-separated list of jpeg, h264, noise and blur", ParseDegradations);
         var degradeProbability = new Option<double>("--degrade-prob") { Description = "Chance that a patch gets each degradation.", DefaultValueFactory = _ => 0.5 }
             .Number("a probability from 0 to 1", value => value is >= 0 and <= 1);
+        var degradeVariants = new Option<int>("--degrade-variants") { Description = "Compressed copies of each photo per codec, each at its own random quality.", DefaultValueFactory = _ => 1 }.Between(1, 16);
         var skipFlat = new Option<double>("--skip-flat") { Description = "Chance that a near-flat patch (sky, walls) is drawn again, so batches hold more detail.", DefaultValueFactory = _ => 0 }
             .Number("a probability from 0 to 1", value => value is >= 0 and <= 1);
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint in the run folder." };
@@ -56,12 +57,22 @@ internal static class TrainCommand
         var scales = new Option<List<double>>("--scales") { Description = "Also train on each photo shrunk by these factors, e.g. 0.75,0.5 (sharper per pixel than big originals)." }
             .Accepting("comma-separated shrink factors above 0 and below 1, such as 0.75,0.5", ParseScales);
         var shrunkOnly = new Option<bool>("--shrunk-only") { Description = "Train only on the --scales copies, leaving out the photos at their own size." };
+        var pretrain = new Option<PretrainKind>("--pretrain")
+        {
+            Description = "Pre-train before supervised training: none (default) or crbm (the sigmoid path's convolutions as convolutional RBMs, CD-1, layer by layer).",
+            DefaultValueFactory = _ => PretrainKind.None,
+        }.OneOf();
+        var pretrainSteps = new Option<int?>("--pretrain-steps") { Description = $"CD-1 updates per sigmoid-path layer with --pretrain crbm (default {TrainerOptions.DefaultPretrainSteps})." }
+            .Between(1, int.MaxValue);
         var json = CommonOptions.Json();
 
         var command = new Command("train", "Train a SeRanet network on folders of photos.")
         {
-            preset, color, data, output, run, steps, minutes, batchSize, patch, learningRate, epochSteps, loss, seed, degrade, degradeProbability, skipFlat, resume, init, scales, shrunkOnly, json,
+            preset, color, data, output, run, steps, minutes, batchSize, patch, learningRate, epochSteps, loss, seed, degrade, degradeProbability, degradeVariants, skipFlat, resume, init, scales, shrunkOnly, pretrain, pretrainSteps, json,
         };
+        command.Check(result => result.GetValue(pretrainSteps) is not null && result.GetValue(pretrain) != PretrainKind.Crbm
+            ? "--pretrain-steps needs --pretrain crbm."
+            : null);
         command.Check(result => result.GetValue(shrunkOnly) && result.GetValue(scales) is not { Count: > 0 }
             ? "--shrunk-only needs the shrink factors to train on, e.g. --scales 0.5,0.35."
             : null);
@@ -88,11 +99,14 @@ internal static class TrainCommand
                 Seed = result.GetValue(seed),
                 Degradations = result.GetValue(degrade),
                 DegradationProbability = result.GetValue(degradeProbability),
+                CompressedVariants = result.GetValue(degradeVariants),
                 SkipFlat = result.GetValue(skipFlat),
                 Resume = result.GetValue(resume),
                 InitialWeights = result.GetValue(init),
                 ExtraScales = result.GetValue(scales) ?? [],
                 FullSize = !result.GetValue(shrunkOnly),
+                Pretrain = result.GetValue(pretrain),
+                PretrainSteps = result.GetValue(pretrainSteps) ?? TrainerOptions.DefaultPretrainSteps,
                 Ffmpeg = ToolEnvironment.Ffmpeg,
                 Command = "seranet " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };

@@ -22,7 +22,8 @@ namespace SeRanet.Video.Plugin.Video;
 /// </summary>
 internal static class SegmentedVideoJob
 {
-    public sealed record Outcome(long Frames, double ModelSeconds, SegmentSummary Summary);
+    /// <param name="FramesInOutput">The frames of every chunk joined; fewer than the source's when a damaged source gave fewer.</param>
+    public sealed record Outcome(long Frames, double ModelSeconds, SegmentSummary Summary, long FramesInOutput);
 
     public static async Task<Outcome> RunAsync(VideoUpscaleRequest request, VideoInfo video, SegmentPlan plan, LoadedUpscaler loaded, string pixelFormat,
         FrameEncoder encoder, IProgress<VideoProgress>? progress, Stopwatch clock, CancellationToken cancellationToken)
@@ -82,22 +83,32 @@ internal static class SegmentedVideoJob
             Note(progress, clock, VideoNoteKind.ModelReady,
                 $"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device}, tile {loaded.Upscaler.TileSize}, {request.FramesPerBatch} frames per batch");
         }
-        foreach (var segment in toDo)
+        try
         {
-            long before = framesDone;
-            var chunkEncoder = new FrameEncoder(video, request.Output, request.Encoder, pixelFormat, request.Ffmpeg, done =>
-                progress?.Report(new VideoProgress(before + done, framesToDo, clock.Elapsed) { Segments = Segments() }));
-            modelSeconds += await EncodeSegmentAsync(request, video, segment, loaded, chunkEncoder, work.ChunkPath(segment), cancellationToken).ConfigureAwait(false);
-            var (timeBase, startPts, startMicroseconds) = await ProbeStartAsync(work.ChunkPath(segment), request.Ffmpeg, cancellationToken).ConfigureAwait(false);
-            long firstTimestamp = ChunkTimeline.Convert(encoder.TimestampOf(segment.FirstFrame), video.TimeBase, timeBase)
-                ?? throw new FfmpegException($"The chunk {work.ChunkPath(segment)} has the time base {timeBase}, which cannot hold the source's times ({video.TimeBase}) exactly.");
-            finished[segment.Index] = work.Record(segment, timeBase.ToString(), firstTimestamp, startPts, startMicroseconds);
-            framesDone += segment.FrameCount;
-            encoded++;
-            progress?.Report(new VideoProgress(framesDone, framesToDo, clock.Elapsed) { Segments = Segments() });
+            foreach (var segment in toDo)
+            {
+                long before = framesDone;
+                var chunkEncoder = new FrameEncoder(video, request.Output, request.Encoder, pixelFormat, request.Ffmpeg, done =>
+                    progress?.Report(new VideoProgress(before + done, framesToDo, clock.Elapsed) { Segments = Segments() }));
+                var (seconds, decodedFrames) = await EncodeSegmentAsync(request, video, segment, loaded, chunkEncoder, work.ChunkPath(segment), cancellationToken).ConfigureAwait(false);
+                modelSeconds += seconds;
+                var (timeBase, startPts, startMicroseconds) = await ProbeStartAsync(work.ChunkPath(segment), request.Ffmpeg, cancellationToken).ConfigureAwait(false);
+                long firstTimestamp = ChunkTimeline.Convert(encoder.TimestampOf(segment.FirstFrame), video.TimeBase, timeBase)
+                    ?? throw new FfmpegException($"The chunk {work.ChunkPath(segment)} has the time base {timeBase}, which cannot hold the source's times ({video.TimeBase}) exactly.");
+                finished[segment.Index] = work.Record(segment, timeBase.ToString(), firstTimestamp, startPts, startMicroseconds, decodedFrames);
+                framesDone += decodedFrames;
+                encoded++;
+                progress?.Report(new VideoProgress(framesDone, framesToDo, clock.Elapsed) { Segments = Segments() });
+            }
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested)
+        {
+            // What was finished stays: the message says so, and that the same command resumes.
+            throw new SegmentsKeptException(work.FolderPath, finished.Count, plan.Segments.Count, ex, cancellationToken);
         }
 
         bool joined = false;
+        long framesInOutput = 0;
         // Other shards may have finished chunks while this run worked.
         foreach (var segment in plan.Segments.Where(segment => !finished.ContainsKey(segment.Index)))
         {
@@ -124,26 +135,27 @@ internal static class SegmentedVideoJob
                 var chunks = plan.Segments.Select(segment => work.Finished(segment)
                     ?? throw new InvalidOperationException($"The chunk of segment {segment.Index} in {work.FolderPath} changed while joining; run again.")).ToList();
                 var (list, correction) = ChunkTimeline.Build(chunks.Select(chunk => (Path.GetFileName(work.ChunkPath(plan.Segments[chunk.Index])), chunk)).ToList());
-                await encoder.JoinAsync(work.WriteJoinList(list), correction, plan.FrameCount, request.Overwrite, cancellationToken).ConfigureAwait(false);
+                framesInOutput = chunks.Sum(chunk => chunk.FramesHeld);
+                await encoder.JoinAsync(work.WriteJoinList(list), correction, framesInOutput, request.Overwrite, cancellationToken).ConfigureAwait(false);
                 work.Delete();
                 joined = true;
             }
         }
         return new Outcome(framesDone, modelSeconds,
-            new SegmentSummary(plan.Segments.Count, encoded, skipped, request.Shard?.ToString(), joined, work.FolderPath, restartedBecause));
+            new SegmentSummary(plan.Segments.Count, encoded, skipped, request.Shard?.ToString(), joined, work.FolderPath, restartedBecause), framesInOutput);
     }
 
     private static void Note(IProgress<VideoProgress>? progress, Stopwatch clock, VideoNoteKind kind, string text) =>
         progress?.Report(new VideoProgress(0, 0, clock.Elapsed, new VideoNote(kind, text)));
 
-    /// <summary>Decodes, upscales and encodes one segment into its chunk; returns the model's seconds.</summary>
-    private static async Task<double> EncodeSegmentAsync(VideoUpscaleRequest request, VideoInfo video, Segment segment, LoadedUpscaler loaded,
+    /// <summary>Decodes, upscales and encodes one segment into its chunk; returns the model's seconds and the frames decoded.</summary>
+    private static async Task<(double ModelSeconds, long Frames)> EncodeSegmentAsync(VideoUpscaleRequest request, VideoInfo video, Segment segment, LoadedUpscaler loaded,
         FrameEncoder encoder, string chunkPath, CancellationToken cancellationToken)
     {
         var options = new BoundedChannelOptions(request.FramesPerBatch * 2) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait };
         var decoded = Channel.CreateBounded<Frame>(options);
         var upscaled = Channel.CreateBounded<Frame>(options);
-        var decoder = new FrameDecoder(video, request.Ffmpeg, segment.FirstFrame, segment.FrameCount);
+        var decoder = new FrameDecoder(video, request.Ffmpeg, segment.FirstFrame, segment.FrameCount) { RequireEveryFrame = request.Strict };
         var stage = new FrameUpscaleStage(loaded.Upscaler, request.FramesPerBatch);
         await PipelineRunner.RunAsync(
         [
@@ -151,7 +163,7 @@ internal static class SegmentedVideoJob
             token => stage.RunAsync(decoded.Reader, upscaled.Writer, token),
             token => encoder.EncodeChunkAsync(upscaled.Reader, chunkPath, segment.NextFrame, token),
         ], cancellationToken).ConfigureAwait(false);
-        return stage.ModelTime.TotalSeconds;
+        return (stage.ModelTime.TotalSeconds, decoder.FramesDecoded);
     }
 
     /// <summary>A chunk's time base, and where its timestamps start, as stored (ticks) and as a demuxer reports it (microseconds).</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using SeRanet.Video.Decoder.Images;
 using SeRanet.Video.Training.Data;
 using SeRanet.Video.Training.Degradation;
+using SeRanet.Video.Training.Pretraining;
 using SeRanet.Video.Upscaler.Architectures;
 using SeRanet.Video.Upscaler.Numerics;
 using SeRanet.Video.Upscaler.Weights;
@@ -33,7 +34,7 @@ public sealed class Trainer(TrainerOptions options)
         progress?.Report(TrainingProgress.Note($"loading {trainFiles.Count} training and {validationFiles.Count} validation images"));
         var messages = new Progress<string>(m => progress?.Report(TrainingProgress.Note(m)));
         int minimumSide = Math.Max(options.PatchSize, TrainingValidation.PatchSize) + 2 * padding;
-        var trainImages = await TrainingSetLoader.LoadAsync(trainFiles, options.PatchSize + 2 * padding, options.Degradations, options.Seed, options.Ffmpeg, messages, cancellationToken, options.ExtraScales, options.FullSize).ConfigureAwait(false);
+        var trainImages = await TrainingSetLoader.LoadAsync(trainFiles, options.PatchSize + 2 * padding, options.Degradations, options.Seed, options.Ffmpeg, messages, cancellationToken, options.ExtraScales, options.FullSize, options.CompressedVariants).ConfigureAwait(false);
         var validationImages = await TrainingSetLoader.LoadAsync(validationFiles, minimumSide, Degradations.None, options.Seed, options.Ffmpeg, messages, cancellationToken).ConfigureAwait(false);
         if (validationImages.Count == 0)
         {
@@ -48,6 +49,7 @@ public sealed class Trainer(TrainerOptions options)
         using var optimizer = new AdamOptimizer(model.parameters(), options.LearningRate);
         var checkpoints = new CheckpointStore(options.RunFolder);
         var state = new TrainingState();
+        double pretrainMinutes = 0;
         if (options.Resume && checkpoints.Exists)
         {
             state = checkpoints.Load(model, optimizer, architecture);
@@ -62,13 +64,20 @@ public sealed class Trainer(TrainerOptions options)
         else
         {
             ScaleOutputLayer(model, 0.1);
+            if (options.Pretrain == PretrainKind.Crbm)
+            {
+                var pretraining = PretrainSigmoidPath(model, sampler, progress, cancellationToken);
+                pretrainMinutes = pretraining.Minutes;
+                state = state with { Pretraining = pretraining, ElapsedMinutes = pretrainMinutes };
+            }
         }
 
         double bicubicPsnr = state.BicubicPsnr ?? validation.BicubicPsnr();
         var log = new TrainingLog(options.RunFolder);
-        // The budget is this session's; the run's total time is what earlier sessions recorded plus it.
+        // The budget is this session's, pre-training included; the run's total time is what
+        // earlier sessions (and pre-training) recorded plus it.
         var session = Stopwatch.StartNew();
-        TimeSpan budget = options.Minutes is { } minutes ? TimeSpan.FromMinutes(minutes) : TimeSpan.MaxValue;
+        TimeSpan budget = options.Minutes is { } minutes ? TimeSpan.FromMinutes(minutes - pretrainMinutes) : TimeSpan.MaxValue;
         double earlierMinutes = state.ElapsedMinutes;
         double ElapsedMinutes() => earlierMinutes + session.Elapsed.TotalMinutes;
 
@@ -80,7 +89,7 @@ public sealed class Trainer(TrainerOptions options)
             {
                 // Epoch 0: the untrained network, so the log shows where training started from.
                 var (initialLoss, initialPsnr) = validation.Run(model);
-                log.Append(new TrainingLog.Row(0, 0, initialLoss, initialLoss, initialPsnr, bicubicPsnr, options.LearningRate, 0, 0));
+                log.Append(new TrainingLog.Row(0, 0, initialLoss, initialLoss, initialPsnr, bicubicPsnr, options.LearningRate, 0, ElapsedMinutes()));
             }
 
             int epoch = state.Epoch;
@@ -142,6 +151,7 @@ public sealed class Trainer(TrainerOptions options)
                         LastValidationPsnr = validationPsnr,
                         BestValidationPsnr = Math.Max(state.BestValidationPsnr ?? double.MinValue, validationPsnr),
                         BicubicPsnr = bicubicPsnr,
+                        Pretraining = state.Pretraining,
                     };
                     checkpoints.Save(model, optimizer, state, Header(state, trainImages.Count));
                     progress?.Report(new TrainingProgress(step, options.Steps, epoch, trainLoss, validationPsnr, bicubicPsnr, rate, TimeSpan.FromMinutes(elapsedMinutes),
@@ -166,6 +176,31 @@ public sealed class Trainer(TrainerOptions options)
             ModelFile.Save(options.OutputPath, model, Header(state, trainImages.Count));
         }
         return new TrainingResult(step, finished, state.LastValidationPsnr, bicubicPsnr, finished ? options.OutputPath : checkpoints.ModelPath, options.RunFolder);
+    }
+
+    private PretrainingRecord PretrainSigmoidPath(nn.Module<Tensor, Tensor> model, PatchSampler sampler, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var log = new PretrainingLog(options.RunFolder);
+        log.Start();
+        var pretrainer = new CrbmPretrainer(sampler, options.BatchSize, options.PretrainSteps, CrbmPretrainer.DefaultLearningRate, options.Seed,
+            Math.Min(options.StepsPerEpoch, options.PretrainSteps));
+        model.train();
+        var outcome = pretrainer.Run(model, epoch =>
+        {
+            log.Append(epoch);
+            progress?.Report(TrainingProgress.Note(
+                $"CRBM pre-training {CrbmPretrainer.SigmoidPath}.conv{epoch.Layer}: step {epoch.Step}/{options.PretrainSteps}, reconstruction error {epoch.ReconstructionError:G4}", options.Steps));
+        }, cancellationToken);
+        return new PretrainingRecord
+        {
+            Method = "crbm",
+            Layers = Enumerable.Range(1, outcome.Layers).Select(i => $"{CrbmPretrainer.SigmoidPath}.conv{i}").ToList(),
+            StepsPerLayer = outcome.StepsPerLayer,
+            LearningRate = CrbmPretrainer.DefaultLearningRate,
+            InitialReconstructionErrors = outcome.InitialErrors.Select(e => Math.Round(e, 6)).ToList(),
+            FinalReconstructionErrors = outcome.FinalErrors.Select(e => Math.Round(e, 6)).ToList(),
+            Minutes = Math.Round(outcome.Minutes, 3),
+        };
     }
 
     /// <summary>Cosine from the initial rate down to FinalLearningRateFraction of it over Steps.</summary>
@@ -215,6 +250,7 @@ public sealed class Trainer(TrainerOptions options)
             Minutes = Math.Round(state.ElapsedMinutes, 2),
             Seed = options.Seed,
             Degradations = options.Degradations == Degradations.None ? null : options.Degradations.ToString(),
+            Pretraining = state.Pretraining,
             Finished = DateTimeOffset.UtcNow,
         },
         Metrics = state.LastValidationPsnr is { } psnr

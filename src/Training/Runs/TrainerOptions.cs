@@ -14,6 +14,15 @@ public enum LossKind
     Charbonnier,
 }
 
+/// <summary>What a fresh run does to its network before supervised training.</summary>
+public enum PretrainKind
+{
+    None,
+
+    /// <summary>The sigmoid path's convolutions as convolutional RBMs, by contrastive divergence (the seed's plan).</summary>
+    Crbm,
+}
+
 /// <summary>Everything a training run needs; recorded in the model file it produces.</summary>
 public sealed record TrainerOptions
 {
@@ -63,6 +72,12 @@ public sealed record TrainerOptions
     /// <summary>Probability that a patch gets each enabled degradation.</summary>
     public double DegradationProbability { get; init; } = 0.5;
 
+    /// <summary>
+    /// Compressed copies of each image per codec, each at its own random quality: one copy per
+    /// image gives only as many codec settings as there are images, a few more cover the range better.
+    /// </summary>
+    public int CompressedVariants { get; init; } = 1;
+
     /// <summary>Chance that a near-flat training crop is drawn again (0 keeps the plain area-weighted draw).</summary>
     public double SkipFlat { get; init; }
 
@@ -89,6 +104,14 @@ public sealed record TrainerOptions
     /// them off (for a late fine-tuning stage) gives the sharp shrunk copies all of them.
     /// </summary>
     public bool FullSize { get; init; } = true;
+
+    /// <summary>Pre-training of a fresh network (not of a resumed or --init one).</summary>
+    public PretrainKind Pretrain { get; init; } = PretrainKind.None;
+
+    /// <summary>CD-1 updates per layer of the sigmoid path when <see cref="Pretrain"/> is <see cref="PretrainKind.Crbm"/>.</summary>
+    public int PretrainSteps { get; init; } = DefaultPretrainSteps;
+
+    public const int DefaultPretrainSteps = 300;
 
     /// <summary>Reads the photos Skia cannot, and makes the compressed training inputs.</summary>
     public FfmpegLocation Ffmpeg { get; init; } = FfmpegLocation.OnPath;
@@ -126,6 +149,10 @@ public sealed record TrainerOptions
         {
             throw new InvalidOptionException(InvalidOptionException.NameOf<TrainerOptions>(nameof(ExtraScales)), "takes shrink factors between 0 and 1, such as 0.75 and 0.5");
         }
+        if (CompressedVariants is < 1 or > 16)
+        {
+            throw new InvalidOptionException(InvalidOptionException.NameOf<TrainerOptions>(nameof(CompressedVariants)), "takes 1 to 16 compressed copies per codec");
+        }
         if (!FullSize && ExtraScales.Count == 0)
         {
             throw new InvalidOptionException(InvalidOptionException.NameOf<TrainerOptions>(nameof(ExtraScales)), "must name the shrink factors to train on when the photos at their own size are left out");
@@ -133,6 +160,18 @@ public sealed record TrainerOptions
         if (InitialWeights is not null && !File.Exists(InitialWeights))
         {
             throw new FileNotFoundException($"The model to start from was not found: {InitialWeights}");
+        }
+        if (Pretrain == PretrainKind.Crbm && !Architecture.Fusion)
+        {
+            throw new InvalidOptionException(InvalidOptionException.NameOf<TrainerOptions>(nameof(Pretrain)), "pre-trains the sigmoid path, which a network without fusion does not have");
+        }
+        if (Pretrain == PretrainKind.Crbm && InitialWeights is not null)
+        {
+            throw new InvalidOptionException(InvalidOptionException.NameOf<TrainerOptions>(nameof(Pretrain)), "starts a fresh network, so it cannot be combined with a model to start from");
+        }
+        if (PretrainSteps < 1)
+        {
+            throw new InvalidOptionException(InvalidOptionException.NameOf<TrainerOptions>(nameof(PretrainSteps)), "must be at least 1");
         }
         if ((Architecture.Channels == 1) != (ColorMode == ColorMode.Y))
         {

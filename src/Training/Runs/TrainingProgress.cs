@@ -34,4 +34,7 @@ public sealed record TrainingState
     public double? LastValidationPsnr { get; init; }
 
     public double? BicubicPsnr { get; init; }
+
+    /// <summary>What pre-training did before step 0, kept so every later header still says so.</summary>
+    public Upscaler.Weights.PretrainingRecord? Pretraining { get; init; }
 }

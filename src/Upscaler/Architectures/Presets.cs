@@ -25,7 +25,14 @@ public static class Presets
     /// </summary>
     public const string SeRanetFastD4 = "seranet-fast-d4";
 
-    public static IReadOnlyList<string> Names { get; } = [SeRanetFast, SeRanetFastDeep, SeRanetFastD4, SeRanetV1];
+    /// <summary>
+    /// <see cref="SeRanetFastDeep"/> without the fusion: one Leaky ReLU path, widened to 35, 35 and 36 so
+    /// the network costs the same multiply-adds (36,792 against 36,816 per input pixel in Y mode). It
+    /// exists for the fusion ablation (README, "Ablations: CRBM pre-training and fusion").
+    /// </summary>
+    public const string SeRanetFastDeepNoFusion = "seranet-fast-deep-nofusion";
+
+    public static IReadOnlyList<string> Names { get; } = [SeRanetFast, SeRanetFastDeep, SeRanetFastD4, SeRanetFastDeepNoFusion, SeRanetV1];
 
     public static SplitSpliceOptions Get(string name, int channels = 3) => name switch
     {
@@ -55,6 +62,7 @@ public static class Presets
         },
         SeRanetFastDeep => Get(SeRanetFast, channels) with { PathWidths = [24, 24, 24] },
         SeRanetFastD4 => Get(SeRanetFast, channels) with { PathWidths = [24, 24, 24, 24] },
+        SeRanetFastDeepNoFusion => Get(SeRanetFast, channels) with { PathWidths = [35, 35, 36], Fusion = false },
         _ => throw new ArgumentException($"Unknown preset '{name}'. Known: {string.Join(", ", Names)}."),
     };
 }

@@ -60,7 +60,32 @@ public sealed record TrainingRecord
 
     public string? Degradations { get; init; }
 
+    /// <summary>How the network was prepared before supervised training; null when it started from its plain initialisation or given weights.</summary>
+    public PretrainingRecord? Pretraining { get; init; }
+
     public DateTimeOffset Finished { get; init; }
+}
+
+/// <summary>Pre-training before supervised training, e.g. the sigmoid path as convolutional RBMs.</summary>
+public sealed record PretrainingRecord
+{
+    /// <summary>"crbm": CD-1 on the sigmoid path's convolutions, layer by layer.</summary>
+    public required string Method { get; init; }
+
+    /// <summary>The weights it trained, e.g. crbm_path.conv1 to crbm_path.conv3.</summary>
+    public IReadOnlyList<string> Layers { get; init; } = [];
+
+    public int StepsPerLayer { get; init; }
+
+    public double LearningRate { get; init; }
+
+    /// <summary>Mean squared reconstruction error of each layer on a fixed batch, before and after.</summary>
+    public IReadOnlyList<double> InitialReconstructionErrors { get; init; } = [];
+
+    public IReadOnlyList<double> FinalReconstructionErrors { get; init; } = [];
+
+    /// <summary>Wall time it took; the run's <see cref="TrainingRecord.Minutes"/> include it.</summary>
+    public double Minutes { get; init; }
 }
 
 /// <summary>One float32 tensor in the payload.</summary>

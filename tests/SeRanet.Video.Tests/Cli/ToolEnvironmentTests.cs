@@ -78,6 +78,8 @@ public class ToolEnvironmentTests : IDisposable
         { InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.SkipFlat)), "is a probability, between 0 and 1", "--skip-flat is a probability, between 0 and 1." },
         { InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.DataFolders)), "needs at least one folder of training images", "--data needs at least one folder of training images." },
         { InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.ExtraScales)), "takes shrink factors between 0 and 1", "--scales takes shrink factors between 0 and 1." },
+        { InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.Pretrain)), "starts a fresh network", "--pretrain starts a fresh network." },
+        { InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.PretrainSteps)), "must be at least 1", "--pretrain-steps must be at least 1." },
         { InvalidOptionException.NameOf<EncoderOptions>(nameof(EncoderOptions.Crf)), "for libx264 takes 0 to 51, not 99", "--crf for libx264 takes 0 to 51, not 99." },
         { InvalidOptionException.NameOf<EncoderOptions>(nameof(EncoderOptions.Preset)), "for libx264 takes ultrafast", "--encoder-preset for libx264 takes ultrafast." },
         { "PreviewRequest.Crop", "1,2,3,4 is not inside the 8x8 frame", "--crop 1,2,3,4 is not inside the 8x8 frame." },
@@ -104,6 +106,8 @@ public class ToolEnvironmentTests : IDisposable
             new TrainerOptions { Architecture = Presets.Get(Presets.SeRanetFast, 3), DataFolders = [RepoPaths.Samples], OutputPath = "m.srnv", RunFolder = "r", SkipFlat = 2 },
             new TrainerOptions { Architecture = Presets.Get(Presets.SeRanetFast, 3), DataFolders = [RepoPaths.Samples], OutputPath = "m.srnv", RunFolder = "r", ExtraScales = [2] },
             new TrainerOptions { Architecture = Presets.Get(Presets.SeRanetFast, 3), DataFolders = [RepoPaths.Samples], OutputPath = "m.srnv", RunFolder = "r", FullSize = false },
+            new TrainerOptions { Architecture = Presets.Get(Presets.SeRanetFastDeepNoFusion, 3), DataFolders = [RepoPaths.Samples], OutputPath = "m.srnv", RunFolder = "r", Pretrain = PretrainKind.Crbm },
+            new TrainerOptions { Architecture = Presets.Get(Presets.SeRanetFast, 3), DataFolders = [RepoPaths.Samples], OutputPath = "m.srnv", RunFolder = "r", PretrainSteps = 0 },
         })
         {
             refused.Add(Assert.Throws<InvalidOptionException>(options.Validate));

@@ -15,6 +15,7 @@ public class FusedSplitSpliceTests
         { Presets.SeRanetFastDeep, 1 },
         { Presets.SeRanetFastDeep, 3 },
         { Presets.SeRanetFastD4, 1 },
+        { Presets.SeRanetFastDeepNoFusion, 1 },
         { Presets.SeRanetV1, 3 },
     };
 

@@ -85,6 +85,20 @@ public class SplitSpliceNetTests
     }
 
     [Fact]
+    public void The_no_fusion_ablation_preset_costs_what_seranet_fast_deep_costs_with_one_path()
+    {
+        var fusion = Presets.Get(Presets.SeRanetFastDeep, channels: 1);
+        var single = Presets.Get(Presets.SeRanetFastDeepNoFusion, channels: 1);
+        using var net = new SplitSpliceNet("nofusion", single);
+
+        Assert.False(single.Fusion);
+        Assert.DoesNotContain(net.state_dict().Keys, key => key.StartsWith("crbm_path.", StringComparison.Ordinal));
+        Assert.Equal(36_816, fusion.MultiplyAddsPerPixel);
+        Assert.Equal(36_792, single.MultiplyAddsPerPixel);
+        Assert.Equal(fusion.Padding, single.Padding);
+    }
+
+    [Fact]
     public void Weight_keys_are_pinned()
     {
         // The keys are the weight file's format: a rename here breaks every shipped model.
