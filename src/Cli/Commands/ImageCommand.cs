@@ -43,6 +43,7 @@ internal static class ImageCommand
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
         var tileBatch = CommonOptions.TileBatch();
+        var memory = CommonOptions.Memory();
         var overwrite = CommonOptions.Overwrite();
         var json = CommonOptions.Json();
         var maxPixels = new Option<long>("--max-pixels")
@@ -55,7 +56,7 @@ internal static class ImageCommand
 
         var command = new Command("image", "Upscale images (PNG, JPEG, WebP, TIFF, BMP; 8 and 16 bits per channel).")
         {
-            inputs, output, format, model, device, backend, scale, tile, tileBatch, maxPixels, overwrite, json,
+            inputs, output, format, model, device, backend, scale, tile, tileBatch, memory, maxPixels, overwrite, json,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
@@ -67,6 +68,7 @@ internal static class ImageCommand
                 TileSize = result.GetValue(tile),
                 MaxBatch = result.GetValue(tileBatch),
                 Backend = result.GetValue(backend),
+                MemoryBudgetBytes = result.GetValue(memory) ?? UpscaleOptions.DefaultMemoryBudgetBytes,
             }) { Catalog = ToolEnvironment.Models });
             using var upscaler = loaded.Upscaler;
             NumericsNotice.Announce(result);

@@ -40,6 +40,7 @@ internal static class UpscaleCommand
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
         var tileBatch = CommonOptions.TileBatch();
+        var memory = CommonOptions.Memory();
         var batch = CommonOptions.Batch(DefaultFramesPerBatch);
         var overwrite = CommonOptions.Overwrite();
         var json = CommonOptions.Json();
@@ -84,7 +85,7 @@ internal static class UpscaleCommand
         var command = join
             ? new Command("join", "Join the chunks that 'seranet upscale --shard' runs left beside the output (give the same options as they had).")
             : new Command("upscale", "Upscale a video 2x or 4x, keeping its audio, subtitles, timing and colours.");
-        foreach (var option in new Option[] { output, model, device, backend, scale, tile, tileBatch, batch, codec, crf, encoderPreset, pixelFormat, ffmpegArgs, dropUnsupported, segmentSeconds })
+        foreach (var option in new Option[] { output, model, device, backend, scale, tile, tileBatch, memory, batch, codec, crf, encoderPreset, pixelFormat, ffmpegArgs, dropUnsupported, segmentSeconds })
         {
             command.Add(option);
         }
@@ -107,7 +108,8 @@ internal static class UpscaleCommand
                 Input = result.GetValue(input)!,
                 Output = result.GetValue(output)!,
                 Overwrite = result.GetValue(overwrite),
-                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), MaxBatch = result.GetValue(tileBatch), Backend = result.GetValue(backend) }) { Catalog = ToolEnvironment.Models },
+                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), MaxBatch = result.GetValue(tileBatch), Backend = result.GetValue(backend),
+                    MemoryBudgetBytes = result.GetValue(memory) ?? UpscaleOptions.DefaultMemoryBudgetBytes }) { Catalog = ToolEnvironment.Models },
                 Ffmpeg = ToolEnvironment.Ffmpeg,
                 Encoder = new EncoderOptions
                 {
