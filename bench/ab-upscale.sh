@@ -6,7 +6,7 @@
 #   bench/ab-upscale.sh BEFORE_DIR AFTER_DIR [rounds] [clip] [extra upscale args...]
 #   BEFORE_DIR/AFTER_DIR: folders with a built seranet.dll (e.g. a copy of artifacts/cli, or
 #   `git worktree add /tmp/old REV && dotnet build /tmp/old/src/Cli -c Release -o /tmp/old-bin`).
-# Writes bench/results/ab-upscale.json.
+# Writes bench/results/ab-upscale.json, or the file AB_RESULT names.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 before=$1 after=$2 rounds=${3:-3} clip=${4:-samples/city.mp4}
@@ -20,7 +20,7 @@ for round in $(seq "$rounds"); do
     /usr/bin/time -f "%e %M" -o "$work/$side-$round.time" dotnet "$dir/seranet.dll" upscale "$clip" -o "$work/$side.mkv" -y --json "$@" > "$work/$side-$round.json"
   done
 done
-python3 - "$work" "$rounds" "$clip" bench/results/ab-upscale.json <<'PY'
+python3 - "$work" "$rounds" "$clip" "${AB_RESULT:-bench/results/ab-upscale.json}" <<'PY'
 import json, statistics, sys
 work, rounds, clip, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 summary = {"clip": clip, "rounds": rounds}
