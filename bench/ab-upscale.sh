@@ -38,7 +38,7 @@ json.dump(summary, open(out, "w"), indent=2)
 print(f"{'':8s} {'wall s':>8s} {'model s':>8s} {'peak RSS KiB':>13s}")
 for side in ("before", "after"):
     s = summary[side]
-    print(f"{side:8s} {s['wall_s']:8.2f} {s['model_s']:8.2f} {s['peak_rss_kib']:13,d}")
+    print(f"{side:8s} {s['wall_s']:8.2f} {s['model_s']:8.2f} {s['peak_rss_kib']:13,.0f}")
 r = summary["ratios_after_over_before"]
 print(f"after/before: wall {r['wall_s']:.3f}, model {r['model_s']:.3f}, peak RSS {r['peak_rss_kib']:.3f}")
 PY
