@@ -2,8 +2,10 @@
 # Quality on compressed input (the compressed-input protocol of `seranet eval --degrade`): the
 # public set shrunk 2x, then one H.264 frame at each CRF (or JPEG), then 2x up; ours beside
 # bicubic, Lanczos and waifu2x (upconv_7 and cunet, CPU) at every denoise level.
-#   bench/compressed.sh [DEGRADATION ...] [-- --model M ...]      default: h264:23 h264:28
+#   bench/compressed.sh [DEGRADATION ...] [-- --model M ...]      default: h264:23 h264:28, both shipped models
 # Writes bench/results/compressed-<degradation>.json and prints a table of mean Y-PSNR per method.
+# SERANET_EVAL_DATA=data/video-eval (scripts/fetch-video-frames.sh: frames of real camera footage)
+# measures another set and writes bench/results/compressed-video-eval-<degradation>.json.
 # WAIFU2X_MODELS="upconv_7_anime_style_art_rgb" leaves out cunet (broken in CPU mode on some AVX-512 CPUs).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,8 +17,13 @@ while [ $# -gt 0 ]; do
   degradations+=("$1"); shift
 done
 [ ${#degradations[@]} -gt 0 ] || degradations=(h264:23 h264:28)
-[ ${#models[@]} -gt 0 ] || models=(--model seranet-fast-deep)
+[ ${#models[@]} -gt 0 ] || models=(--model seranet-fast-deep --model seranet-fast-deep-video)
 data="${SERANET_EVAL_DATA:-data/eval}"
+[ "$data" != data/video-eval ] || scripts/fetch-video-frames.sh >/dev/null
+# The public set keeps its original file names; any other set is named in the results file.
+set_name="$(basename "$data")"
+prefix="compressed-"
+[ "$data" = data/eval ] || prefix="compressed-$set_name-"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -33,8 +40,8 @@ for degradation in "${degradations[@]}"; do
       external+=(--external "waifu2x-$short-n$noise=$out")
     done
   done
-  ./seranet eval --data "$data" "${models[@]}" --degrade "$degradation" "${external[@]}" --json > "bench/results/compressed-$name.json"
-  python3 - "bench/results/compressed-$name.json" <<'PY'
+  ./seranet eval --data "$data" "${models[@]}" --degrade "$degradation" "${external[@]}" --json > "bench/results/$prefix$name.json"
+  python3 - "bench/results/$prefix$name.json" <<'PY'
 import json, sys
 result = json.load(open(sys.argv[1]))
 print(result["protocol"])

@@ -3,8 +3,10 @@
  *
  * One upscaler (an opaque seranet_upscaler) holds one loaded model. Frames are planes: a pointer
  * and a stride in bytes per plane, 8-bit samples (uint8_t) or 9-16-bit samples in little-endian
- * uint16_t (low bits used), as y4m, GStreamer's *_10LE formats, VapourSynth and AviSynth+ store them. The caller owns every buffer; the library never keeps a
- * pointer past the call that received it.
+ * uint16_t (low bits used), as y4m, GStreamer's *_10LE formats, VapourSynth and AviSynth+ store
+ * them, or 32-bit float samples (SERANET_BITS_FLOAT, since ABI 2) as VapourSynth's float formats
+ * store them. The caller owns every buffer; the library never keeps a pointer past the call that
+ * received it.
  *
  * Errors: every function that can fail returns a seranet_status; SERANET_OK (0) is success. The
  * message of the last failure on the calling thread is seranet_last_error(). No C++ or .NET
@@ -28,8 +30,17 @@
 extern "C" {
 #endif
 
-/* Bumped when a struct grows or a function is added. */
-#define SERANET_ABI_VERSION 1
+/* Bumped when a struct grows, a function is added or a field takes a new value. */
+#define SERANET_ABI_VERSION 2
+
+/*
+ * seranet_frame.bits for 32-bit float samples (float, native byte order), since ABI 2: luma and
+ * RGB nominally 0.0 to 1.0, chroma -0.5 to 0.5 (VapourSynth's convention), whatever the range
+ * field says. The library upscales them as 16-bit limited-range codes (steps of 1/56064), which
+ * keep the footroom and headroom of integer video (luma -0.073 to 1.096, chroma -0.571 to 0.571);
+ * values beyond are clipped. A library of ABI 1 rejects them with SERANET_ERROR_ARGUMENT.
+ */
+#define SERANET_BITS_FLOAT 32
 
 typedef struct seranet_upscaler seranet_upscaler;
 
@@ -87,8 +98,9 @@ typedef struct seranet_options {
 typedef struct seranet_frame {
     uint32_t struct_size;        /* sizeof(seranet_frame) */
     int32_t format;              /* a seranet_format */
-    int32_t bits;                /* bits per sample: 8 in uint8_t, or 9 to 16 in little-endian uint16_t (low bits) */
-    int32_t range;               /* a seranet_range (what the codes mean) */
+    int32_t bits;                /* bits per sample: 8 in uint8_t, 9 to 16 in little-endian uint16_t (low bits),
+                                    or SERANET_BITS_FLOAT */
+    int32_t range;               /* a seranet_range (what the codes mean); float samples do not use it */
     int32_t matrix;              /* a seranet_matrix */
     int32_t chroma_siting;       /* a seranet_chroma_siting */
     int32_t width;               /* luma (or RGB) width and height in pixels */
@@ -112,8 +124,8 @@ seranet_status seranet_output_size(const seranet_upscaler *upscaler, int32_t wid
 
 /*
  * Upscales one frame. output describes the caller's buffers: the input's format, bits, range,
- * matrix and siting, and seranet_output_size's width and height. Chroma planes are upscaled with
- * luma and keep their siting.
+ * matrix and siting (float input needs float output), and seranet_output_size's width and height.
+ * Chroma planes are upscaled with luma and keep their siting.
  */
 seranet_status seranet_process(seranet_upscaler *upscaler, const seranet_frame *input,
                                const seranet_frame *output);

@@ -11,7 +11,7 @@ namespace SeRanet.Video.Native;
 /// </summary>
 internal static unsafe class Exports
 {
-    public const int AbiVersionNumber = 1;
+    public const int AbiVersionNumber = 2;
 
     [UnmanagedCallersOnly(EntryPoint = "seranet_abi_version")]
     public static int AbiVersion() => AbiVersionNumber;

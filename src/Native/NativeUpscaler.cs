@@ -1,3 +1,4 @@
+using SeRanet.Video.Core.Imaging.Planar;
 using SeRanet.Video.Native.Interop;
 using SeRanet.Video.Plugin.Planar;
 
@@ -5,7 +6,8 @@ namespace SeRanet.Video.Native;
 
 /// <summary>
 /// What a seranet_upscaler handle points to: the engine's <see cref="PlanarUpscaler"/> (which
-/// serves calls one at a time, include/seranet.h "Threads") fed with views of the caller's planes.
+/// serves calls one at a time, include/seranet.h "Threads") fed with views of the caller's planes,
+/// or, for float frames, with 16-bit codes converted on the way in and out (<see cref="FloatFrame"/>).
 /// </summary>
 internal sealed class NativeUpscaler(PlanarUpscaler planes) : IDisposable
 {
@@ -23,15 +25,34 @@ internal sealed class NativeUpscaler(PlanarUpscaler planes) : IDisposable
 
     public void Process(ReadOnlySpan<NativeFrame> inputs, ReadOnlySpan<NativeFrame> outputs)
     {
-        var inputViews = new List<Core.Imaging.Planar.PlanarImage>(inputs.Length);
-        var outputViews = new List<Core.Imaging.Planar.PlanarImage>(outputs.Length);
+        var inputViews = new List<PlanarImage>(inputs.Length);
+        var outputViews = new List<PlanarImage>(outputs.Length);
+        var floatOutputs = new List<FloatFrame>();
         for (int i = 0; i < inputs.Length; i++)
         {
             string suffix = inputs.Length == 1 ? "" : $"[{i}]";
-            inputViews.Add(FrameView.Read(inputs[i], "input" + suffix));
-            outputViews.Add(FrameView.Read(outputs[i], "output" + suffix));
+            if (FrameView.IsFloat(inputs[i]) != FrameView.IsFloat(outputs[i]))
+            {
+                throw new ArgumentException($"input{suffix}.bits is {inputs[i].Bits} and output{suffix}.bits {outputs[i].Bits}; both must be float (32) or both integer.", nameof(outputs));
+            }
+            if (FrameView.IsFloat(inputs[i]))
+            {
+                inputViews.Add(FloatFrame.Read(inputs[i], "input" + suffix, fill: true).Codes);
+                var output = FloatFrame.Read(outputs[i], "output" + suffix, fill: false);
+                floatOutputs.Add(output);
+                outputViews.Add(output.Codes);
+            }
+            else
+            {
+                inputViews.Add(FrameView.Read(inputs[i], "input" + suffix));
+                outputViews.Add(FrameView.Read(outputs[i], "output" + suffix));
+            }
         }
         planes.Upscale(inputViews, outputViews);
+        foreach (var output in floatOutputs)
+        {
+            output.WriteBack();
+        }
     }
 
     public void Dispose() => planes.Dispose();

@@ -4,12 +4,16 @@
  * to a clip, and frames pulled through the filter. It implements only the functions the plugin
  * calls (src/Hosts/AviSynth/avs_c_subset.h), and prints what a test checks:
  *
- *   fake_avisynth_host PLUGIN.so WIDTH HEIGHT FRAMES IN.yuv OUT.yuv
+ *   fake_avisynth_host PLUGIN.so WIDTH HEIGHT FRAMES IN.yuv OUT.yuv PROPS.yuv
  *     registered NAME PARAMS          the registration strings
  *     output W H PIXEL_TYPE FRAMES    the filter's video info
  *     bad model: MESSAGE              script error for a missing model file
  *     float clip: MESSAGE             script error for a clip the engine does not take
- * IN.yuv holds FRAMES packed YV12 8-bit frames; OUT.yuv receives the upscaled frames, packed.
+ *     props output: KEY=VALUE...      the frame properties of the props clip's first output frame
+ *     top frame N error: MESSAGE      the error for frames with _ChromaLocation 3 (top)
+ * IN.yuv holds FRAMES packed YV12 8-bit frames; OUT.yuv receives the upscaled frames of a clip
+ * without frame properties, PROPS.yuv those of a clip with _ColorRange 0 and _ChromaLocation 1,
+ * both packed.
  */
 #include <dlfcn.h>
 #include <stdio.h>
@@ -24,9 +28,16 @@ struct AVS_ScriptEnvironment {
     void *user_data;
 };
 
+#define MAX_PROPS 4
+struct AVS_Map {
+    int count;
+    struct { const char *key; int64_t value; } entries[MAX_PROPS];
+};
+
 struct AVS_Clip {
     AVS_VideoInfo vi;
     const unsigned char *frames; /* packed source frames, or NULL for a filter's clip */
+    AVS_Map props;               /* the properties every source frame carries */
     AVS_FilterInfo *filter;
     int references;
 };
@@ -34,6 +45,7 @@ struct AVS_Clip {
 struct AVS_VideoFrame {
     unsigned char *planes[3];
     int pitch[3];
+    AVS_Map props;
 };
 
 static int plane_index(int plane)
@@ -100,6 +112,46 @@ AVS_VideoFrame *avs_new_video_frame_a(AVS_ScriptEnvironment *env, const AVS_Vide
     return frame;
 }
 
+const AVS_Map *avs_get_frame_props_ro(AVS_ScriptEnvironment *env, const AVS_VideoFrame *frame)
+{
+    (void)env;
+    return &frame->props;
+}
+
+int64_t avs_prop_get_int(AVS_ScriptEnvironment *env, const AVS_Map *map, const char *key, int index, int *error)
+{
+    (void)env;
+    for (int i = 0; i < map->count; i++) {
+        if (strcmp(map->entries[i].key, key) == 0) {
+            if (error != NULL) {
+                *error = index == 0 ? AVS_GETPROPERROR_SUCCESS : AVS_GETPROPERROR_INDEX;
+            }
+            return index == 0 ? map->entries[i].value : 0;
+        }
+    }
+    if (error != NULL) {
+        *error = AVS_GETPROPERROR_UNSET;
+    }
+    return 0;
+}
+
+AVS_VideoFrame *avs_new_video_frame_p_a(AVS_ScriptEnvironment *env, const AVS_VideoInfo *vi, const AVS_VideoFrame *prop_src,
+                                        int align)
+{
+    AVS_VideoFrame *frame = avs_new_video_frame_a(env, vi, align);
+    if (prop_src != NULL) {
+        frame->props = prop_src->props;
+    }
+    return frame;
+}
+
+static void set_prop(AVS_Map *map, const char *key, int64_t value)
+{
+    map->entries[map->count].key = key;
+    map->entries[map->count].value = value;
+    map->count++;
+}
+
 AVS_VideoFrame *avs_get_frame(AVS_Clip *clip, int n)
 {
     if (clip->filter != NULL) {
@@ -107,6 +159,7 @@ AVS_VideoFrame *avs_get_frame(AVS_Clip *clip, int n)
         return clip->filter->get_frame(clip->filter, n);
     }
     AVS_VideoFrame *frame = avs_new_video_frame_a(NULL, &clip->vi, 32);
+    frame->props = clip->props;
     const unsigned char *at = clip->frames;
     for (int k = 0; k <= n; k++) {
         for (int i = 0; i < 3; i++) {
@@ -185,10 +238,55 @@ static AVS_Value invoke(AVS_ScriptEnvironment *env, AVS_Clip *clip, const char *
     return result;
 }
 
+/* Pulls every frame of an upscaled clip into path (when given); prints frame errors. */
+static void pull(const char *name, AVS_Clip *upscaled, const char *path)
+{
+    FILE *out = path != NULL ? fopen(path, "wb") : NULL;
+    for (int n = 0; n < upscaled->vi.num_frames; n++) {
+        AVS_VideoFrame *frame = avs_get_frame(upscaled, n);
+        if (frame == NULL) {
+            printf("%sframe %d error: %s\n", name, n, upscaled->filter->error);
+            continue;
+        }
+        if (n == 0 && strcmp(name, "props ") == 0) {
+            printf("props output:");
+            for (int i = 0; i < frame->props.count; i++) {
+                printf(" %s=%lld", frame->props.entries[i].key, (long long)frame->props.entries[i].value);
+            }
+            printf("\n");
+        }
+        for (int i = 0; out != NULL && i < 3; i++) {
+            int w, h;
+            plane_size(&upscaled->vi, i, &w, &h);
+            for (int y = 0; y < h; y++) {
+                fwrite(frame->planes[i] + (size_t)y * frame->pitch[i], 1, w, out);
+            }
+        }
+        avs_release_video_frame(frame);
+    }
+    if (out != NULL) {
+        fclose(out);
+    }
+}
+
+/* The upscaled clip for a source clip, as a script's SeRanetUpscale(clip) gives it, or NULL. */
+static AVS_Clip *upscale(AVS_ScriptEnvironment *env, AVS_Clip *source)
+{
+    AVS_Value result = invoke(env, source, NULL);
+    if (result.type != 'c') {
+        printf("error: %s\n", result.type == 'e' ? result.d.string : "(not a clip)");
+        return NULL;
+    }
+    AVS_Clip *upscaled = result.d.clip;
+    /* As AviSynth+ does, the filter's video info is read after its function returned. */
+    upscaled->vi = upscaled->filter->vi;
+    return upscaled;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 7) {
-        fprintf(stderr, "usage: %s PLUGIN.so WIDTH HEIGHT FRAMES IN.yuv OUT.yuv\n", argv[0]);
+    if (argc != 8) {
+        fprintf(stderr, "usage: %s PLUGIN.so WIDTH HEIGHT FRAMES IN.yuv OUT.yuv PROPS.yuv\n", argv[0]);
         return 2;
     }
     int width = atoi(argv[2]), height = atoi(argv[3]), frames = atoi(argv[4]);
@@ -221,32 +319,29 @@ int main(int argc, char **argv)
     AVS_Value floating = invoke(&env, source_clip(width, height, frames, AVS_CS_Y8 | AVS_CS_SAMPLE_BITS_32, data), NULL);
     printf("float clip: %s\n", floating.type == 'e' ? floating.d.string : "(no error)");
 
-    AVS_Value result = invoke(&env, source_clip(width, height, frames, AVS_CS_YV12, data), NULL);
-    if (result.type != 'c') {
-        printf("error: %s\n", result.type == 'e' ? result.d.string : "(not a clip)");
+    AVS_Clip *upscaled = upscale(&env, source_clip(width, height, frames, AVS_CS_YV12, data));
+    if (upscaled == NULL) {
         return 3;
     }
-    AVS_Clip *upscaled = result.d.clip;
-    /* As AviSynth+ does, the filter's video info is read after its function returned. */
-    upscaled->vi = upscaled->filter->vi;
     printf("output %d %d %d %d\n", upscaled->vi.width, upscaled->vi.height, upscaled->vi.pixel_type, upscaled->vi.num_frames);
-    FILE *out = fopen(argv[6], "wb");
-    for (int n = 0; n < upscaled->vi.num_frames; n++) {
-        AVS_VideoFrame *frame = avs_get_frame(upscaled, n);
-        if (frame == NULL) {
-            printf("frame %d error: %s\n", n, upscaled->filter->error);
-            return 4;
-        }
-        for (int i = 0; i < 3; i++) {
-            int w, h;
-            plane_size(&upscaled->vi, i, &w, &h);
-            for (int y = 0; y < h; y++) {
-                fwrite(frame->planes[i] + (size_t)y * frame->pitch[i], 1, w, out);
-            }
-        }
-        avs_release_video_frame(frame);
+    pull("", upscaled, argv[6]);
+    avs_release_clip(upscaled);
+
+    AVS_Clip *props = source_clip(width, height, frames, AVS_CS_YV12, data);
+    set_prop(&props->props, "_ColorRange", 0);
+    set_prop(&props->props, "_ChromaLocation", 1);
+    if ((upscaled = upscale(&env, props)) == NULL) {
+        return 3;
     }
-    fclose(out);
+    pull("props ", upscaled, argv[7]);
+    avs_release_clip(upscaled);
+
+    AVS_Clip *top = source_clip(width, height, frames, AVS_CS_YV12, data);
+    set_prop(&top->props, "_ChromaLocation", 3);
+    if ((upscaled = upscale(&env, top)) == NULL) {
+        return 3;
+    }
+    pull("top ", upscaled, NULL);
     avs_release_clip(upscaled);
     printf("done\n");
     return 0;

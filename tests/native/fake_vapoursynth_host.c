@@ -1,46 +1,38 @@
 /*
  * A stand-in for VapourSynth (not packaged for Debian 12) that loads the seranet plugin the way
  * VapourSynth's core does: dlopen, VapourSynthPluginInit2 with a plugin API, the registered
- * function called with an argument map, and frames pulled through the filter's getframe in
- * two activations (request, then all frames ready). It fills only the VSAPI members the plugin
- * calls (src/Hosts/VapourSynth/vs4_subset.h) and prints what a test checks:
+ * function called with an argument map, and frames pulled through the filter's getframe in two
+ * activations. As VapourSynth does for a parallel-requests filter with many frames wanted at
+ * once, it first makes the request activation (arInitial) of every frame, then the ready
+ * activations (arAllFramesReady) one after the other, handing the filter only the source frames
+ * it requested. It fills only the VSAPI members the plugin calls (src/Hosts/VapourSynth/vs4_subset.h).
  *
- *   fake_vapoursynth_host PLUGIN.so WIDTH HEIGHT FRAMES IN.yuv OUT.yuv
- *     config ID NAMESPACE NAME              configPlugin's strings
- *     registered NAME ARGS RETURN           registerFunction's strings
- *     output W H FAMILY BITS SUBW SUBH N MODE   the filter's video info and filter mode
- *     bad model: MESSAGE                    the map error for a missing model file
- *     float clip: MESSAGE                   the map error for a 32-bit float clip
- * IN.yuv holds FRAMES packed YUV420P8 frames; OUT.yuv receives the upscaled frames, packed.
+ * Built with -rdynamic, it also defines seranet_process and seranet_process_batch, which the
+ * plugin's calls bind to (the executable comes first in symbol lookup); they count the calls and
+ * frames and pass them on to libseranet's own functions.
+ *
+ *   fake_vapoursynth_host PLUGIN.so WIDTH HEIGHT FRAMES IN.yuv OUTDIR
+ * IN.yuv holds FRAMES packed YUV420P8 frames (limited range). It prints what a test checks:
+ *   config ID NAMESPACE NAME api MAJOR.MINOR     configPlugin's strings
+ *   registered NAME ARGS RETURN                  registerFunction's strings
+ *   bad model: MESSAGE                           the map error for a missing model file
+ *   half clip: MESSAGE                           the map error for a 16-bit float clip
+ *   bad batch: MESSAGE                           the map error for batch=0
+ * and for each case (one call of Upscale on a clip made from IN.yuv, all frames pulled):
+ *   CASE output W H FAMILY SAMPLETYPE BITS SUBW SUBH N MODE   the filter's video info and mode
+ *   CASE calls BATCHCALLS FRAMES LARGEST SINGLECALLS         libseranet calls during the frames
+ *   CASE frame N error: MESSAGE                              a frame's error
+ * Cases: int (8-bit, no frame properties) -> OUTDIR/int.yuv; props (8-bit, _ColorRange 0,
+ * _ChromaLocation 1) -> props.yuv; float (32-bit float: Y (v-16)/219, U and V (v-128)/224,
+ * _ChromaLocation 1) -> float.f32, packed native floats; top (_ChromaLocation 3 on 4:2:0), an error.
  */
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "seranet.h"
 #include "vs4_subset.h"
-
-struct VSFrame {
-    VSVideoFormat format;
-    int width, height;
-    uint8_t *planes[3];
-    ptrdiff_t stride[3];
-};
-
-struct VSNode {
-    VSVideoInfo vi;
-    const uint8_t *frames; /* packed source frames, or NULL for a filter */
-    VSFilterGetFrame get_frame;
-    VSFilterFree free;
-    void *instance;
-    int mode;
-};
-
-struct VSFrameContext {
-    const VSFrame *ready; /* the source frame handed over in arAllFramesReady */
-    int requested;
-    char error[1024];
-};
 
 #define MAX_KEYS 8
 struct VSMap {
@@ -48,6 +40,66 @@ struct VSMap {
     struct { const char *key; char type; int64_t i; double f; const char *data; VSNode *node; } entries[MAX_KEYS];
     char error[1024];
 };
+
+struct VSFrame {
+    VSVideoFormat format;
+    int width, height;
+    uint8_t *planes[3];
+    ptrdiff_t stride[3];
+    VSMap props;
+};
+
+struct VSNode {
+    VSVideoInfo vi;
+    const uint8_t *frames; /* packed 8-bit source frames, or NULL for a filter */
+    VSMap props;           /* the properties every source frame carries */
+    VSFilterGetFrame get_frame;
+    VSFilterFree free;
+    void *instance;
+    int mode;
+    int request_pattern;
+};
+
+#define MAX_REQUESTS 128
+struct VSFrameContext {
+    int requested[MAX_REQUESTS];
+    int request_count;
+    char error[1024];
+};
+
+/* libseranet calls made by the plugin, counted on their way through. */
+static int batch_calls, batch_frames, largest_batch, single_calls;
+
+/* libseranet's own function: the library is loaded by then, as the plugin's dependency. */
+static void *libseranet_function(const char *name)
+{
+    void *library = dlopen("libseranet.so", RTLD_NOW | RTLD_NOLOAD);
+    void *function = library != NULL ? dlsym(library, name) : NULL;
+    if (function == NULL) {
+        fprintf(stderr, "fatal: libseranet's %s not found\n", name);
+        exit(6);
+    }
+    return function;
+}
+
+seranet_status seranet_process_batch(seranet_upscaler *upscaler, const seranet_frame *inputs,
+                                     const seranet_frame *outputs, int32_t count)
+{
+    seranet_status (*next)(seranet_upscaler *, const seranet_frame *, const seranet_frame *, int32_t) =
+        (seranet_status(*)(seranet_upscaler *, const seranet_frame *, const seranet_frame *, int32_t))libseranet_function("seranet_process_batch");
+    batch_calls++;
+    batch_frames += count;
+    largest_batch = count > largest_batch ? count : largest_batch;
+    return next(upscaler, inputs, outputs, count);
+}
+
+seranet_status seranet_process(seranet_upscaler *upscaler, const seranet_frame *input, const seranet_frame *output)
+{
+    seranet_status (*next)(seranet_upscaler *, const seranet_frame *, const seranet_frame *) =
+        (seranet_status(*)(seranet_upscaler *, const seranet_frame *, const seranet_frame *))libseranet_function("seranet_process");
+    single_calls++;
+    return next(upscaler, input, output);
+}
 
 static const VSAPI *api(void);
 
@@ -59,12 +111,14 @@ static void plane_size(const VSVideoFormat *f, int width, int height, int i, int
 
 static VSFrame *new_video_frame(const VSVideoFormat *format, int width, int height, const VSFrame *prop_src, VSCore *core)
 {
-    (void)prop_src;
     (void)core;
     VSFrame *frame = calloc(1, sizeof *frame);
     frame->format = *format;
     frame->width = width;
     frame->height = height;
+    if (prop_src != NULL) {
+        frame->props = prop_src->props;
+    }
     for (int i = 0; i < format->numPlanes; i++) {
         int w, h;
         plane_size(format, width, height, i, &w, &h);
@@ -86,27 +140,39 @@ static void free_frame(const VSFrame *f)
 static ptrdiff_t get_stride(const VSFrame *f, int plane) { return f->stride[plane]; }
 static const uint8_t *get_read_ptr(const VSFrame *f, int plane) { return f->planes[plane]; }
 static uint8_t *get_write_ptr(VSFrame *f, int plane) { return f->planes[plane]; }
+static const VSMap *get_frame_properties_ro(const VSFrame *f) { return &f->props; }
 static void free_node(VSNode *node) { (void)node; /* the host owns its nodes for the whole run */ }
 static const VSVideoInfo *get_video_info(VSNode *node) { return &node->vi; }
 
 static void request_frame_filter(int n, VSNode *node, VSFrameContext *context)
 {
-    (void)n;
     (void)node;
-    context->requested++;
+    if (context->request_count < MAX_REQUESTS) {
+        context->requested[context->request_count++] = n;
+    }
 }
 
+/* Source frame n of a source node: the packed 8-bit frame, as floats for a float clip. */
 static const VSFrame *source_frame(VSNode *node, int n)
 {
     VSFrame *frame = new_video_frame(&node->vi.format, node->vi.width, node->vi.height, NULL, NULL);
+    frame->props = node->props;
     const uint8_t *at = node->frames;
     for (int k = 0; k <= n; k++) {
         for (int i = 0; i < 3; i++) {
             int w, h;
             plane_size(&node->vi.format, node->vi.width, node->vi.height, i, &w, &h);
             for (int y = 0; y < h; y++, at += w) {
-                if (k == n) {
-                    memcpy(frame->planes[i] + (size_t)y * frame->stride[i], at, w);
+                if (k != n) {
+                    continue;
+                }
+                uint8_t *row = frame->planes[i] + (size_t)y * frame->stride[i];
+                if (node->vi.format.sampleType == stFloat) {
+                    for (int x = 0; x < w; x++) {
+                        ((float *)row)[x] = i == 0 ? (at[x] - 16) / 219.0f : (at[x] - 128) / 224.0f;
+                    }
+                } else {
+                    memcpy(row, at, w);
                 }
             }
         }
@@ -114,11 +180,16 @@ static const VSFrame *source_frame(VSNode *node, int n)
     return frame;
 }
 
+/* Only frames the filter requested in its request activation are there in the ready one. */
 static const VSFrame *get_frame_filter(int n, VSNode *node, VSFrameContext *context)
 {
-    (void)n;
-    (void)node;
-    return context->ready;
+    for (int i = 0; i < context->request_count; i++) {
+        if (context->requested[i] == n) {
+            return source_frame(node, n);
+        }
+    }
+    printf("frame %d was read without being requested\n", n);
+    return NULL;
 }
 
 static void set_filter_error(const char *message, VSFrameContext *context)
@@ -184,13 +255,19 @@ static void set_node(VSMap *map, const char *key, VSNode *node)
     map->count++;
 }
 
+static void set_int(VSMap *map, const char *key, int64_t value)
+{
+    map->entries[map->count].key = key;
+    map->entries[map->count].type = 'i';
+    map->entries[map->count].i = value;
+    map->count++;
+}
+
 static void create_video_filter(VSMap *out, const char *name, const VSVideoInfo *vi, VSFilterGetFrame get_frame,
                                 VSFilterFree free_instance, int mode, const VSFilterDependency *dependencies,
                                 int count, void *instance, VSCore *core)
 {
     (void)name;
-    (void)dependencies;
-    (void)count;
     (void)core;
     VSNode *node = calloc(1, sizeof *node);
     node->vi = *vi;
@@ -198,6 +275,7 @@ static void create_video_filter(VSMap *out, const char *name, const VSVideoInfo 
     node->free = free_instance;
     node->instance = instance;
     node->mode = mode;
+    node->request_pattern = count > 0 ? dependencies[0].requestPattern : -1;
     set_node(out, "clip", node);
 }
 
@@ -209,6 +287,7 @@ static const VSAPI *api(void)
     table.getVideoInfo = get_video_info;
     table.newVideoFrame = new_video_frame;
     table.freeFrame = free_frame;
+    table.getFramePropertiesRO = get_frame_properties_ro;
     table.getStride = get_stride;
     table.getReadPtr = get_read_ptr;
     table.getWritePtr = get_write_ptr;
@@ -259,7 +338,7 @@ static VSNode *source_node(int width, int height, int frames, int sample_type, i
     return node;
 }
 
-static VSMap *call(VSNode *clip, const char *model)
+static VSMap *call(VSNode *clip, const char *model, int batch)
 {
     VSMap in = {0};
     VSMap *out = calloc(1, sizeof *out);
@@ -270,14 +349,68 @@ static VSMap *call(VSNode *clip, const char *model)
         in.entries[in.count].data = model;
         in.count++;
     }
+    if (batch >= 0) {
+        set_int(&in, "batch", batch);
+    }
     registered(&in, out, NULL, NULL, api());
     return out;
+}
+
+/* One Upscale call on source, every frame pulled as VapourSynth would, written to path when given. */
+static int run_case(const char *name, VSNode *source, const char *path)
+{
+    VSMap *out = call(source, NULL, -1);
+    if (out->error[0] != '\0') {
+        printf("%s error: %s\n", name, out->error);
+        return 3;
+    }
+    VSNode *upscaled = map_get_node(out, "clip", 0, NULL);
+    const VSVideoInfo *vi = &upscaled->vi;
+    printf("%s output %d %d %d %d %d %d %d %d %d\n", name, vi->width, vi->height, vi->format.colorFamily,
+           vi->format.sampleType, vi->format.bitsPerSample, vi->format.subSamplingW, vi->format.subSamplingH,
+           vi->numFrames, upscaled->mode);
+    batch_calls = batch_frames = largest_batch = single_calls = 0;
+    int frames = vi->numFrames;
+    VSFrameContext *contexts = calloc((size_t)frames, sizeof *contexts);
+    void **frame_data = calloc((size_t)frames, sizeof *frame_data);
+    for (int n = 0; n < frames; n++) {
+        if (upscaled->get_frame(n, arInitial, upscaled->instance, &frame_data[n], &contexts[n], NULL, api()) != NULL
+            || contexts[n].request_count < 1) {
+            printf("%s frame %d: the request activation must request frames and return none\n", name, n);
+            return 4;
+        }
+    }
+    FILE *output = path != NULL ? fopen(path, "wb") : NULL;
+    for (int n = 0; n < frames; n++) {
+        const VSFrame *frame =
+            upscaled->get_frame(n, arAllFramesReady, upscaled->instance, &frame_data[n], &contexts[n], NULL, api());
+        if (frame == NULL) {
+            printf("%s frame %d error: %s\n", name, n, contexts[n].error);
+            continue;
+        }
+        for (int i = 0; output != NULL && i < 3; i++) {
+            int w, h;
+            plane_size(&vi->format, vi->width, vi->height, i, &w, &h);
+            for (int y = 0; y < h; y++) {
+                fwrite(frame->planes[i] + (size_t)y * frame->stride[i], (size_t)vi->format.bytesPerSample, (size_t)w, output);
+            }
+        }
+        free_frame(frame);
+    }
+    if (output != NULL) {
+        fclose(output);
+    }
+    printf("%s calls %d %d %d %d\n", name, batch_calls, batch_frames, largest_batch, single_calls);
+    upscaled->free(upscaled->instance, NULL, api());
+    free(contexts);
+    free(frame_data);
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
     if (argc != 7) {
-        fprintf(stderr, "usage: %s PLUGIN.so WIDTH HEIGHT FRAMES IN.yuv OUT.yuv\n", argv[0]);
+        fprintf(stderr, "usage: %s PLUGIN.so WIDTH HEIGHT FRAMES IN.yuv OUTDIR\n", argv[0]);
         return 2;
     }
     int width = atoi(argv[2]), height = atoi(argv[3]), frames = atoi(argv[4]);
@@ -302,45 +435,29 @@ int main(int argc, char **argv)
         return 2;
     }
     fclose(in);
+    char path[4096];
 
-    printf("bad model: %s\n", call(source_node(width, height, frames, stInteger, 8, data), "/nonexistent/model.srnv")->error);
-    printf("float clip: %s\n", call(source_node(width, height, frames, stFloat, 32, data), NULL)->error);
+    printf("bad model: %s\n", call(source_node(width, height, frames, stInteger, 8, data), "/nonexistent/model.srnv", -1)->error);
+    printf("half clip: %s\n", call(source_node(width, height, frames, stFloat, 16, data), NULL, -1)->error);
+    printf("bad batch: %s\n", call(source_node(width, height, frames, stInteger, 8, data), NULL, 0)->error);
 
-    VSNode *source = source_node(width, height, frames, stInteger, 8, data);
-    VSMap *out = call(source, NULL);
-    if (out->error[0] != '\0') {
-        printf("error: %s\n", out->error);
-        return 3;
-    }
-    VSNode *upscaled = map_get_node(out, "clip", 0, NULL);
-    const VSVideoInfo *vi = &upscaled->vi;
-    printf("output %d %d %d %d %d %d %d %d\n", vi->width, vi->height, vi->format.colorFamily, vi->format.bitsPerSample,
-           vi->format.subSamplingW, vi->format.subSamplingH, vi->numFrames, upscaled->mode);
-    FILE *output = fopen(argv[6], "wb");
-    for (int n = 0; n < vi->numFrames; n++) {
-        VSFrameContext context = {0};
-        void *frame_data = NULL;
-        if (upscaled->get_frame(n, arInitial, upscaled->instance, &frame_data, &context, NULL, api()) != NULL || context.requested != 1) {
-            printf("frame %d: the first activation must request one frame and return none\n", n);
-            return 4;
-        }
-        context.ready = source_frame(source, n);
-        const VSFrame *frame = upscaled->get_frame(n, arAllFramesReady, upscaled->instance, &frame_data, &context, NULL, api());
-        if (frame == NULL) {
-            printf("frame %d error: %s\n", n, context.error);
-            return 4;
-        }
-        for (int i = 0; i < 3; i++) {
-            int w, h;
-            plane_size(&vi->format, vi->width, vi->height, i, &w, &h);
-            for (int y = 0; y < h; y++) {
-                fwrite(frame->planes[i] + (size_t)y * frame->stride[i], 1, w, output);
-            }
-        }
-        free_frame(frame);
-    }
-    fclose(output);
-    upscaled->free(upscaled->instance, NULL, api());
+    snprintf(path, sizeof path, "%s/int.yuv", argv[6]);
+    int status = run_case("int", source_node(width, height, frames, stInteger, 8, data), path);
+
+    VSNode *props = source_node(width, height, frames, stInteger, 8, data);
+    set_int(&props->props, "_ColorRange", 0);
+    set_int(&props->props, "_ChromaLocation", 1);
+    snprintf(path, sizeof path, "%s/props.yuv", argv[6]);
+    status = status ? status : run_case("props", props, path);
+
+    VSNode *floating = source_node(width, height, frames, stFloat, 32, data);
+    set_int(&floating->props, "_ChromaLocation", 1);
+    snprintf(path, sizeof path, "%s/float.f32", argv[6]);
+    status = status ? status : run_case("float", floating, path);
+
+    VSNode *top = source_node(width, height, frames, stInteger, 8, data);
+    set_int(&top->props, "_ChromaLocation", 3);
+    status = status ? status : run_case("top", top, NULL);
     printf("done\n");
-    return 0;
+    return status;
 }

@@ -6,8 +6,8 @@
  *   upscale_frame WIDTH HEIGHT IN.yuv OUT.yuv
  *
  * Checks what only a C caller sees (the ABI version, errors as status plus message, NULL
- * handles, the batched call matching the single one) and exits non-zero with a line on stderr
- * when one fails. LibSeranetTests compares OUT.yuv with the engine's own output.
+ * handles, the batched call matching the single one, float planes (SERANET_BITS_FLOAT) matching
+ * the 8-bit result to within its rounding) and exits non-zero with a line on stderr when one fails. LibSeranetTests compares OUT.yuv with the engine's own output.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +16,11 @@
 #include "seranet.h"
 
 #define PAD 40
+
+static size_t packed_bytes_of(int width, int height)
+{
+    return (size_t)width * height + 2 * (size_t)((width + 1) / 2) * ((height + 1) / 2);
+}
 
 static int failures = 0;
 
@@ -84,6 +89,30 @@ static void copy_packed(padded_frame *p, unsigned char *packed, int to_planes)
     }
 }
 
+/* A float frame (VapourSynth's convention: Y 0-1, chroma -0.5-0.5) in planes of packed rows. */
+static seranet_frame float_frame(int width, int height, float **memory)
+{
+    seranet_frame frame;
+    memset(&frame, 0, sizeof frame);
+    frame.struct_size = sizeof frame;
+    frame.format = SERANET_FORMAT_YUV420;
+    frame.bits = SERANET_BITS_FLOAT;
+    frame.matrix = SERANET_MATRIX_BT709;
+    frame.chroma_siting = SERANET_SITING_CENTER;
+    frame.width = width;
+    frame.height = height;
+    *memory = calloc(packed_bytes_of(width, height), sizeof(float));
+    float *at = *memory;
+    for (int i = 0; i < 3; i++) {
+        int w, h;
+        plane_size(i, width, height, &w, &h);
+        frame.planes[i] = at;
+        frame.strides[i] = (ptrdiff_t)w * (ptrdiff_t)sizeof(float);
+        at += (size_t)w * h;
+    }
+    return frame;
+}
+
 static size_t packed_bytes(int width, int height)
 {
     return (size_t)width * height + 2 * (size_t)((width + 1) / 2) * ((height + 1) / 2);
@@ -149,6 +178,25 @@ int main(int argc, char **argv)
         copy_packed(&batched[i], other, 0);
         check(memcmp(result, other, out_bytes) == 0, "the batched call gives the single call's pixels");
     }
+
+    /* The same frame as floats: 8-bit limited codes map exactly onto the float range. */
+    float *float_in, *float_out;
+    seranet_frame float_input = float_frame(width, height, &float_in), float_output = float_frame(out_width, out_height, &float_out);
+    size_t luma_in = (size_t)width * height, luma_out = (size_t)out_width * out_height;
+    for (size_t i = 0; i < in_bytes; i++) {
+        float_in[i] = i < luma_in ? (packed[i] - 16) / 219.0f : (packed[i] - 128) / 224.0f;
+    }
+    check(seranet_process(upscaler, &float_input, &float_output) == SERANET_OK, "seranet_process on float planes");
+    int far = 0;
+    for (size_t i = 0; i < out_bytes; i++) {
+        float expected = i < luma_out ? (result[i] - 16) / 219.0f : (result[i] - 128) / 224.0f;
+        float step = i < luma_out ? 1 / 219.0f : 1 / 224.0f;
+        far += float_out[i] < expected - 0.6f * step || float_out[i] > expected + 0.6f * step;
+    }
+    check(far == 0, "float planes give the 8-bit result to within its rounding");
+    check(seranet_process(upscaler, &float_input, &single.frame) == SERANET_ERROR_ARGUMENT, "float input with 8-bit output is SERANET_ERROR_ARGUMENT");
+    free(float_in);
+    free(float_out);
 
     seranet_frame wrong = single.frame;
     wrong.width = out_width - 2;

@@ -49,6 +49,7 @@ internal static class TrainCommand
             .Accepting("a comma-separated list of jpeg, h264, noise and blur", ParseDegradations);
         var degradeProbability = new Option<double>("--degrade-prob") { Description = "Chance that a patch gets each degradation.", DefaultValueFactory = _ => 0.5 }
             .Number("a probability from 0 to 1", value => value is >= 0 and <= 1);
+        var degradeVariants = new Option<int>("--degrade-variants") { Description = "Compressed copies of each photo per codec, each at its own random quality.", DefaultValueFactory = _ => 1 }.Between(1, 16);
         var skipFlat = new Option<double>("--skip-flat") { Description = "Chance that a near-flat patch (sky, walls) is drawn again, so batches hold more detail.", DefaultValueFactory = _ => 0 }
             .Number("a probability from 0 to 1", value => value is >= 0 and <= 1);
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint in the run folder." };
@@ -60,7 +61,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a SeRanet network on folders of photos.")
         {
-            preset, color, data, output, run, steps, minutes, batchSize, patch, learningRate, epochSteps, loss, seed, degrade, degradeProbability, skipFlat, resume, init, scales, shrunkOnly, json,
+            preset, color, data, output, run, steps, minutes, batchSize, patch, learningRate, epochSteps, loss, seed, degrade, degradeProbability, degradeVariants, skipFlat, resume, init, scales, shrunkOnly, json,
         };
         command.Check(result => result.GetValue(shrunkOnly) && result.GetValue(scales) is not { Count: > 0 }
             ? "--shrunk-only needs the shrink factors to train on, e.g. --scales 0.5,0.35."
@@ -88,6 +89,7 @@ internal static class TrainCommand
                 Seed = result.GetValue(seed),
                 Degradations = result.GetValue(degrade),
                 DegradationProbability = result.GetValue(degradeProbability),
+                CompressedVariants = result.GetValue(degradeVariants),
                 SkipFlat = result.GetValue(skipFlat),
                 Resume = result.GetValue(resume),
                 InitialWeights = result.GetValue(init),

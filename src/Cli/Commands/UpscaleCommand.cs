@@ -71,6 +71,12 @@ internal static class UpscaleCommand
             Description = "Leave out streams the output container cannot hold (extra video streams, bitmap subtitles, data) instead of refusing to start.",
         };
 
+        var strict = new Option<bool>("--strict")
+        {
+            Description = "Fail, writing nothing, when the input gives fewer frames than it holds (a truncated or damaged file); " +
+                "without it the frames that decode are upscaled and a warning says how many are missing.",
+        };
+
         var segmentSeconds = new Option<double>("--segment-seconds")
         {
             Description = "Length of a segment. A video of two segments or more is done segment by segment in a hidden work folder beside the output, " +
@@ -85,7 +91,7 @@ internal static class UpscaleCommand
         var command = join
             ? new Command("join", "Join the chunks that 'seranet upscale --shard' runs left beside the output (give the same options as they had).")
             : new Command("upscale", "Upscale a video 2x or 4x, keeping its audio, subtitles, timing and colours.");
-        foreach (var option in new Option[] { output, model, device, backend, scale, tile, tileBatch, memory, batch, codec, crf, encoderPreset, pixelFormat, ffmpegArgs, dropUnsupported, segmentSeconds })
+        foreach (var option in new Option[] { output, model, device, backend, scale, tile, tileBatch, memory, batch, codec, crf, encoderPreset, pixelFormat, ffmpegArgs, dropUnsupported, strict, segmentSeconds })
         {
             command.Add(option);
         }
@@ -124,16 +130,18 @@ internal static class UpscaleCommand
                 SegmentSeconds = result.GetValue(segmentSeconds),
                 Shard = join ? null : result.GetValue(shard),
                 JoinOnly = join,
+                Strict = result.GetValue(strict),
             };
             // Fail on bad paths before the progress display starts.
             OutputPaths.Check(request.Input, request.Output, request.Overwrite);
 
+            var warnings = new List<string>();
             var run = await ProgressSink.RunAsync("upscaling", 1, asJson, sink =>
-                VideoUpscaler.RunAsync(request, new SynchronousProgress<VideoProgress>(p => Show(sink, p, asJson, result)), cancellationToken));
+                VideoUpscaler.RunAsync(request, new SynchronousProgress<VideoProgress>(p => Show(sink, p, asJson, result, warnings)), cancellationToken));
 
             var report = new UpscaleReport(request.Input, request.Output, run.Source.UprightWidth, run.Source.UprightHeight, run.OutputWidth, run.OutputHeight, run.Frames,
                 run.WallSeconds, run.ModelSeconds, run.Frames / Math.Max(run.WallSeconds, 1e-9), run.OutputBytes, run.Codec, run.PixelFormat, run.Device,
-                request.Model.Upscale.Backend.Name(), run.CopiedStreams.Select(Describe).ToList(), run.DroppedStreams.Select(Describe).ToList(), run.Segments);
+                request.Model.Upscale.Backend.Name(), run.CopiedStreams.Select(Describe).ToList(), run.DroppedStreams.Select(Describe).ToList(), run.Segments, warnings);
             if (asJson)
             {
                 System.Console.WriteLine(JsonSerializer.Serialize(report, ModelJson.Options));
@@ -169,12 +177,16 @@ internal static class UpscaleCommand
 
     private sealed record UpscaleReport(string Input, string Output, int Width, int Height, int OutputWidth, int OutputHeight, long Frames,
         double WallSeconds, double ModelSeconds, double FramesPerSecond, long OutputBytes, string Codec, string PixelFormat, string Device,
-        string Backend, IReadOnlyList<string> CopiedStreams, IReadOnlyList<string> DroppedStreams, SegmentSummary? Segments);
+        string Backend, IReadOnlyList<string> CopiedStreams, IReadOnlyList<string> DroppedStreams, SegmentSummary? Segments, IReadOnlyList<string> Warnings);
 
-    private static void Show(ProgressSink sink, VideoProgress progress, bool asJson, ParseResult result)
+    private static void Show(ProgressSink sink, VideoProgress progress, bool asJson, ParseResult result, List<string> warnings)
     {
         if (progress.Note is { } note)
         {
+            if (note.Kind == VideoNoteKind.Warning)
+            {
+                warnings.Add(note.Text);
+            }
             switch (note.Kind)
             {
                 case VideoNoteKind.Warning when asJson:

@@ -27,9 +27,11 @@ internal static class CommandErrors
         {
             return await body();
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {
-            System.Console.Error.WriteLine("Cancelled.");
+            System.Console.Error.WriteLine(ex is Plugin.Video.SegmentsKeptException kept
+                ? $"Cancelled: {kept.Finished} of {kept.Total} segments are finished and kept in {kept.WorkFolder}; run the same command again to resume from there."
+                : "Cancelled.");
             return ExitCodes.Cancelled;
         }
         catch (Exception ex) when (IsUserFacing(ex))
@@ -49,6 +51,7 @@ internal static class CommandErrors
         [InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.DataFolders))] = "--data",
         [InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.SkipFlat))] = "--skip-flat",
         [InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.ExtraScales))] = "--scales",
+        [InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.CompressedVariants))] = "--degrade-variants",
         [InvalidOptionException.NameOf<EncoderOptions>(nameof(EncoderOptions.Crf))] = "--crf",
         [InvalidOptionException.NameOf<EncoderOptions>(nameof(EncoderOptions.Preset))] = "--encoder-preset",
         [InvalidOptionException.NameOf<EncoderOptions>(nameof(EncoderOptions.ExtraArguments))] = "--ffmpeg-arg",
@@ -68,6 +71,7 @@ internal static class CommandErrors
             ? $"{executable} was not found. Install ffmpeg (for example `apt-get install ffmpeg`) or set {ToolEnvironment.FfmpegFolderVariable} to the folder that holds it."
             : $"{executable} was not found on PATH. Install ffmpeg (for example `apt-get install ffmpeg`) or set {ToolEnvironment.FfmpegFolderVariable}.",
         CudaUnavailableException => $"{CudaUnavailableException.Reason}, or use --device cpu.",
+        Decoder.Video.MissingFramesException missing => $"{missing.Message} Without --strict the frames that decode are upscaled, with a warning.",
         TruncatedFrameException cut => $"{TruncatedFrameException.Describe(cut.Frame, cut.BytesRead, cut.FrameBytes)} Check --size and --pix-fmt against what the host sends.",
         _ => ex.Message,
     };

@@ -25,6 +25,19 @@ public sealed record VideoInfo
 
     public int FrameCount => FramePts.Count;
 
+    /// <summary>
+    /// How many frames the container says the stream holds (its frame count, or its stated duration
+    /// over a constant frame interval); null where it says neither. More than <see cref="FrameCount"/>
+    /// means packets are missing: the file is truncated or damaged.
+    /// </summary>
+    public long? DeclaredFrameCount { get; init; }
+
+    /// <summary>
+    /// The frames a complete file would give: the declared count where it exceeds the packets found
+    /// by more than a rounding slack (edit lists and stated durations are not exact), else the packets found.
+    /// </summary>
+    public long ExpectedFrameCount => DeclaredFrameCount is { } declared && declared > FrameCount + Math.Max(2, declared / 100) ? declared : FrameCount;
+
     /// <summary>Nominal frame rate (ffprobe's r_frame_rate); variable-rate sources still keep their own timestamps.</summary>
     public required Rational FrameRate { get; init; }
 
@@ -32,6 +45,9 @@ public sealed record VideoInfo
 
     /// <summary>Duration of the file in seconds, when ffprobe knows it.</summary>
     public double? DurationSeconds { get; init; }
+
+    /// <summary>The primary stream's own stated duration in seconds (its header or a duration tag), when the file states one.</summary>
+    public double? StreamDurationSeconds { get; init; }
 
     /// <summary>The file's start time in seconds (ffprobe's format start_time): where input seeking counts from.</summary>
     public double StartSeconds { get; init; }
@@ -80,4 +96,8 @@ public sealed record VideoInfo
 /// <param name="Index">Index among all streams of the file.</param>
 /// <param name="Kind">ffprobe's codec_type: audio, subtitle, attachment, data, video.</param>
 /// <param name="CodecName">ffprobe's codec_name, e.g. aac, subrip, ttf.</param>
-public sealed record StreamSummary(int Index, string Kind, string CodecName);
+public sealed record StreamSummary(int Index, string Kind, string CodecName)
+{
+    /// <summary>A picture shown for the file (cover art): a one-picture video stream, not a second video.</summary>
+    public bool AttachedPicture { get; init; }
+}

@@ -43,6 +43,12 @@ public sealed class FrameDecoder
         Output = output;
     }
 
+    /// <summary>Fail, rather than end early, when fewer frames decode than were asked for (or than the probe found).</summary>
+    public bool RequireEveryFrame { get; init; }
+
+    /// <summary>Frames written by the last <see cref="RunAsync"/>, so a job can tell a short decode from a complete one.</summary>
+    public long FramesDecoded { get; private set; }
+
     /// <summary>The layout of the frames this decoder produces.</summary>
     public RawVideoFormat Output { get; }
 
@@ -180,6 +186,12 @@ public sealed class FrameDecoder
             if (index == _firstFrame)
             {
                 throw new FfmpegException($"ffmpeg decoded no frames from {_video.Path}; the file may be damaged.");
+            }
+            FramesDecoded = index - _firstFrame;
+            long expected = _frameCount ?? _video.FrameCount - _firstFrame;
+            if (RequireEveryFrame && FramesDecoded < expected)
+            {
+                throw new MissingFramesException(_video.Path, FramesDecoded, expected);
             }
             output.Complete();
         }

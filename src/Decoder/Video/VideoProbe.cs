@@ -55,8 +55,72 @@ public static partial class VideoProbe
                 FramePts = Enumerable.Range(0, pts.Count).Select(i => (long)i).ToList(),
             };
         }
-        return info with { FramePts = pts.Select(p => p!.Value).Order().ToList() };
+        var sorted = pts.Select(p => p!.Value).Order().ToList();
+        return info with { FramePts = sorted, DeclaredFrameCount = info.DeclaredFrameCount ?? FramesInDuration(info, sorted) };
     }
+
+    /// <summary>
+    /// The frames a stated stream duration holds when nearly all packets found are one interval apart
+    /// (a constant rate, perhaps with a gap where packets were lost); null for variable frame rates,
+    /// which have no one interval to divide by, and where no duration is stated.
+    /// </summary>
+    private static long? FramesInDuration(VideoInfo info, List<long> pts)
+    {
+        if (info.StreamDurationSeconds is not { } seconds || pts.Count < 3 || !info.TimeBase.IsValid)
+        {
+            return null;
+        }
+        var steps = pts.Zip(pts.Skip(1), (a, b) => b - a).GroupBy(step => step).OrderByDescending(group => group.Count()).First();
+        if (steps.Key <= 0 || steps.Count() < 0.9 * (pts.Count - 1))
+        {
+            return null;
+        }
+        return (long)Math.Round(seconds / info.TimeBase.ToSeconds(steps.Key));
+    }
+
+    /// <summary>
+    /// Fails with <see cref="PictureSizeChangeException"/> when the primary stream's picture size
+    /// changes partway. Sizes change only at key frames, so only those are decoded: the file is read
+    /// once, which is little next to upscaling it.
+    /// </summary>
+    public static async Task CheckOneSizeAsync(VideoInfo video, FfmpegLocation ffmpeg, CancellationToken cancellationToken = default)
+    {
+        string csv;
+        try
+        {
+            csv = await FfmpegProcess.RunForTextAsync(ffmpeg.Ffprobe, KeyFrameSizeArguments(video), $"Reading the key frames of {video.Path}", cancellationToken).ConfigureAwait(false);
+        }
+        catch (FfmpegException ex) when (ex is not FfmpegNotFoundException)
+        {
+            // A file damaged past some point: the check cannot be made, and the decoder will say what is wrong.
+            return;
+        }
+        (int Width, int Height)? size = null;
+        foreach (string line in csv.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            string[] fields = line.Split(',');
+            if (fields.Length < 3 || !int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out int width)
+                || !int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out int height))
+            {
+                continue;
+            }
+            if (size is not { } first)
+            {
+                size = (width, height);
+            }
+            else if ((width, height) != first)
+            {
+                bool timed = long.TryParse(fields[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long pts);
+                int frame = timed ? video.FramePts.ToList().BinarySearch(pts) : 0;
+                double seconds = timed && video.TimeBase.IsValid ? video.TimeBase.ToSeconds(pts) - video.StartSeconds : 0;
+                throw new PictureSizeChangeException(video.Path, first.Width, first.Height, width, height, frame < 0 ? ~frame : frame, seconds);
+            }
+        }
+    }
+
+    public static IReadOnlyList<string> KeyFrameSizeArguments(VideoInfo video) =>
+        ["-v", "error", "-skip_frame", "nokey", "-select_streams", video.StreamIndex.ToString(CultureInfo.InvariantCulture),
+         "-show_entries", "frame=pts,width,height", "-of", "csv=p=0", FfmpegPaths.File(video.Path)];
 
     /// <summary>
     /// The primary picture stream's facts without the frame list: all a still image needs. Fails
@@ -87,7 +151,9 @@ public static partial class VideoProbe
         var video = streams.FirstOrDefault(stream => Text(stream, "codec_type") == "video" && !IsCoverArt(stream));
         if (video.ValueKind != JsonValueKind.Object)
         {
-            throw new FfmpegException($"{path} has no video stream.");
+            // Not an ffprobe failure, so not worded as an unreadable file: the file is read, and holds no picture.
+            string held = string.Join(", ", streams.Select(stream => $"{Text(stream, "codec_type")} ({Text(stream, "codec_name")})"));
+            throw new InvalidDataException($"{path} has no video stream" + (held.Length > 0 ? $"; it holds {held}." : "."));
         }
         int width = Integer(video, "width") ?? 0;
         int height = Integer(video, "height") ?? 0;
@@ -111,6 +177,8 @@ public static partial class VideoProbe
             FrameRate = Rational.Parse(Text(video, "r_frame_rate")),
             TimeBase = Rational.Parse(Text(video, "time_base")),
             DurationSeconds = Double(format, "duration") ?? Double(video, "duration"),
+            DeclaredFrameCount = Integer(video, "nb_frames") is > 0 and var frames ? frames : null,
+            StreamDurationSeconds = Double(video, "duration") ?? TagSeconds(video, "DURATION"),
             StartSeconds = Double(format, "start_time") ?? 0,
             PixelFormat = pixelFormat,
             BitDepth = BitDepthOf(pixelFormat, Integer(video, "bits_per_raw_sample")),
@@ -121,7 +189,10 @@ public static partial class VideoProbe
             FieldOrder = Text(video, "field_order") is { } order && order != "unknown" ? order : null,
             OtherStreams = streams
                 .Where(stream => (Integer(stream, "index") ?? -1) != streamIndex)
-                .Select(stream => new StreamSummary(Integer(stream, "index") ?? -1, Text(stream, "codec_type") ?? "unknown", Text(stream, "codec_name") ?? "unknown"))
+                .Select(stream => new StreamSummary(Integer(stream, "index") ?? -1, Text(stream, "codec_type") ?? "unknown", Text(stream, "codec_name") ?? "unknown")
+                {
+                    AttachedPicture = IsCoverArt(stream),
+                })
                 .ToList(),
         };
     }
@@ -162,6 +233,23 @@ public static partial class VideoProbe
             pts.Add(fields.Length > 1 && long.TryParse(fields[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) ? value : null);
         }
         return pts;
+    }
+
+    /// <summary>A duration tag such as Matroska's per-stream "00:00:02.000000000", in seconds.</summary>
+    private static double? TagSeconds(JsonElement stream, string name)
+    {
+        if (!stream.TryGetProperty("tags", out var tags) || Text(tags, name) is not { } text)
+        {
+            return null;
+        }
+        string[] parts = text.Split(':');
+        if (parts.Length != 3 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int hours)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int minutes)
+            || !double.TryParse(parts[2], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double seconds))
+        {
+            return null;
+        }
+        return hours * 3600.0 + minutes * 60 + seconds;
     }
 
     private static int RotationOf(JsonElement video)

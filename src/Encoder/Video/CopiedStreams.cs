@@ -63,6 +63,9 @@ public static class CopiedStreams
 
     private static Route Plan(StreamSummary stream, string extension) => (extension, stream.Kind) switch
     {
+        // Cover art: MP4 and MOV keep it as the cover; Matroska (ffmpeg 5.1) keeps it as a one-picture
+        // track with its file name and type, which is not lost, though no longer marked as the cover.
+        (".mkv" or ".mp4" or ".m4v" or ".mov", "video") when stream.AttachedPicture => Route.Copy,
         (".mkv" or ".mka", "audio" or "subtitle" or "attachment") => Route.Copy,
         (".mp4" or ".m4v", "audio") => Mp4Audio.Contains(stream.CodecName) ? Route.Copy : Route.Convert("aac"),
         (".mov", "audio") => Mp4Audio.Contains(stream.CodecName) || stream.CodecName.StartsWith("pcm_", StringComparison.Ordinal) ? Route.Copy : Route.Convert("aac"),

@@ -107,11 +107,11 @@ public sealed class FrameEncoder
     /// </summary>
     public IReadOnlyList<string> JoinArguments(string chunkList, long timestampCorrection, string temporaryPath)
     {
-        var video = new List<string> { "-c:v", "copy" };
+        var video = new List<string> { "-c:v:0", "copy" };
         if (timestampCorrection != 0)
         {
             string shift = timestampCorrection.ToString("+0;-0", System.Globalization.CultureInfo.InvariantCulture);
-            video.AddRange(["-bsf:v", $"setts=pts=PTS{shift}:dts=DTS{shift}"]);
+            video.AddRange(["-bsf:v:0", $"setts=pts=PTS{shift}:dts=DTS{shift}"]);
         }
         return MuxArguments(["-f", "concat", "-safe", "0", "-i", FfmpegPaths.File(chunkList)], video, temporaryPath);
     }
@@ -119,22 +119,26 @@ public sealed class FrameEncoder
     /// <summary>Encoder threads for a chunk: the model, not the encoder, sets the pace of an upscale.</summary>
     public const int ChunkEncoderThreads = 8;
 
-    /// <summary>How the video stream is encoded: codec, quality, the conversion to the output format, colour tags and timing.</summary>
+    /// <summary>
+    /// How the video stream is encoded: codec, quality, the conversion to the output format, colour
+    /// tags and timing. Codec, filter and timing name the first video stream (ours): a copied cover
+    /// picture is a video stream too, and must be neither re-encoded nor filtered.
+    /// </summary>
     private List<string> VideoEncodingArguments()
     {
-        var arguments = new List<string> { "-c:v", _options.Codec };
+        var arguments = new List<string> { "-c:v:0", _options.Codec };
         arguments.AddRange(_options.QualityArguments());
         string filter = _frames.IsPlanar
             ? FromPlanesFilter(_source.Color, _frames.FfmpegName, _pixelFormat, _source.UprightSampleAspectRatio)
             : FromRgbFilter(_source.Color, _pixelFormat, _source.UprightSampleAspectRatio);
-        arguments.AddRange(["-vf", filter, "-pix_fmt", _pixelFormat]);
+        arguments.AddRange(["-filter:v:0", filter, "-pix_fmt:v:0", _pixelFormat]);
         arguments.AddRange(ColorTags(_source.Color, _pixelFormat));
         if (_frames.IsPlanar && _source.Color.ChromaLocation is { } chromaLocation)
         {
             // The planes kept the source's chroma siting (RGB frames are resampled by swscale, which places chroma its own way).
-            arguments.AddRange(["-chroma_sample_location", chromaLocation]);
+            arguments.AddRange(["-chroma_sample_location:v:0", chromaLocation]);
         }
-        arguments.AddRange(["-fps_mode", "passthrough", "-enc_time_base", _source.TimeBase.ToString()]);
+        arguments.AddRange(["-fps_mode:v:0", "passthrough", "-enc_time_base:v:0", _source.TimeBase.ToString()]);
         return arguments;
     }
 

@@ -1,7 +1,8 @@
 /*
  * The part of the AviSynth+ C interface (avisynth_c.h, interface V8 and later) that
  * seranet_avs.c uses, declared here in the order avisynth_c.h declares it, so the plugin builds
- * without AviSynth+ installed (Debian 12 does not package it). Struct layouts follow AviSynth+'s
+ * without AviSynth+ installed (Debian 12 does not package it). The frame-property functions need
+ * interface V8 (AviSynth+ 3.6), which the _p frame accessors need already. Struct layouts follow AviSynth+'s
  * x86-64 ABI; the test suite's stand-in host (tests/native/fake_avisynth_host.c) implements these.
  */
 #ifndef SERANET_AVS_C_SUBSET_H
@@ -129,6 +130,18 @@ char *avs_save_string(AVS_ScriptEnvironment *env, const char *s, int length);
 int avs_add_function(AVS_ScriptEnvironment *env, const char *name, const char *params, AVS_ApplyFunc apply,
                      void *user_data);
 AVS_VideoFrame *avs_new_video_frame_a(AVS_ScriptEnvironment *env, const AVS_VideoInfo *vi, int align);
+
+/* Frame properties (interface V8, AviSynth+ 3.6 and later). */
+typedef struct AVS_Map AVS_Map;
+
+/* avs_prop_get_* error codes: 0 success, else the key is absent, of another type, or too short. */
+enum { AVS_GETPROPERROR_SUCCESS = 0, AVS_GETPROPERROR_UNSET = 1, AVS_GETPROPERROR_TYPE = 2, AVS_GETPROPERROR_INDEX = 4 };
+
+const AVS_Map *avs_get_frame_props_ro(AVS_ScriptEnvironment *env, const AVS_VideoFrame *frame);
+int64_t avs_prop_get_int(AVS_ScriptEnvironment *env, const AVS_Map *map, const char *key, int index, int *error);
+/* A new frame carrying prop_src's properties. */
+AVS_VideoFrame *avs_new_video_frame_p_a(AVS_ScriptEnvironment *env, const AVS_VideoInfo *vi, const AVS_VideoFrame *prop_src,
+                                        int align);
 
 /* The plugin's entry point, looked up by name when AviSynth+ loads the library. */
 const char *avisynth_c_plugin_init(AVS_ScriptEnvironment *env);

@@ -3,6 +3,11 @@
  * C plugin on libseranet (include/seranet.h) for planar YUV (4:2:0, 4:2:2, 4:4:4), grey (Y) and
  * planar RGB clips of 8 to 16 bits. Each frame's planes go to the engine as they are.
  *
+ * Frame properties: _ColorRange (0 full, 1 limited) and _ChromaLocation (0 left, 1 center,
+ * 2 top-left; top and bottom sitings are refused for 4:2:0) are read from each frame and passed
+ * on; without them, limited YUV and grey, full RGB, left (MPEG-2) siting. Output frames carry the
+ * input's properties.
+ *
  * Errors at script time (a bad model, an unsupported clip) are returned as script errors with
  * the engine's message; errors on a frame are set on the filter (fi->error).
  */
@@ -67,6 +72,41 @@ static void point_at(seranet_frame *frame, AVS_VideoFrame *avs, int writable)
     }
 }
 
+/* Range and siting of one frame from its properties into *frame; NULL, or why not. */
+static const char *read_properties(AVS_ScriptEnvironment *env, const AVS_VideoFrame *source, int subsampled_vertically,
+                                   seranet_frame *frame, char *why, size_t why_size)
+{
+    const AVS_Map *props = avs_get_frame_props_ro(env, source);
+    int error;
+    int64_t range = avs_prop_get_int(env, props, "_ColorRange", 0, &error);
+    if (error) {
+        frame->range = frame->format == SERANET_FORMAT_RGBP ? SERANET_RANGE_FULL : SERANET_RANGE_LIMITED;
+    } else if (range == 0 || range == 1) {
+        frame->range = range == 0 ? SERANET_RANGE_FULL : SERANET_RANGE_LIMITED;
+    } else {
+        snprintf(why, why_size, "_ColorRange is %lld; 0 (full) or 1 (limited) is expected.", (long long)range);
+        return why;
+    }
+    int64_t location = avs_prop_get_int(env, props, "_ChromaLocation", 0, &error);
+    if (error) {
+        location = 0;
+    }
+    if (location < 0 || location > 5) {
+        snprintf(why, why_size, "_ChromaLocation is %lld; 0 to 5 is expected.", (long long)location);
+        return why;
+    }
+    if (location >= 3 && subsampled_vertically) {
+        snprintf(why, why_size, "_ChromaLocation %lld (top or bottom siting) is not supported for 4:2:0; use left (0), center (1) or top-left (2).",
+                 (long long)location);
+        return why;
+    }
+    /* Top (3), bottom-left (4) and bottom (5) differ from left and center only vertically. */
+    static const int sitings[6] = {SERANET_SITING_LEFT, SERANET_SITING_CENTER, SERANET_SITING_TOP_LEFT,
+                                   SERANET_SITING_LEFT, SERANET_SITING_LEFT, SERANET_SITING_CENTER};
+    frame->chroma_siting = sitings[location];
+    return NULL;
+}
+
 static AVS_VideoFrame *get_frame(AVS_FilterInfo *fi, int n)
 {
     seranet_avs_filter *filter = fi->user_data;
@@ -74,8 +114,17 @@ static AVS_VideoFrame *get_frame(AVS_FilterInfo *fi, int n)
     if (source == NULL) {
         return NULL;
     }
-    AVS_VideoFrame *result = avs_new_video_frame_a(fi->env, &fi->vi, 64);
-    seranet_frame input = filter->shape, output = filter->shape;
+    seranet_frame input = filter->shape;
+    char why[512], message[1024];
+    const char *failure = read_properties(fi->env, source, input.format == SERANET_FORMAT_YUV420, &input, why, sizeof why);
+    if (failure != NULL) {
+        avs_release_video_frame(source);
+        snprintf(message, sizeof message, "SeRanetUpscale: frame %d: %s", n, failure);
+        fi->error = avs_save_string(fi->env, message, -1);
+        return NULL;
+    }
+    AVS_VideoFrame *result = avs_new_video_frame_p_a(fi->env, &fi->vi, source, 64);
+    seranet_frame output = input;
     output.width = fi->vi.width;
     output.height = fi->vi.height;
     point_at(&input, source, 0);
@@ -149,10 +198,8 @@ static AVS_Value create(AVS_ScriptEnvironment *env, AVS_Value args, void *user_d
         shape->struct_size = sizeof *shape;
         shape->format = format;
         shape->bits = bits;
-        /* AviSynth+ clips carry no range in their type; planar YUV is video (limited) range, RGB full. */
-        shape->range = format == SERANET_FORMAT_RGBP ? SERANET_RANGE_FULL : SERANET_RANGE_LIMITED;
+        /* Range and siting come from each frame's properties (read_properties). */
         shape->matrix = SERANET_MATRIX_BT709;
-        shape->chroma_siting = SERANET_SITING_LEFT; /* AviSynth+'s default for 4:2:0 (MPEG-2) */
         shape->width = input_width;
         shape->height = input_height;
         fi->user_data = filter;

@@ -81,7 +81,9 @@ struct VSAPI {
     VSFrame *(*newVideoFrame)(const VSVideoFormat *format, int width, int height, const VSFrame *propSrc, VSCore *core);
     void *newVideoFrame2, *newAudioFrame, *newAudioFrame2;
     void (*freeFrame)(const VSFrame *f);
-    void *addFrameRef, *copyFrame, *getFramePropertiesRO, *getFramePropertiesRW;
+    void *addFrameRef, *copyFrame;
+    const VSMap *(*getFramePropertiesRO)(const VSFrame *f);
+    void *getFramePropertiesRW;
     ptrdiff_t (*getStride)(const VSFrame *f, int plane);
     const uint8_t *(*getReadPtr)(const VSFrame *f, int plane);
     uint8_t *(*getWritePtr)(VSFrame *f, int plane);

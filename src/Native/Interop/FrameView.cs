@@ -5,13 +5,33 @@ namespace SeRanet.Video.Native.Interop;
 /// <summary>A seranet_frame read into the engine's <see cref="PlanarImage"/>, over the caller's memory.</summary>
 internal static unsafe class FrameView
 {
+    /// <summary>seranet_frame.bits for 32-bit float samples (include/seranet.h, since ABI 2).</summary>
+    public const int FloatBits = 32;
+
+    public static bool IsFloat(in NativeFrame frame) => frame.Bits == FloatBits;
+
+    /// <summary>An integer frame (8 to 16 bits) as a view of the caller's planes.</summary>
     public static PlanarImage Read(in NativeFrame frame, string name)
+    {
+        var format = FormatOf(frame, name, frame.Bits);
+        return new PlanarImage(frame.Width, frame.Height, format, HostPlanes(frame, format, format.BytesPerSample, name));
+    }
+
+    /// <summary>
+    /// The layout, range, matrix and siting of <paramref name="frame"/> with <paramref name="bitDepth"/>
+    /// bits a sample; checks the struct size and the frame size.
+    /// </summary>
+    public static PlaneFormat FormatOf(in NativeFrame frame, string name, int bitDepth)
     {
         if (frame.StructSize != (uint)sizeof(NativeFrame))
         {
             throw new ArgumentException($"{name}.struct_size is {frame.StructSize}; set it to sizeof(seranet_frame) ({sizeof(NativeFrame)}).", name);
         }
-        var format = new PlaneFormat(Layout(frame.Format, name), frame.Bits)
+        if (frame.Bits is not (>= 8 and <= 16) and not FloatBits)
+        {
+            throw new ArgumentException($"{name}.bits is {frame.Bits}; use 8 to 16 (integer samples) or 32 (float samples).", name);
+        }
+        var format = new PlaneFormat(Layout(frame.Format, name), bitDepth)
         {
             Range = frame.Range switch
             {
@@ -38,13 +58,19 @@ internal static unsafe class FrameView
         {
             throw new ArgumentException($"{name} is {frame.Width}x{frame.Height}, not a frame size.", name);
         }
+        return format;
+    }
+
+    /// <summary>The caller's planes of <paramref name="frame"/>, each checked to hold its rows of <paramref name="bytesPerSample"/>-byte samples.</summary>
+    public static Plane[] HostPlanes(in NativeFrame frame, PlaneFormat format, int bytesPerSample, string name)
+    {
         var planes = new Plane[format.PlaneCount];
         for (int i = 0; i < planes.Length; i++)
         {
             long stride = frame.Strides[i];
             byte* data = (byte*)frame.Planes[i];
             var (width, height) = format.PlaneSize(i, frame.Width, frame.Height);
-            long rowBytes = (long)width * format.BytesPerSample;
+            long rowBytes = (long)width * bytesPerSample;
             if (data is null)
             {
                 throw new ArgumentException($"{name}.planes[{i}] is NULL; a {format.Layout} frame has {format.PlaneCount} planes.", name);
@@ -60,7 +86,7 @@ internal static unsafe class FrameView
             }
             planes[i] = new Plane(new UnmanagedBytes(data, (int)length).Memory, (int)stride);
         }
-        return new PlanarImage(frame.Width, frame.Height, format, planes);
+        return planes;
     }
 
     private static PlaneLayout Layout(int format, string name) => format switch

@@ -22,7 +22,8 @@ namespace SeRanet.Video.Plugin.Video;
 /// </summary>
 internal static class SegmentedVideoJob
 {
-    public sealed record Outcome(long Frames, double ModelSeconds, SegmentSummary Summary);
+    /// <param name="FramesInOutput">The frames of every chunk joined; fewer than the source's when a damaged source gave fewer.</param>
+    public sealed record Outcome(long Frames, double ModelSeconds, SegmentSummary Summary, long FramesInOutput);
 
     public static async Task<Outcome> RunAsync(VideoUpscaleRequest request, VideoInfo video, SegmentPlan plan, LoadedUpscaler loaded, VideoFramePath path,
         string pixelFormat, FrameEncoder encoder, IProgress<VideoProgress>? progress, Stopwatch clock, CancellationToken cancellationToken)
@@ -81,24 +82,34 @@ internal static class SegmentedVideoJob
                 Note(progress, clock, note.Kind, note.Text);
             }
         }
-        foreach (var segment in toDo)
+        try
         {
-            long before = framesDone;
-            var chunkEncoder = new FrameEncoder(video, request.Output, request.Encoder, pixelFormat, request.Ffmpeg, done =>
-                progress?.Report(new VideoProgress(before + done, framesToDo, clock.Elapsed) { Segments = Segments() }), path.Frames);
-            // Each segment from its first frame, into a chunk of its own (a fresh encoder, so a closed group of pictures).
-            modelSeconds += await path.RunAsync(video, request.Ffmpeg, loaded.Upscaler, request.FramesPerBatch,
-                new EncodeTarget.Chunk(chunkEncoder, work.ChunkPath(segment), segment.NextFrame), segment.FirstFrame, segment.FrameCount, cancellationToken).ConfigureAwait(false);
-            var (timeBase, startPts, startMicroseconds) = await ProbeStartAsync(work.ChunkPath(segment), request.Ffmpeg, cancellationToken).ConfigureAwait(false);
-            long firstTimestamp = ChunkTimeline.Convert(encoder.TimestampOf(segment.FirstFrame), video.TimeBase, timeBase)
-                ?? throw new FfmpegException($"The chunk {work.ChunkPath(segment)} has the time base {timeBase}, which cannot hold the source's times ({video.TimeBase}) exactly.");
-            finished[segment.Index] = work.Record(segment, timeBase.ToString(), firstTimestamp, startPts, startMicroseconds);
-            framesDone += segment.FrameCount;
-            encoded++;
-            progress?.Report(new VideoProgress(framesDone, framesToDo, clock.Elapsed) { Segments = Segments() });
+            foreach (var segment in toDo)
+            {
+                long before = framesDone;
+                var chunkEncoder = new FrameEncoder(video, request.Output, request.Encoder, pixelFormat, request.Ffmpeg, done =>
+                    progress?.Report(new VideoProgress(before + done, framesToDo, clock.Elapsed) { Segments = Segments() }), path.Frames);
+                // Each segment from its first frame, into a chunk of its own (a fresh encoder, so a closed group of pictures).
+                var (seconds, decodedFrames) = await path.RunAsync(video, request.Ffmpeg, loaded.Upscaler, request.FramesPerBatch, request.Strict,
+                    new EncodeTarget.Chunk(chunkEncoder, work.ChunkPath(segment), segment.NextFrame), segment.FirstFrame, segment.FrameCount, cancellationToken).ConfigureAwait(false);
+                modelSeconds += seconds;
+                var (timeBase, startPts, startMicroseconds) = await ProbeStartAsync(work.ChunkPath(segment), request.Ffmpeg, cancellationToken).ConfigureAwait(false);
+                long firstTimestamp = ChunkTimeline.Convert(encoder.TimestampOf(segment.FirstFrame), video.TimeBase, timeBase)
+                    ?? throw new FfmpegException($"The chunk {work.ChunkPath(segment)} has the time base {timeBase}, which cannot hold the source's times ({video.TimeBase}) exactly.");
+                finished[segment.Index] = work.Record(segment, timeBase.ToString(), firstTimestamp, startPts, startMicroseconds, decodedFrames);
+                framesDone += decodedFrames;
+                encoded++;
+                progress?.Report(new VideoProgress(framesDone, framesToDo, clock.Elapsed) { Segments = Segments() });
+            }
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested)
+        {
+            // What was finished stays: the message says so, and that the same command resumes.
+            throw new SegmentsKeptException(work.FolderPath, finished.Count, plan.Segments.Count, ex, cancellationToken);
         }
 
         bool joined = false;
+        long framesInOutput = 0;
         // Other shards may have finished chunks while this run worked.
         foreach (var segment in plan.Segments.Where(segment => !finished.ContainsKey(segment.Index)))
         {
@@ -125,13 +136,14 @@ internal static class SegmentedVideoJob
                 var chunks = plan.Segments.Select(segment => work.Finished(segment)
                     ?? throw new InvalidOperationException($"The chunk of segment {segment.Index} in {work.FolderPath} changed while joining; run again.")).ToList();
                 var (list, correction) = ChunkTimeline.Build(chunks.Select(chunk => (Path.GetFileName(work.ChunkPath(plan.Segments[chunk.Index])), chunk)).ToList());
-                await encoder.JoinAsync(work.WriteJoinList(list), correction, plan.FrameCount, request.Overwrite, cancellationToken).ConfigureAwait(false);
+                framesInOutput = chunks.Sum(chunk => chunk.FramesHeld);
+                await encoder.JoinAsync(work.WriteJoinList(list), correction, framesInOutput, request.Overwrite, cancellationToken).ConfigureAwait(false);
                 work.Delete();
                 joined = true;
             }
         }
         return new Outcome(framesDone, modelSeconds,
-            new SegmentSummary(plan.Segments.Count, encoded, skipped, request.Shard?.ToString(), joined, work.FolderPath, restartedBecause));
+            new SegmentSummary(plan.Segments.Count, encoded, skipped, request.Shard?.ToString(), joined, work.FolderPath, restartedBecause), framesInOutput);
     }
 
     private static void Note(IProgress<VideoProgress>? progress, Stopwatch clock, VideoNoteKind kind, string text) =>

@@ -37,12 +37,13 @@ internal sealed class VideoFramePath
     /// <summary>
     /// Decodes <paramref name="frameCount"/> frames from <paramref name="firstFrame"/> (null: to the
     /// end), upscales them on one owned thread and hands them to <paramref name="target"/>, the three
-    /// joined by bounded channels of two batches; returns the model's seconds.
+    /// joined by bounded channels of two batches; returns the model's seconds and the frames decoded.
     /// </summary>
-    public Task<double> RunAsync(VideoInfo video, FfmpegLocation ffmpeg, ImageUpscaler upscaler, int framesPerBatch,
-        EncodeTarget target, long firstFrame, long? frameCount, CancellationToken cancellationToken)
+    /// <param name="requireEveryFrame">Fail when the source gives fewer frames than it holds (see <see cref="FrameDecoder.RequireEveryFrame"/>).</param>
+    public Task<(double ModelSeconds, long FramesDecoded)> RunAsync(VideoInfo video, FfmpegLocation ffmpeg, ImageUpscaler upscaler, int framesPerBatch,
+        bool requireEveryFrame, EncodeTarget target, long firstFrame, long? frameCount, CancellationToken cancellationToken)
     {
-        var decoder = new FrameDecoder(video, ffmpeg, Frames, firstFrame, frameCount);
+        var decoder = new FrameDecoder(video, ffmpeg, Frames, firstFrame, frameCount) { RequireEveryFrame = requireEveryFrame };
         if (Frames.IsPlanar)
         {
             var planes = new PlanarImageUpscaler(upscaler);
@@ -51,7 +52,7 @@ internal sealed class VideoFramePath
         return RunAsync(decoder, new FrameUpscaleStage(upscaler, framesPerBatch), target, framesPerBatch, cancellationToken);
     }
 
-    private static async Task<double> RunAsync<TFrame>(FrameDecoder decoder, IModelStage<TFrame> stage, EncodeTarget target, int framesPerBatch,
+    private static async Task<(double ModelSeconds, long FramesDecoded)> RunAsync<TFrame>(FrameDecoder decoder, IModelStage<TFrame> stage, EncodeTarget target, int framesPerBatch,
         CancellationToken cancellationToken) where TFrame : class, IVideoFrame
     {
         var options = new BoundedChannelOptions(framesPerBatch * 2) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait };
@@ -74,7 +75,7 @@ internal sealed class VideoFramePath
                 frame.Dispose();
             }
         }
-        return stage.ModelTime.TotalSeconds;
+        return (stage.ModelTime.TotalSeconds, decoder.FramesDecoded);
     }
 }
 

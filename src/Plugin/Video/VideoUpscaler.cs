@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Threading.Channels;
 using SeRanet.Video.Core.Ffmpeg;
+using SeRanet.Video.Core.Files;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Core.Media;
 using SeRanet.Video.Core.Options;
@@ -47,6 +48,12 @@ public sealed record VideoUpscaleRequest
 
     /// <summary>Only join the chunks that shards made; fail if any is missing.</summary>
     public bool JoinOnly { get; init; }
+
+    /// <summary>
+    /// Fail, leaving no output, when the video gives fewer frames than it holds (a truncated or
+    /// damaged file); otherwise the shorter video is written and a warning says how many are missing.
+    /// </summary>
+    public bool Strict { get; init; }
 }
 
 /// <summary>Where a segmented job stands: segments encoded by this run, found finished, and in all.</summary>
@@ -105,6 +112,8 @@ public static class VideoUpscaler
     public static async Task<VideoUpscaleResult> RunAsync(VideoUpscaleRequest request, IProgress<VideoProgress>? progress, CancellationToken cancellationToken)
     {
         OutputPaths.Check(request.Input, request.Output, request.Overwrite);
+        // Shards share their output on purpose; two plain runs to one output would write over each other.
+        using var outputLock = request.Shard is null && !request.JoinOnly ? OutputLock.Take(request.Output) : null;
         var clock = Stopwatch.StartNew();
         // Start-up is paid once per file, so its three slow parts run side by side: the model
         // loads while ffprobe reads the input and ffmpeg lists the encoder's pixel formats.
@@ -114,9 +123,16 @@ public static class VideoUpscaler
         using (var probing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
             var supported = EncoderCapabilities.PixelFormatsAsync(request.Encoder.Codec, request.Ffmpeg, probing.Token);
+            var container = EncoderCapabilities.CheckContainerAsync(request.Output, request.Ffmpeg, probing.Token);
             try
             {
+                await container.ConfigureAwait(false);
                 video = await VideoProbe.ProbeAsync(request.Input, request.Ffmpeg, probing.Token).ConfigureAwait(false);
+                await VideoProbe.CheckOneSizeAsync(video, request.Ffmpeg, probing.Token).ConfigureAwait(false);
+                if (request.Strict && video.ExpectedFrameCount > video.FrameCount)
+                {
+                    throw new MissingFramesException(video.Path, video.FrameCount, video.ExpectedFrameCount);
+                }
                 outputPixelFormat = request.Encoder.PixelFormat
                     ?? OutputPixelFormat.Supported(OutputPixelFormat.ForSource(video.PixelFormat, video.BitDepth), await supported.ConfigureAwait(false));
             }
@@ -125,6 +141,7 @@ public static class VideoUpscaler
                 // Stop the encoder query too, and wait for it, so no ffmpeg process outlives the job.
                 await probing.CancelAsync().ConfigureAwait(false);
                 await supported.ContinueWith(task => _ = task.Exception, TaskScheduler.Default).ConfigureAwait(false);
+                await container.ContinueWith(task => _ = task.Exception, TaskScheduler.Default).ConfigureAwait(false);
                 await DisposeWhenLoadedAsync(loading).ConfigureAwait(false);
                 throw;
             }
@@ -134,6 +151,11 @@ public static class VideoUpscaler
         progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed, new VideoNote(VideoNoteKind.Plan,
             $"{request.Input}: {video.UprightWidth}x{video.UprightHeight} {video.PixelFormat} {video.Color.Matrix}/{video.Color.SwscaleRange}, {video.FrameCount} frames " +
             $"-> {request.Output}: {outWidth}x{outHeight} {request.Encoder.Codec} {outputPixelFormat}")));
+        if (HasAlpha(video.PixelFormat))
+        {
+            progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed, new VideoNote(VideoNoteKind.Warning,
+                $"{request.Input} has an alpha channel ({video.PixelFormat}); the output is opaque: the model upscales the colour only")));
+        }
         if (video.Interlaced)
         {
             progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed, new VideoNote(VideoNoteKind.Warning,
@@ -155,11 +177,16 @@ public static class VideoUpscaler
             {
                 var encoder = new FrameEncoder(video, request.Output, request.Encoder, outputPixelFormat, request.Ffmpeg, frames: path.Frames);
                 var job = await SegmentedVideoJob.RunAsync(request, video, plan, loaded, path, outputPixelFormat, encoder, progress, clock, cancellationToken).ConfigureAwait(false);
+                if (job.Summary.Joined)
+                {
+                    WarnOfMissingFrames(video, job.FramesInOutput, progress, clock);
+                }
                 return new VideoUpscaleResult(video, outWidth, outHeight, job.Frames, clock.Elapsed.TotalSeconds, job.ModelSeconds,
                     job.Summary.Joined ? new FileInfo(request.Output).Length : 0, request.Encoder.Codec, outputPixelFormat, loaded.Device,
                     encoder.CopiedStreamList, encoder.DroppedStreams, encoder.ConvertedStreams) { Segments = job.Summary };
             }
             var run = await RunPipelineAsync(request, video, loaded, path, outputPixelFormat, progress, clock, cancellationToken).ConfigureAwait(false);
+            WarnOfMissingFrames(video, run.Frames, progress, clock);
             return new VideoUpscaleResult(video, outWidth, outHeight, run.Frames, clock.Elapsed.TotalSeconds, run.ModelSeconds,
                 new FileInfo(request.Output).Length, request.Encoder.Codec, outputPixelFormat, loaded.Device, run.Copied, run.Dropped, run.Converted);
         }
@@ -170,6 +197,21 @@ public static class VideoUpscaler
         finally
         {
             await DisposeWhenLoadedAsync(loading).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>ffmpeg's pixel formats with transparency: yuva*, gbrap*, ya*, and the packed RGBA orders.</summary>
+    private static bool HasAlpha(string pixelFormat) =>
+        pixelFormat.StartsWith("yuva", StringComparison.Ordinal) || pixelFormat.StartsWith("gbrap", StringComparison.Ordinal)
+        || pixelFormat.StartsWith("ya", StringComparison.Ordinal) || pixelFormat is "rgba" or "bgra" or "argb" or "abgr" or "rgba64le" or "rgba64be" or "bgra64le" or "bgra64be";
+
+    /// <summary>Says when the video gave fewer frames than it holds: the output is as much shorter.</summary>
+    private static void WarnOfMissingFrames(VideoInfo video, long decoded, IProgress<VideoProgress>? progress, Stopwatch clock)
+    {
+        if (decoded < video.ExpectedFrameCount)
+        {
+            progress?.Report(new VideoProgress(decoded, video.FrameCount, clock.Elapsed, new VideoNote(VideoNoteKind.Warning,
+                $"{MissingFramesException.Describe(video.Path, decoded, video.ExpectedFrameCount)} The output is shorter by the missing frames.")));
         }
     }
 
@@ -189,7 +231,7 @@ public static class VideoUpscaler
         {
             progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed, note));
         }
-        double modelSeconds = await path.RunAsync(video, request.Ffmpeg, loaded.Upscaler, request.FramesPerBatch,
+        var (modelSeconds, _) = await path.RunAsync(video, request.Ffmpeg, loaded.Upscaler, request.FramesPerBatch, request.Strict,
             new EncodeTarget.OutputFile(encoder, request.Overwrite), 0, null, cancellationToken).ConfigureAwait(false);
         return new PipelineResult(Interlocked.Read(ref encoded), modelSeconds, encoder.CopiedStreamList, encoder.DroppedStreams, encoder.ConvertedStreams);
     }

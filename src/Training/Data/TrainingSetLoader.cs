@@ -35,16 +35,17 @@ public static class TrainingSetLoader
     /// <param name="ffmpeg">Reads the images Skia cannot, and makes the compressed variants.</param>
     /// <param name="extraScales">Also add each photo shrunk by these factors (see <see cref="TrainerOptions.ExtraScales"/>).</param>
     /// <param name="fullSize">Whether each photo at its own size is in the set too (see <see cref="TrainerOptions.FullSize"/>).</param>
+    /// <param name="compressedVariants">Compressed copies per codec in <paramref name="degradations"/> (see <see cref="TrainerOptions.CompressedVariants"/>).</param>
     public static async Task<IReadOnlyList<TrainingImage>> LoadAsync(
         IReadOnlyList<string> files, int minimumLowResolutionSide, Degradations degradations, int seed, FfmpegLocation ffmpeg,
-        IProgress<string>? progress, CancellationToken cancellationToken, IReadOnlyList<double>? extraScales = null, bool fullSize = true)
+        IProgress<string>? progress, CancellationToken cancellationToken, IReadOnlyList<double>? extraScales = null, bool fullSize = true, int compressedVariants = 1)
     {
         var images = new IReadOnlyList<TrainingImage>[files.Count];
         int done = 0;
         await Parallel.ForAsync(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
             async (i, ct) =>
             {
-                images[i] = await LoadOneAsync(files[i], minimumLowResolutionSide, degradations, extraScales ?? [], fullSize, seed + i, ffmpeg, ct).ConfigureAwait(false);
+                images[i] = await LoadOneAsync(files[i], minimumLowResolutionSide, degradations, compressedVariants, extraScales ?? [], fullSize, seed + i, ffmpeg, ct).ConfigureAwait(false);
                 int loaded = Interlocked.Increment(ref done);
                 if (loaded == files.Count || loaded % 25 == 0)
                 {
@@ -55,7 +56,7 @@ public static class TrainingSetLoader
     }
 
     private static async Task<IReadOnlyList<TrainingImage>> LoadOneAsync(
-        string path, int minimumLowResolutionSide, Degradations degradations, IReadOnlyList<double> extraScales, bool fullSize, int seed, FfmpegLocation ffmpeg, CancellationToken cancellationToken)
+        string path, int minimumLowResolutionSide, Degradations degradations, int compressedVariants, IReadOnlyList<double> extraScales, bool fullSize, int seed, FfmpegLocation ffmpeg, CancellationToken cancellationToken)
     {
         using var frame = await ImageFileReader.ReadAsync(path, ffmpeg, cancellationToken).ConfigureAwait(false);
         var original = TrainingPair.High(frame);
@@ -71,22 +72,26 @@ public static class TrainingSetLoader
             }
             var high = scale == 1.0 ? original : Resampler.Resize(original, width, height, ResizeKernel.Bicubic).Quantized8();
             string name = scale == 1.0 ? Path.GetFileName(path) : $"{Path.GetFileName(path)}@{scale:0.###}";
-            loaded.Add(await PairAsync(name, high, degradations, random, ffmpeg, cancellationToken).ConfigureAwait(false));
+            loaded.Add(await PairAsync(name, high, degradations, compressedVariants, random, ffmpeg, cancellationToken).ConfigureAwait(false));
         }
         return loaded;
     }
 
-    private static async Task<TrainingImage> PairAsync(string name, ImagePlanes high, Degradations degradations, Random random, FfmpegLocation ffmpeg, CancellationToken cancellationToken)
+    private static async Task<TrainingImage> PairAsync(string name, ImagePlanes high, Degradations degradations, int compressedVariants, Random random, FfmpegLocation ffmpeg, CancellationToken cancellationToken)
     {
         var low = TrainingPair.Low(high);
         var variants = new List<byte[]> { ToPlanarBytes(low) };
-        if (degradations.HasFlag(Degradations.Jpeg))
+        // Each copy draws its quality in turn, so a run with one copy per codec draws as runs did before this option.
+        for (int copy = 0; copy < compressedVariants; copy++)
         {
-            variants.Add(await CompressedAsync(low, Degradations.Jpeg, random.Next(4, 16), ffmpeg, cancellationToken).ConfigureAwait(false));
-        }
-        if (degradations.HasFlag(Degradations.H264))
-        {
-            variants.Add(await CompressedAsync(low, Degradations.H264, random.Next(20, 33), ffmpeg, cancellationToken).ConfigureAwait(false));
+            if (degradations.HasFlag(Degradations.Jpeg))
+            {
+                variants.Add(await CompressedAsync(low, Degradations.Jpeg, random.Next(4, 16), ffmpeg, cancellationToken).ConfigureAwait(false));
+            }
+            if (degradations.HasFlag(Degradations.H264))
+            {
+                variants.Add(await CompressedAsync(low, Degradations.H264, random.Next(20, 33), ffmpeg, cancellationToken).ConfigureAwait(false));
+            }
         }
         return new TrainingImage(name, high.Width, high.Height, ToPlanarBytes(high), variants);
     }

@@ -33,7 +33,7 @@ public sealed class Trainer(TrainerOptions options)
         progress?.Report(TrainingProgress.Note($"loading {trainFiles.Count} training and {validationFiles.Count} validation images"));
         var messages = new Progress<string>(m => progress?.Report(TrainingProgress.Note(m)));
         int minimumSide = Math.Max(options.PatchSize, TrainingValidation.PatchSize) + 2 * padding;
-        var trainImages = await TrainingSetLoader.LoadAsync(trainFiles, options.PatchSize + 2 * padding, options.Degradations, options.Seed, options.Ffmpeg, messages, cancellationToken, options.ExtraScales, options.FullSize).ConfigureAwait(false);
+        var trainImages = await TrainingSetLoader.LoadAsync(trainFiles, options.PatchSize + 2 * padding, options.Degradations, options.Seed, options.Ffmpeg, messages, cancellationToken, options.ExtraScales, options.FullSize, options.CompressedVariants).ConfigureAwait(false);
         var validationImages = await TrainingSetLoader.LoadAsync(validationFiles, minimumSide, Degradations.None, options.Seed, options.Ffmpeg, messages, cancellationToken).ConfigureAwait(false);
         if (validationImages.Count == 0)
         {

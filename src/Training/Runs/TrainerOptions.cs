@@ -63,6 +63,12 @@ public sealed record TrainerOptions
     /// <summary>Probability that a patch gets each enabled degradation.</summary>
     public double DegradationProbability { get; init; } = 0.5;
 
+    /// <summary>
+    /// Compressed copies of each image per codec, each at its own random quality: one copy per
+    /// image gives only as many codec settings as there are images, a few more cover the range better.
+    /// </summary>
+    public int CompressedVariants { get; init; } = 1;
+
     /// <summary>Chance that a near-flat training crop is drawn again (0 keeps the plain area-weighted draw).</summary>
     public double SkipFlat { get; init; }
 
@@ -125,6 +131,10 @@ public sealed record TrainerOptions
         if (ExtraScales.Any(scale => scale is <= 0 or >= 1))
         {
             throw new InvalidOptionException(InvalidOptionException.NameOf<TrainerOptions>(nameof(ExtraScales)), "takes shrink factors between 0 and 1, such as 0.75 and 0.5");
+        }
+        if (CompressedVariants is < 1 or > 16)
+        {
+            throw new InvalidOptionException(InvalidOptionException.NameOf<TrainerOptions>(nameof(CompressedVariants)), "takes 1 to 16 compressed copies per codec");
         }
         if (!FullSize && ExtraScales.Count == 0)
         {

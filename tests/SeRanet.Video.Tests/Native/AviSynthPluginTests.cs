@@ -20,10 +20,10 @@ public class AviSynthPluginTests
     private const int Yv12 = unchecked((int)0xA0000008);
 
     [Fact]
-    public void The_plugin_registers_upscales_frames_to_the_engines_pixels_and_reports_errors()
+    public void The_plugin_registers_reads_frame_properties_upscales_frames_to_the_engines_pixels_and_reports_errors()
     {
         using var temp = new TempFolder();
-        string input = temp.File("in.yuv"), output = temp.File("out.yuv");
+        string input = temp.File("in.yuv"), output = temp.File("out.yuv"), withProps = temp.File("props.yuv");
         string photo = Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), "butterfly.png");
         // Two different frames: the photo, then its mirror.
         Processes.Ffmpeg("-i", photo, "-filter_complex", $"[0]scale={Width}:{Height},split[a][b];[b]hflip[m];[a][m]concat=n=2",
@@ -31,7 +31,7 @@ public class AviSynthPluginTests
         string host = NativePlugins.CompileC(temp, "fake_avisynth_host", [Path.Combine(RepoPaths.Root, "tests", "native", "fake_avisynth_host.c")],
             "-rdynamic", "-I", Path.Combine(RepoPaths.Root, "src", "Hosts", "AviSynth"));
 
-        var run = Processes.Run(host, [Path.Combine(NativePlugins.Folder, "libseranet_avs.so"), $"{Width}", $"{Height}", $"{Frames}", input, output],
+        var run = Processes.Run(host, [Path.Combine(NativePlugins.Folder, "libseranet_avs.so"), $"{Width}", $"{Height}", $"{Frames}", input, output, withProps],
             environment: null, TimeSpan.FromMinutes(5));
 
         Assert.True(run.ExitCode == 0, $"the stand-in host failed ({run.ExitCode}):\n{run.Stdout}\n{run.Stderr}");
@@ -41,18 +41,28 @@ public class AviSynthPluginTests
         Assert.Contains("bad model: SeRanetUpscale: Model file not found: /nonexistent/model.srnv", lines);
         Assert.Contains(lines, line => line.StartsWith("float clip: SeRanetUpscale: the clip must be planar", StringComparison.Ordinal));
 
-        // AviSynth+ clips carry no range or siting in their type: limited range, MPEG-2 (left) siting.
-        var format = new PlaneFormat(PlaneLayout.Yuv420) { Range = ColorRange.Limited, Siting = ChromaSiting.Left };
-        int inBytes = format.FrameBytes(Width, Height), outBytes = format.FrameBytes(2 * Width, 2 * Height);
-        byte[] source = File.ReadAllBytes(input), actual = File.ReadAllBytes(output);
-        Assert.Equal(Frames * outBytes, actual.Length);
+        // Frame properties are read per frame and kept on the output frames; top siting on 4:2:0 is refused.
+        Assert.Contains("props output: _ColorRange=0 _ChromaLocation=1", lines);
+        Assert.Contains("top frame 0 error: SeRanetUpscale: frame 0: _ChromaLocation 3 (top or bottom siting) is not supported for 4:2:0; use left (0), center (1) or top-left (2).", lines);
+
         using var engine = PlanarUpscaler.Open(new ModelChoice(null, DeviceChoice.Cpu, new UpscaleOptions()));
+        byte[] source = File.ReadAllBytes(input);
+        // Without frame properties: limited range, MPEG-2 (left) siting.
+        AssertEnginePixels(engine, source, File.ReadAllBytes(output), new PlaneFormat(PlaneLayout.Yuv420) { Range = ColorRange.Limited, Siting = ChromaSiting.Left });
+        // _ColorRange 0 and _ChromaLocation 1: full range, centred chroma.
+        AssertEnginePixels(engine, source, File.ReadAllBytes(withProps), new PlaneFormat(PlaneLayout.Yuv420) { Range = ColorRange.Full, Siting = ChromaSiting.Center });
+    }
+
+    private static void AssertEnginePixels(PlanarUpscaler engine, byte[] source, byte[] actual, PlaneFormat format)
+    {
+        int inBytes = format.FrameBytes(Width, Height), outBytes = format.FrameBytes(2 * Width, 2 * Height);
+        Assert.Equal(Frames * outBytes, actual.Length);
         for (int i = 0; i < Frames; i++)
         {
             byte[] expected = new byte[outBytes];
             engine.Upscale(PlanarImage.Packed(Width, Height, format, source.AsMemory(i * inBytes, inBytes)), PlanarImage.Packed(2 * Width, 2 * Height, format, expected));
             int differing = expected.Zip(actual.Skip(i * outBytes), (a, b) => a == b ? 0 : 1).Sum();
-            Assert.True(differing == 0, $"frame {i}: {differing} of {outBytes} samples differ from the engine's");
+            Assert.True(differing == 0, $"{format}: frame {i}: {differing} of {outBytes} samples differ from the engine's");
         }
     }
 }

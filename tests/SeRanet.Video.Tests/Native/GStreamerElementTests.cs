@@ -90,6 +90,51 @@ public class GStreamerElementTests
     }
 
     [Fact]
+    public void A_10_bit_pipeline_gives_the_frames_of_seranet_filter_on_the_same_10_bit_y4m()
+    {
+        // y4menc in GStreamer 1.22 takes 8-bit formats only, so the element's 10-bit output goes raw to a file.
+        const string deepCaps = "video/x-raw,format=I420_10LE,width=320,height=180";
+        using var temp = new TempFolder();
+        string source = temp.File("in.raw"), upscaled = temp.File("g.raw"), y4m = temp.File("same.y4m"), filtered = temp.File("f.y4m");
+        var made = Launch("videotestsrc", "num-buffers=10", "!", deepCaps, "!", "filesink", $"location={source}");
+        Assert.True(made.ExitCode == 0, made.Stderr);
+        var run = Launch("videotestsrc", "num-buffers=10", "!", deepCaps, "!", "seranetupscale", "!", "filesink", $"location={upscaled}");
+        Assert.True(run.ExitCode == 0, $"gst-launch failed:\n{run.Stdout}\n{run.Stderr}");
+
+        // The same frames as a 10-bit y4m: C420p10 is centred chroma and, without a range tag, limited range, as the caps say.
+        var format = new PlaneFormat(PlaneLayout.Yuv420, 10);
+        int inBytes = format.FrameBytes(320, 180), outBytes = format.FrameBytes(640, 360);
+        byte[] raw = File.ReadAllBytes(source);
+        Assert.Equal(10 * inBytes, raw.Length);
+        using (var file = File.Create(y4m))
+        {
+            file.Write("YUV4MPEG2 W320 H180 F30:1 Ip A1:1 C420p10\n"u8);
+            for (int i = 0; i < 10; i++)
+            {
+                file.Write("FRAME\n"u8);
+                file.Write(raw, i * inBytes, inBytes);
+            }
+        }
+        var filter = Processes.Run("bash", ["-c", "dotnet \"$0\" filter < \"$1\" > \"$2\"", RepoPaths.CliDll, y4m, filtered], environment: null, TimeSpan.FromMinutes(10));
+        Assert.True(filter.ExitCode == 0, $"seranet filter failed:\n{filter.Stderr}");
+
+        var (header, expected) = Y4mFile.Read(filtered, format);
+        Assert.Contains("W640 H360", header, StringComparison.Ordinal);
+        Assert.Contains("C420p10", header, StringComparison.Ordinal);
+        byte[] actual = File.ReadAllBytes(upscaled);
+        Assert.Equal(10, expected.Count);
+        Assert.Equal(10 * outBytes, actual.Length);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.True(expected[i].AsSpan().SequenceEqual(actual.AsSpan(i * outBytes, outBytes)), $"10-bit frame {i} differs from seranet filter's");
+        }
+        // Really 10-bit: codes above 255 and none above 1023.
+        var samples = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(actual.AsSpan());
+        Assert.True(samples.IndexOfAnyInRange((ushort)256, (ushort)1023) >= 0, "no 10-bit codes in the output");
+        Assert.True(samples.IndexOfAnyInRange((ushort)1024, ushort.MaxValue) < 0, "codes above 1023 in 10-bit output");
+    }
+
+    [Fact]
     public void A_bad_model_path_stops_the_pipeline_with_the_engines_message()
     {
         using var temp = new TempFolder();
@@ -106,7 +151,7 @@ public class GStreamerElementTests
     /// <summary>Just enough YUV4MPEG2 to read y4menc's output: the header line and each frame's bytes.</summary>
     private static class Y4mFile
     {
-        public static (string Header, List<byte[]> Frames) Read(string path)
+        public static (string Header, List<byte[]> Frames) Read(string path, PlaneFormat? format = null)
         {
             byte[] bytes = File.ReadAllBytes(path);
             int end = Array.IndexOf(bytes, (byte)'\n');
@@ -114,7 +159,7 @@ public class GStreamerElementTests
             var tags = header.Split(' ');
             int width = int.Parse(tags.Single(t => t.StartsWith('W'))[1..], System.Globalization.CultureInfo.InvariantCulture);
             int height = int.Parse(tags.Single(t => t.StartsWith('H'))[1..], System.Globalization.CultureInfo.InvariantCulture);
-            int frameBytes = new PlaneFormat(PlaneLayout.Yuv420).FrameBytes(width, height);
+            int frameBytes = (format ?? new PlaneFormat(PlaneLayout.Yuv420)).FrameBytes(width, height);
             var frames = new List<byte[]>();
             for (int at = end + 1; at < bytes.Length;)
             {

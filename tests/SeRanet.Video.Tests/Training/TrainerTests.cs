@@ -163,6 +163,39 @@ public class TrainerTests : IDisposable
     }
 
     [Fact]
+    public async Task Degrade_variants_make_that_many_distinct_compressed_copies_per_codec()
+    {
+        string photo = Directory.EnumerateFiles(SmallPhotoSet()).First();
+        var one = await TrainingSetLoader.LoadAsync([photo], 16, Degradations.H264 | Degradations.Jpeg, 7, FfmpegLocation.OnPath, null, CancellationToken.None);
+        var three = await TrainingSetLoader.LoadAsync([photo], 16, Degradations.H264 | Degradations.Jpeg, 7, FfmpegLocation.OnPath, null, CancellationToken.None, compressedVariants: 3);
+
+        Assert.Equal(1 + 2, one[0].LowResolution.Count);
+        Assert.Equal(1 + 2 * 3, three[0].LowResolution.Count);
+        // The first copies are drawn as a one-copy run draws them, so older runs stay reproducible.
+        Assert.Equal(one[0].LowResolution[1], three[0].LowResolution[1]);
+        Assert.Equal(one[0].LowResolution[2], three[0].LowResolution[2]);
+        var compressed = three[0].LowResolution.Skip(1).ToList();
+        Assert.All(compressed, copy => Assert.NotEqual(three[0].LowResolution[0], copy));
+        Assert.True(compressed.Distinct(new BytesComparer()).Count() >= 5, "the copies should differ in quality");
+    }
+
+    [Fact]
+    public void Degrade_variants_out_of_range_are_refused_by_name()
+    {
+        var options = Options(SmallPhotoSet(), steps: 10) with { CompressedVariants = 0 };
+
+        var error = Assert.Throws<InvalidOptionException>(options.Validate);
+        Assert.Equal("TrainerOptions.CompressedVariants", error.Option);
+    }
+
+    private sealed class BytesComparer : IEqualityComparer<byte[]>
+    {
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] bytes) => bytes.Length;
+    }
+
+    [Fact]
     public void Shrunk_only_without_scales_is_refused_with_the_fix()
     {
         var options = Options(SmallPhotoSet(), steps: 10) with { FullSize = false };

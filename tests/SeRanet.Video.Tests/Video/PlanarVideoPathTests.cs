@@ -107,8 +107,8 @@ public sealed class PlanarVideoPathTests : IDisposable
         string same = string.Join(' ', new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions(), "yuv422p10le", FfmpegLocation.OnPath, frames: frames).Arguments("/t.mkv"));
         string other = string.Join(' ', new FrameEncoder(source, "/videos/out.mkv", new EncoderOptions(), "yuv420p10le", FfmpegLocation.OnPath, frames: frames).Arguments("/t.mkv"));
 
-        Assert.Contains("-vf setsar=1/1 -pix_fmt yuv422p10le -colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv -chroma_sample_location left ", same, StringComparison.Ordinal);
-        Assert.Contains("-vf scale=in_range=tv:out_range=tv:flags=bicubic+accurate_rnd+full_chroma_int,format=yuv420p10le,setsar=1/1 -pix_fmt yuv420p10le ", other, StringComparison.Ordinal);
+        Assert.Contains("-filter:v:0 setsar=1/1 -pix_fmt:v:0 yuv422p10le -colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv -chroma_sample_location:v:0 left ", same, StringComparison.Ordinal);
+        Assert.Contains("-filter:v:0 scale=in_range=tv:out_range=tv:flags=bicubic+accurate_rnd+full_chroma_int,format=yuv420p10le,setsar=1/1 -pix_fmt:v:0 yuv420p10le ", other, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -55,10 +55,10 @@ public class VideoArgumentsTests
 
         Assert.Equal(
             "-nostdin -v error -copyts -f matroska -i - -i file:/videos/in.mkv -map 0:v:0 -map 1:1 -map 1:2 " +
-            "-map_metadata 1 -map_chapters 1 -map_metadata:s:0 1:s:0 -map_metadata:s:1 1:s:1 -map_metadata:s:2 1:s:2 -c copy -c:v libx264 -crf 18 " +
-            "-vf scale=out_color_matrix=bt709:out_range=tv:flags=bicubic+accurate_rnd+full_chroma_int,format=yuv420p,setsar=1/1 -pix_fmt yuv420p " +
+            "-map_metadata 1 -map_chapters 1 -map_metadata:s:0 1:s:0 -map_metadata:s:1 1:s:1 -map_metadata:s:2 1:s:2 -c copy -c:v:0 libx264 -crf 18 " +
+            "-filter:v:0 scale=out_color_matrix=bt709:out_range=tv:flags=bicubic+accurate_rnd+full_chroma_int,format=yuv420p,setsar=1/1 -pix_fmt:v:0 yuv420p " +
             "-colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv " +
-            "-fps_mode passthrough -enc_time_base 1/1000 file:/videos/.out.partial.mkv",
+            "-fps_mode:v:0 passthrough -enc_time_base:v:0 1/1000 file:/videos/.out.partial.mkv",
             string.Join(' ', encoder.Arguments("/videos/.out.partial.mkv")));
     }
 
@@ -68,10 +68,10 @@ public class VideoArgumentsTests
         var encoder = new FrameEncoder(Source(), "/videos/out.mkv", new EncoderOptions(), "yuv420p", FfmpegLocation.OnPath);
 
         Assert.Equal(
-            "-nostdin -v error -copyts -f matroska -i - -map 0:v:0 -c:v libx264 -crf 18 " +
-            "-vf scale=out_color_matrix=bt709:out_range=tv:flags=bicubic+accurate_rnd+full_chroma_int,format=yuv420p,setsar=1/1 -pix_fmt yuv420p " +
+            "-nostdin -v error -copyts -f matroska -i - -map 0:v:0 -c:v:0 libx264 -crf 18 " +
+            "-filter:v:0 scale=out_color_matrix=bt709:out_range=tv:flags=bicubic+accurate_rnd+full_chroma_int,format=yuv420p,setsar=1/1 -pix_fmt:v:0 yuv420p " +
             "-colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv " +
-            "-fps_mode passthrough -enc_time_base 1/1000 -threads 8 -f nut file:/work/.chunk-00000.partial.nut",
+            "-fps_mode:v:0 passthrough -enc_time_base:v:0 1/1000 -threads 8 -f nut file:/work/.chunk-00000.partial.nut",
             string.Join(' ', encoder.ChunkArguments("/work/.chunk-00000.partial.nut")));
     }
 
@@ -82,8 +82,8 @@ public class VideoArgumentsTests
 
         Assert.Equal(
             "-nostdin -v error -copyts -f concat -safe 0 -i file:/work/join.ffconcat -i file:/videos/in.mkv -map 0:v:0 -map 1:1 -map 1:2 " +
-            "-map_metadata 1 -map_chapters 1 -map_metadata:s:0 1:s:0 -map_metadata:s:1 1:s:1 -map_metadata:s:2 1:s:2 -c copy -c:v copy " +
-            "-bsf:v setts=pts=PTS-3:dts=DTS-3 file:/videos/.out.partial.mkv",
+            "-map_metadata 1 -map_chapters 1 -map_metadata:s:0 1:s:0 -map_metadata:s:1 1:s:1 -map_metadata:s:2 1:s:2 -c copy -c:v:0 copy " +
+            "-bsf:v:0 setts=pts=PTS-3:dts=DTS-3 file:/videos/.out.partial.mkv",
             string.Join(' ', encoder.JoinArguments("/work/join.ffconcat", -3, "/videos/.out.partial.mkv")));
         Assert.DoesNotContain("setts", string.Join(' ', encoder.JoinArguments("/work/join.ffconcat", 0, "/t.mkv")), StringComparison.Ordinal);
     }
@@ -118,7 +118,7 @@ public class VideoArgumentsTests
 
         string line = string.Join(' ', encoder.Arguments("/videos/t.webm"));
 
-        Assert.Contains("-c:v libvpx-vp9 -crf 30 -b:v 0 -preset good", line, StringComparison.Ordinal);
+        Assert.Contains("-c:v:0 libvpx-vp9 -crf 30 -b:v 0 -preset good", line, StringComparison.Ordinal);
         Assert.EndsWith("-row-mt 1 -metadata title=a b file:/videos/t.webm", line, StringComparison.Ordinal);
         // WebM holds neither AAC nor SubRip untouched: they are converted, not lost.
         Assert.Contains("-map 1:1 -map 1:2", line, StringComparison.Ordinal);
@@ -146,6 +146,21 @@ public class VideoArgumentsTests
         Assert.Equal(kinds, string.Join(',', selection.Carried.Select(s => s.Kind)));
         Assert.Equal(conversions, string.Join(' ', selection.Conversions.Select(c => $"{c.Key}:{c.Value}")));
         Assert.Equal(dropped, string.Join(',', selection.Dropped.Select(s => s.Kind)));
+    }
+
+    [Theory]
+    [InlineData(".mkv", "2")]
+    [InlineData(".mp4", "2")]
+    [InlineData(".mov", "2")]
+    [InlineData(".webm", "")]
+    public void Cover_art_is_carried_where_the_container_takes_it_and_a_second_video_is_not(string extension, string carried)
+    {
+        StreamSummary[] streams = [new(2, "video", "png") { AttachedPicture = true }, new(3, "video", "h264")];
+
+        var selection = CopiedStreams.Select(streams, "out" + extension);
+
+        Assert.Equal(carried, string.Join(',', selection.Carried.Select(s => s.Index)));
+        Assert.Contains(selection.Dropped, s => s.Index == 3);
     }
 
     [Fact]

@@ -8,4 +8,10 @@ namespace SeRanet.Video.Plugin.Video.Segments;
 /// <param name="FirstTimestamp">The first frame's time as handed to ffmpeg, in <paramref name="TimeBase"/>.</param>
 /// <param name="StartPts">The chunk's first time as stored (NUT shifts a chunk that would start before zero), in <paramref name="TimeBase"/>.</param>
 /// <param name="StartMicroseconds">The chunk's start as a demuxer reports it, in microseconds.</param>
-public sealed record ChunkRecord(int Index, long FirstFrame, long FrameCount, long Bytes, string Sha256, string TimeBase, long FirstTimestamp, long StartPts, long StartMicroseconds);
+/// <param name="DecodedFrames">Frames the chunk holds when a damaged source gave fewer than <paramref name="FrameCount"/>; null when it holds them all.</param>
+public sealed record ChunkRecord(int Index, long FirstFrame, long FrameCount, long Bytes, string Sha256, string TimeBase, long FirstTimestamp, long StartPts, long StartMicroseconds,
+    long? DecodedFrames = null)
+{
+    /// <summary>The frames the chunk holds.</summary>
+    public long FramesHeld => DecodedFrames ?? FrameCount;
+}

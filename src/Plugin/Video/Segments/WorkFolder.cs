@@ -120,14 +120,15 @@ public sealed class WorkFolder
     }
 
     /// <summary>Makes the chunk's bytes durable, then records it: from here on it counts as finished.</summary>
-    public ChunkRecord Record(Segment segment, string timeBase, long firstTimestamp, long startPts, long startMicroseconds)
+    public ChunkRecord Record(Segment segment, string timeBase, long firstTimestamp, long startPts, long startMicroseconds, long decodedFrames)
     {
         string chunk = ChunkPath(segment);
         using (var stream = new FileStream(chunk, FileMode.Open, FileAccess.ReadWrite))
         {
             stream.Flush(flushToDisk: true);
         }
-        var record = new ChunkRecord(segment.Index, segment.FirstFrame, segment.FrameCount, new FileInfo(chunk).Length, Sha256Of(chunk), timeBase, firstTimestamp, startPts, startMicroseconds);
+        var record = new ChunkRecord(segment.Index, segment.FirstFrame, segment.FrameCount, new FileInfo(chunk).Length, Sha256Of(chunk), timeBase, firstTimestamp, startPts, startMicroseconds,
+            decodedFrames < segment.FrameCount ? decodedFrames : null);
         WriteDurably(RecordPath(segment.Index), JsonSerializer.Serialize(record, Json));
         return record;
     }
