@@ -6,7 +6,7 @@
 #   bench/ab-upscale.sh BEFORE_DIR AFTER_DIR [rounds] [clip] [extra upscale args...]
 #   BEFORE_DIR/AFTER_DIR: folders with a built seranet.dll (e.g. a copy of artifacts/cli, or
 #   `git worktree add /tmp/old REV && dotnet build /tmp/old/src/Cli -c Release -o /tmp/old-bin`).
-# Writes bench/results/ab-upscale.json.
+# Writes bench/results/ab-upscale.json, or the file AB_RESULT names.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 before=$1 after=$2 rounds=${3:-3} clip=${4:-samples/city.mp4}
@@ -20,7 +20,7 @@ for round in $(seq "$rounds"); do
     /usr/bin/time -f "%e %M" -o "$work/$side-$round.time" dotnet "$dir/seranet.dll" upscale "$clip" -o "$work/$side.mkv" -y --json "$@" > "$work/$side-$round.json"
   done
 done
-python3 - "$work" "$rounds" "$clip" bench/results/ab-upscale.json <<'PY'
+python3 - "$work" "$rounds" "$clip" "${AB_RESULT:-bench/results/ab-upscale.json}" <<'PY'
 import json, statistics, sys
 work, rounds, clip, out = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 summary = {"clip": clip, "rounds": rounds}
@@ -38,7 +38,7 @@ json.dump(summary, open(out, "w"), indent=2)
 print(f"{'':8s} {'wall s':>8s} {'model s':>8s} {'peak RSS KiB':>13s}")
 for side in ("before", "after"):
     s = summary[side]
-    print(f"{side:8s} {s['wall_s']:8.2f} {s['model_s']:8.2f} {s['peak_rss_kib']:13,d}")
+    print(f"{side:8s} {s['wall_s']:8.2f} {s['model_s']:8.2f} {s['peak_rss_kib']:13,.0f}")
 r = summary["ratios_after_over_before"]
 print(f"after/before: wall {r['wall_s']:.3f}, model {r['model_s']:.3f}, peak RSS {r['peak_rss_kib']:.3f}")
 PY

@@ -54,6 +54,15 @@ internal static class CommonOptions
         Description = "Tiles per forward pass (default: as many as fit the memory budget).",
     }.Between(1, 65535);
 
+    /// <summary>The activation budget (<see cref="UpscaleOptions.MemoryBudgetBytes"/>) as a size with a unit.</summary>
+    public static Option<long?> Memory() => new Option<long?>("--memory")
+    {
+        Description = "Memory the network's working tensors may use, such as 800M or 1.5G (default 1G): it sizes the tiles, tiles per pass and "
+            + "frames per pass; the runtime, model and frame buffers come on top.",
+        HelpName = "SIZE",
+    }.Accepting($"a size such as 800M, 1.5G or 2G, at least {UpscaleOptions.MinMemoryBudgetBytes >> 20}M",
+        text => OptionValues.ByteSize(text) is (true, long bytes) && bytes >= UpscaleOptions.MinMemoryBudgetBytes ? (true, bytes) : (false, null));
+
     /// <summary>Frames (or images) per model pass.</summary>
     public static Option<int> Batch(int defaultFrames) => new Option<int>("--batch")
     {

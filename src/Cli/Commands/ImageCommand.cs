@@ -44,6 +44,7 @@ internal static class ImageCommand
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
         var tileBatch = CommonOptions.TileBatch();
+        var memory = CommonOptions.Memory();
         var overwrite = CommonOptions.Overwrite();
         var json = CommonOptions.Json();
         var maxPixels = new Option<long>("--max-pixels")
@@ -56,7 +57,7 @@ internal static class ImageCommand
 
         var command = new Command("image", "Upscale images (PNG, JPEG, WebP, TIFF, BMP; 8 and 16 bits per channel).")
         {
-            inputs, output, format, model, device, backend, precision, scale, tile, tileBatch, maxPixels, overwrite, json,
+            inputs, output, format, model, device, backend, precision, scale, tile, tileBatch, memory, maxPixels, overwrite, json,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
@@ -78,6 +79,7 @@ internal static class ImageCommand
                 MaxBatch = result.GetValue(tileBatch),
                 Backend = result.GetValue(backend),
                 Precision = result.GetValue(precision),
+                MemoryBudgetBytes = result.GetValue(memory) ?? UpscaleOptions.DefaultMemoryBudgetBytes,
             }) { Catalog = ToolEnvironment.Models });
             using var upscaler = loaded.Upscaler;
             timings.Mark($"model file, convolution self-check ({(Upscaler.Numerics.ConvolutionGuard.Current?.Checked.Elapsed.TotalSeconds ?? 0):F3} s), inference form");

@@ -91,6 +91,32 @@ internal static class OptionValues
             : (false, default);
     }
 
+    /// <summary>
+    /// A size in bytes: a number with K, M, G or T (binary multiples; "GiB", "GB", "g" read the same),
+    /// or a plain number of bytes. 1.5G is 1.5 x 2^30.
+    /// </summary>
+    public static (bool Ok, long Value) ByteSize(string text)
+    {
+        string trimmed = text.Trim();
+        string unit = new([.. trimmed.SkipWhile(c => char.IsAsciiDigit(c) || c == '.')]);
+        string number = trimmed[..^unit.Length];
+        int shift = unit.ToUpperInvariant() switch
+        {
+            "" or "B" => 0,
+            "K" or "KB" or "KIB" => 10,
+            "M" or "MB" or "MIB" => 20,
+            "G" or "GB" or "GIB" => 30,
+            "T" or "TB" or "TIB" => 40,
+            _ => -1,
+        };
+        if (shift < 0 || !double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value)
+            || !(value > 0) || value * Math.Pow(2, shift) >= long.MaxValue / 2)
+        {
+            return (false, 0);
+        }
+        return (true, (long)Math.Round(value * Math.Pow(2, shift)));
+    }
+
     /// <summary>"a, b or c".</summary>
     public static string Alternatives(IReadOnlyList<string> names) =>
         names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " or " + names[^1];

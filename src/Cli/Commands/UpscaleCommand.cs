@@ -41,6 +41,7 @@ internal static class UpscaleCommand
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
         var tileBatch = CommonOptions.TileBatch();
+        var memory = CommonOptions.Memory();
         var batch = CommonOptions.Batch(DefaultFramesPerBatch);
         var overwrite = CommonOptions.Overwrite();
         var json = CommonOptions.Json();
@@ -91,7 +92,7 @@ internal static class UpscaleCommand
         var command = join
             ? new Command("join", "Join the chunks that 'seranet upscale --shard' runs left beside the output (give the same options as they had).")
             : new Command("upscale", "Upscale a video 2x or 4x, keeping its audio, subtitles, timing and colours.");
-        foreach (var option in new Option[] { output, model, device, backend, precision, scale, tile, tileBatch, batch, codec, crf, encoderPreset, pixelFormat, ffmpegArgs, dropUnsupported, strict, segmentSeconds })
+        foreach (var option in new Option[] { output, model, device, backend, precision, scale, tile, tileBatch, memory, batch, codec, crf, encoderPreset, pixelFormat, ffmpegArgs, dropUnsupported, strict, segmentSeconds })
         {
             command.Add(option);
         }
@@ -114,7 +115,8 @@ internal static class UpscaleCommand
                 Input = result.GetValue(input)!,
                 Output = result.GetValue(output)!,
                 Overwrite = result.GetValue(overwrite),
-                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), MaxBatch = result.GetValue(tileBatch), Backend = result.GetValue(backend), Precision = result.GetValue(precision) }) { Catalog = ToolEnvironment.Models },
+                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), MaxBatch = result.GetValue(tileBatch), Backend = result.GetValue(backend), Precision = result.GetValue(precision),
+                    MemoryBudgetBytes = result.GetValue(memory) ?? UpscaleOptions.DefaultMemoryBudgetBytes }) { Catalog = ToolEnvironment.Models },
                 Ffmpeg = ToolEnvironment.Ffmpeg,
                 Encoder = new EncoderOptions
                 {

@@ -6,7 +6,7 @@ namespace SeRanet.Video.Core.Imaging;
 /// One interleaved RGB picture in a pooled buffer. Disposing returns the buffer to its pool,
 /// so a pipeline that handles thousands of frames allocates only a few.
 /// </summary>
-public sealed class Frame : IDisposable
+public sealed class Frame : IVideoFrame
 {
     private readonly ArrayPool<byte>? _pool;
     private byte[]? _buffer;
@@ -31,6 +31,8 @@ public sealed class Frame : IDisposable
 
     /// <summary>Presentation time in the source's time base, when the frame came from a video.</summary>
     public long? Pts { get; init; }
+
+    public RawVideoFormat RawFormat => RawVideoFormat.Rgb(Format);
 
     public int ByteCount => Width * Height * Format.BytesPerPixel();
 

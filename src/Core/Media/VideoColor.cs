@@ -16,6 +16,9 @@ public sealed record VideoColor
 
     public string? Transfer { get; init; }
 
+    /// <summary>ffprobe's chroma_location (left, center, topleft...); null where the file does not say.</summary>
+    public string? ChromaLocation { get; init; }
+
     /// <summary>The swscale matrix name (bt709, bt601, bt2020, smpte240m, fcc) used for YCbCr and RGB conversions.</summary>
     public required string Matrix { get; init; }
 
@@ -29,7 +32,8 @@ public sealed record VideoColor
     /// Fills in what the file leaves out the way players do: untagged HD is BT.709, SD is BT.601;
     /// untagged range is limited unless the pixel format is a full-range (yuvj) one.
     /// </summary>
-    public static VideoColor Describe(string? range, string? space, string? primaries, string? transfer, string pixelFormat, int height)
+    public static VideoColor Describe(string? range, string? space, string? primaries, string? transfer, string pixelFormat, int height,
+        string? chromaLocation = null)
     {
         range = Known(range);
         space = Known(space);
@@ -49,6 +53,7 @@ public sealed record VideoColor
             Space = space,
             Primaries = Known(primaries),
             Transfer = Known(transfer),
+            ChromaLocation = Known(chromaLocation),
             Matrix = matrix,
             FullRange = fullRange,
         };

@@ -183,7 +183,7 @@ public static partial class VideoProbe
             PixelFormat = pixelFormat,
             BitDepth = BitDepthOf(pixelFormat, Integer(video, "bits_per_raw_sample")),
             Color = VideoColor.Describe(Text(video, "color_range"), Text(video, "color_space"), Text(video, "color_primaries"),
-                Text(video, "color_transfer"), pixelFormat, height),
+                Text(video, "color_transfer"), pixelFormat, height, Text(video, "chroma_location")),
             SampleAspectRatio = sar.IsValid ? sar : new Rational(1, 1),
             Rotation = RotationOf(video),
             FieldOrder = Text(video, "field_order") is { } order && order != "unknown" ? order : null,

@@ -6,11 +6,13 @@ using SeRanet.Video.Core.Media;
 namespace SeRanet.Video.Encoder.Video;
 
 /// <summary>
-/// Encodes upscaled RGB frames into the output file, muxed with the source's other streams
+/// Encodes upscaled frames into the output file, muxed with the source's other streams
 /// copied untouched (audio, subtitles, attachments, chapters, metadata). Frames reach ffmpeg
-/// as a small Matroska stream on stdin so each keeps its source timestamp. RGB goes back to
-/// YCbCr with the source's matrix and range, and the colour tags and sample aspect ratio are
-/// carried over (rotation is applied to the frames by the decoder, so the output is stored upright). ffmpeg writes a temporary sibling that is renamed on success only.
+/// as a small Matroska stream on stdin so each keeps its source timestamp. RGB frames go back to
+/// YCbCr with the source's matrix and range; planar frames are encoded as they are, converted
+/// only where the output pixel format differs (subsampling, depth). The colour tags and sample
+/// aspect ratio are carried over (rotation is applied to the frames by the decoder, so the output
+/// is stored upright). ffmpeg writes a temporary sibling that is renamed on success only.
 /// </summary>
 public sealed class FrameEncoder
 {
@@ -21,11 +23,15 @@ public sealed class FrameEncoder
     private readonly FfmpegLocation _ffmpeg;
     private readonly Action<long>? _framesDone;
     private readonly StreamSelection _streams;
+    private readonly RawVideoFormat _frames;
 
     /// <param name="pixelFormat">The output pixel format, already checked against the encoder (see <see cref="OutputPixelFormat"/>).</param>
     /// <param name="framesDone">Called with the running count of frames handed to ffmpeg.</param>
-    public FrameEncoder(VideoInfo source, string outputPath, EncoderOptions options, string pixelFormat, FfmpegLocation ffmpeg, Action<long>? framesDone = null)
+    /// <param name="frames">The frames it will be given; RGB of the source's depth when null.</param>
+    public FrameEncoder(VideoInfo source, string outputPath, EncoderOptions options, string pixelFormat, FfmpegLocation ffmpeg, Action<long>? framesDone = null,
+        RawVideoFormat? frames = null)
     {
+        _frames = frames ?? RawVideoFormat.RgbFor(source.BitDepth);
         _source = source;
         _outputPath = Path.GetFullPath(outputPath);
         _options = options;
@@ -114,16 +120,24 @@ public sealed class FrameEncoder
     public const int ChunkEncoderThreads = 8;
 
     /// <summary>
-    /// How the video stream is encoded: codec, quality, the conversion back to YCbCr, colour tags and
-    /// timing. Codec, filter and timing name the first video stream (ours): a copied cover picture is
-    /// a video stream too, and must be neither re-encoded nor filtered.
+    /// How the video stream is encoded: codec, quality, the conversion to the output format, colour
+    /// tags and timing. Codec, filter and timing name the first video stream (ours): a copied cover
+    /// picture is a video stream too, and must be neither re-encoded nor filtered.
     /// </summary>
     private List<string> VideoEncodingArguments()
     {
         var arguments = new List<string> { "-c:v:0", _options.Codec };
         arguments.AddRange(_options.QualityArguments());
-        arguments.AddRange(["-filter:v:0", FromRgbFilter(_source.Color, _pixelFormat, _source.UprightSampleAspectRatio), "-pix_fmt:v:0", _pixelFormat]);
+        string filter = _frames.IsPlanar
+            ? FromPlanesFilter(_source.Color, _frames.FfmpegName, _pixelFormat, _source.UprightSampleAspectRatio)
+            : FromRgbFilter(_source.Color, _pixelFormat, _source.UprightSampleAspectRatio);
+        arguments.AddRange(["-filter:v:0", filter, "-pix_fmt:v:0", _pixelFormat]);
         arguments.AddRange(ColorTags(_source.Color, _pixelFormat));
+        if (_frames.IsPlanar && _source.Color.ChromaLocation is { } chromaLocation)
+        {
+            // The planes kept the source's chroma siting (RGB frames are resampled by swscale, which places chroma its own way).
+            arguments.AddRange(["-chroma_sample_location:v:0", chromaLocation]);
+        }
         arguments.AddRange(["-fps_mode:v:0", "passthrough", "-enc_time_base:v:0", _source.TimeBase.ToString()]);
         return arguments;
     }
@@ -174,6 +188,16 @@ public sealed class FrameEncoder
         $",format={pixelFormat},setsar={sampleAspectRatio}";
 
     /// <summary>
+    /// Planar frames to the output format: untouched when they already are in it; else the same
+    /// range on both sides (swscale only changes the subsampling or depth; gray gets neutral chroma).
+    /// </summary>
+    public static string FromPlanesFilter(VideoColor color, string framesPixelFormat, string pixelFormat, Rational sampleAspectRatio) =>
+        (framesPixelFormat == pixelFormat
+            ? ""
+            : $"scale=in_range={color.SwscaleRange}:out_range={color.SwscaleRange}:flags=bicubic+accurate_rnd+full_chroma_int,format={pixelFormat},")
+        + $"setsar={sampleAspectRatio}";
+
+    /// <summary>
     /// The source's colour tags; the range is always stated because the pipeline chose one. An RGB
     /// source (space gbr) encoded as YCbCr is tagged with the matrix the conversion used: encoders
     /// refuse gbr for YCbCr output (libx264, libx265 and ffv1 all fail to open).
@@ -212,7 +236,7 @@ public sealed class FrameEncoder
     /// Encodes every frame from <paramref name="input"/> (disposing each), then renames the
     /// finished file into place. On any failure or cancellation no file is left under the final name.
     /// </summary>
-    public async Task RunAsync(ChannelReader<Frame> input, bool overwrite, CancellationToken cancellationToken)
+    public async Task RunAsync<TFrame>(ChannelReader<TFrame> input, bool overwrite, CancellationToken cancellationToken) where TFrame : IVideoFrame
     {
         try
         {
@@ -230,7 +254,7 @@ public sealed class FrameEncoder
     /// <see cref="ChunkArguments"/>), renamed to <paramref name="chunkPath"/> when complete.
     /// <paramref name="nextFrameIndex"/> is the source frame after the chunk's last, which sets how long that last frame lasts.
     /// </summary>
-    public async Task EncodeChunkAsync(ChannelReader<Frame> input, string chunkPath, long nextFrameIndex, CancellationToken cancellationToken)
+    public async Task EncodeChunkAsync<TFrame>(ChannelReader<TFrame> input, string chunkPath, long nextFrameIndex, CancellationToken cancellationToken) where TFrame : IVideoFrame
     {
         var pts = _source.FramePts;
         long lastNanoseconds = nextFrameIndex > 0 && nextFrameIndex < pts.Count && pts[(int)nextFrameIndex] > pts[(int)nextFrameIndex - 1]
@@ -317,7 +341,8 @@ public sealed class FrameEncoder
         }
     }
 
-    private async Task<long> WriteFramesAsync(FfmpegProcess process, ChannelReader<Frame> input, long lastFrameNanoseconds, CancellationToken cancellationToken)
+    private async Task<long> WriteFramesAsync<TFrame>(FfmpegProcess process, ChannelReader<TFrame> input, long lastFrameNanoseconds, CancellationToken cancellationToken)
+        where TFrame : IVideoFrame
     {
         var writer = new MatroskaFrameWriter(process.StandardInput, lastFrameNanoseconds);
         long done = 0;
@@ -327,6 +352,10 @@ public sealed class FrameEncoder
             {
                 using (frame)
                 {
+                    if (frame.RawFormat != _frames)
+                    {
+                        throw new InvalidOperationException($"The encoder was set up for {_frames} frames, not {frame.RawFormat}.");
+                    }
                     long pts = (frame.Pts ?? frame.Index) + PtsShift;
                     await writer.WriteAsync(frame, MatroskaFrameWriter.ToNanoseconds(pts, _source.TimeBase.Numerator, _source.TimeBase.Denominator), cancellationToken).ConfigureAwait(false);
                 }
@@ -345,7 +374,7 @@ public sealed class FrameEncoder
     }
 
     /// <summary>Returns the buffers of frames still queued after a failure to their pool.</summary>
-    private static void DisposeQueued(ChannelReader<Frame> input)
+    private static void DisposeQueued<TFrame>(ChannelReader<TFrame> input) where TFrame : IVideoFrame
     {
         while (input.TryRead(out var frame))
         {

@@ -1,11 +1,12 @@
 using System.Buffers.Binary;
 using System.Text;
 using SeRanet.Video.Core.Imaging;
+using SeRanet.Video.Core.Imaging.Planar;
 
 namespace SeRanet.Video.Encoder.Video;
 
 /// <summary>
-/// Writes raw RGB frames with their timestamps as a minimal live Matroska stream (one
+/// Writes raw frames (RGB or planar) with their timestamps as a minimal live Matroska stream (one
 /// V_UNCOMPRESSED track, one cluster per frame). Raw video on a pipe carries no timestamps;
 /// wrapped like this, ffmpeg reads each frame's own time, so variable frame rates survive.
 /// Timestamps are in nanoseconds (TimestampScale 1), fine enough to round-trip any source time base.
@@ -43,8 +44,46 @@ public sealed class MatroskaFrameWriter
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };
 
+    /// <summary>
+    /// The FourCC of any raw frame format: RGB as above; planar gray and YUV as ffmpeg's raw tag
+    /// table has them (libavcodec/raw.c): I420, Y42B, 444P and Y800 at 8 bits, and for deeper
+    /// samples 'Y1' (gray) or 'Y3' (YUV), then 11, 10 or 0 for 4:2:0, 4:2:2 or 4:4:4, then the bits.
+    /// </summary>
+    public static byte[] FourCc(RawVideoFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        if (format.Interleaved is { } rgb)
+        {
+            return FourCc(rgb);
+        }
+        var planes = format.Planes!;
+        if (planes.BitDepth == 8)
+        {
+            return Encoding.ASCII.GetBytes(planes.Layout switch
+            {
+                PlaneLayout.Gray => "Y800",
+                PlaneLayout.Yuv420 => "I420",
+                PlaneLayout.Yuv422 => "Y42B",
+                PlaneLayout.Yuv444 => "444P",
+                _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
+            });
+        }
+        return planes.Layout switch
+        {
+            PlaneLayout.Gray => [(byte)'Y', (byte)'1', 0, (byte)planes.BitDepth],
+            PlaneLayout.Yuv420 => [(byte)'Y', (byte)'3', 11, (byte)planes.BitDepth],
+            PlaneLayout.Yuv422 => [(byte)'Y', (byte)'3', 10, (byte)planes.BitDepth],
+            PlaneLayout.Yuv444 => [(byte)'Y', (byte)'3', 0, (byte)planes.BitDepth],
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
+        };
+    }
+
+    /// <summary>EBML header, an open-ended Segment, Info and a Tracks element describing RGB frames.</summary>
+    public static byte[] Header(int width, int height, PixelFormat format, long frameNanoseconds = 0) =>
+        Header(width, height, RawVideoFormat.Rgb(format), frameNanoseconds);
+
     /// <summary>EBML header, an open-ended Segment, Info and a Tracks element describing the frames.</summary>
-    public static byte[] Header(int width, int height, PixelFormat format, long frameNanoseconds = 0)
+    public static byte[] Header(int width, int height, RawVideoFormat format, long frameNanoseconds = 0)
     {
         byte[] ebml = Element(0x1A45DFA3, Concat(
             UnsignedElement(0x4286, 1), // EBMLVersion
@@ -85,15 +124,16 @@ public sealed class MatroskaFrameWriter
     }
 
     /// <summary>Writes one frame as a cluster holding a single key-frame SimpleBlock at <paramref name="nanoseconds"/>.</summary>
-    public async Task WriteAsync(Frame frame, long nanoseconds, CancellationToken cancellationToken)
+    public async Task WriteAsync(IVideoFrame frame, long nanoseconds, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(frame);
         ArgumentOutOfRangeException.ThrowIfNegative(nanoseconds);
         if (!_headerWritten)
         {
-            await _stream.WriteAsync(Header(frame.Width, frame.Height, frame.Format, _frameNanoseconds), cancellationToken).ConfigureAwait(false);
+            await _stream.WriteAsync(Header(frame.Width, frame.Height, frame.RawFormat, _frameNanoseconds), cancellationToken).ConfigureAwait(false);
             _headerWritten = true;
         }
-        int headLength = ClusterHead(frame.ByteCount, (ulong)nanoseconds, _clusterHead);
+        int headLength = ClusterHead(frame.Memory.Length, (ulong)nanoseconds, _clusterHead);
         await _stream.WriteAsync(_clusterHead.AsMemory(0, headLength), cancellationToken).ConfigureAwait(false);
         await _stream.WriteAsync(frame.Memory, cancellationToken).ConfigureAwait(false);
     }

@@ -25,8 +25,8 @@ internal static class SegmentedVideoJob
     /// <param name="FramesInOutput">The frames of every chunk joined; fewer than the source's when a damaged source gave fewer.</param>
     public sealed record Outcome(long Frames, double ModelSeconds, SegmentSummary Summary, long FramesInOutput);
 
-    public static async Task<Outcome> RunAsync(VideoUpscaleRequest request, VideoInfo video, SegmentPlan plan, LoadedUpscaler loaded, string pixelFormat,
-        FrameEncoder encoder, IProgress<VideoProgress>? progress, Stopwatch clock, CancellationToken cancellationToken)
+    public static async Task<Outcome> RunAsync(VideoUpscaleRequest request, VideoInfo video, SegmentPlan plan, LoadedUpscaler loaded, VideoFramePath path,
+        string pixelFormat, FrameEncoder encoder, IProgress<VideoProgress>? progress, Stopwatch clock, CancellationToken cancellationToken)
     {
         var settings = new JobSettings
         {
@@ -42,6 +42,7 @@ internal static class SegmentedVideoJob
             Crf = request.Encoder.Crf,
             Preset = request.Encoder.Preset,
             PixelFormat = pixelFormat,
+            Frames = path.Description,
             FramesPerSegment = plan.FramesPerSegment,
         };
         var work = WorkFolder.Beside(request.Output);
@@ -76,12 +77,10 @@ internal static class SegmentedVideoJob
         progress?.Report(new VideoProgress(0, framesToDo, clock.Elapsed) { Segments = Segments() });
         if (toDo.Count > 0)
         {
-            if (ConvolutionGuard.Current is { UsesSafePath: true } numerics)
+            foreach (var note in VideoUpscaler.ModelNotes(loaded, path, request.FramesPerBatch))
             {
-                Note(progress, clock, VideoNoteKind.Warning, numerics.Describe());
+                Note(progress, clock, note.Kind, note.Text);
             }
-            Note(progress, clock, VideoNoteKind.ModelReady,
-                $"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device}, tile {loaded.Upscaler.TileSize}, {request.FramesPerBatch} frames per batch");
         }
         try
         {
@@ -89,8 +88,10 @@ internal static class SegmentedVideoJob
             {
                 long before = framesDone;
                 var chunkEncoder = new FrameEncoder(video, request.Output, request.Encoder, pixelFormat, request.Ffmpeg, done =>
-                    progress?.Report(new VideoProgress(before + done, framesToDo, clock.Elapsed) { Segments = Segments() }));
-                var (seconds, decodedFrames) = await EncodeSegmentAsync(request, video, segment, loaded, chunkEncoder, work.ChunkPath(segment), cancellationToken).ConfigureAwait(false);
+                    progress?.Report(new VideoProgress(before + done, framesToDo, clock.Elapsed) { Segments = Segments() }), path.Frames);
+                // Each segment from its first frame, into a chunk of its own (a fresh encoder, so a closed group of pictures).
+                var (seconds, decodedFrames) = await path.RunAsync(video, request.Ffmpeg, loaded.Upscaler, request.FramesPerBatch, request.Strict,
+                    new EncodeTarget.Chunk(chunkEncoder, work.ChunkPath(segment), segment.NextFrame), segment.FirstFrame, segment.FrameCount, cancellationToken).ConfigureAwait(false);
                 modelSeconds += seconds;
                 var (timeBase, startPts, startMicroseconds) = await ProbeStartAsync(work.ChunkPath(segment), request.Ffmpeg, cancellationToken).ConfigureAwait(false);
                 long firstTimestamp = ChunkTimeline.Convert(encoder.TimestampOf(segment.FirstFrame), video.TimeBase, timeBase)
@@ -147,24 +148,6 @@ internal static class SegmentedVideoJob
 
     private static void Note(IProgress<VideoProgress>? progress, Stopwatch clock, VideoNoteKind kind, string text) =>
         progress?.Report(new VideoProgress(0, 0, clock.Elapsed, new VideoNote(kind, text)));
-
-    /// <summary>Decodes, upscales and encodes one segment into its chunk; returns the model's seconds and the frames decoded.</summary>
-    private static async Task<(double ModelSeconds, long Frames)> EncodeSegmentAsync(VideoUpscaleRequest request, VideoInfo video, Segment segment, LoadedUpscaler loaded,
-        FrameEncoder encoder, string chunkPath, CancellationToken cancellationToken)
-    {
-        var options = new BoundedChannelOptions(request.FramesPerBatch * 2) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait };
-        var decoded = Channel.CreateBounded<Frame>(options);
-        var upscaled = Channel.CreateBounded<Frame>(options);
-        var decoder = new FrameDecoder(video, request.Ffmpeg, segment.FirstFrame, segment.FrameCount) { RequireEveryFrame = request.Strict };
-        var stage = new FrameUpscaleStage(loaded.Upscaler, request.FramesPerBatch);
-        await PipelineRunner.RunAsync(
-        [
-            token => decoder.RunAsync(decoded.Writer, token),
-            token => stage.RunAsync(decoded.Reader, upscaled.Writer, token),
-            token => encoder.EncodeChunkAsync(upscaled.Reader, chunkPath, segment.NextFrame, token),
-        ], cancellationToken).ConfigureAwait(false);
-        return (stage.ModelTime.TotalSeconds, decoder.FramesDecoded);
-    }
 
     /// <summary>A chunk's time base, and where its timestamps start, as stored (ticks) and as a demuxer reports it (microseconds).</summary>
     private static async Task<(Rational TimeBase, long StartPts, long StartMicroseconds)> ProbeStartAsync(string chunk, FfmpegLocation ffmpeg, CancellationToken cancellationToken)

@@ -170,11 +170,13 @@ public static class VideoUpscaler
                 // Extra arguments may change anything, the frame count included, so chunks made with them could not be joined safely.
                 throw new InvalidOptionException(InvalidOptionException.NameOf<EncoderOptions>(nameof(EncoderOptions.ExtraArguments)), "cannot be combined with shards or a join");
             }
+            // The model decides which frames the decoder makes (planes for a Y model), so decoding waits for it.
+            var loaded = await loading.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var path = VideoFramePath.Choose(video, loaded.Upscaler.Header);
             if (sharded || (plan.Segments.Count >= 2 && request.Encoder.ExtraArguments.Count == 0))
             {
-                var loaded = await loading.WaitAsync(cancellationToken).ConfigureAwait(false);
-                var encoder = new FrameEncoder(video, request.Output, request.Encoder, outputPixelFormat, request.Ffmpeg);
-                var job = await SegmentedVideoJob.RunAsync(request, video, plan, loaded, outputPixelFormat, encoder, progress, clock, cancellationToken).ConfigureAwait(false);
+                var encoder = new FrameEncoder(video, request.Output, request.Encoder, outputPixelFormat, request.Ffmpeg, frames: path.Frames);
+                var job = await SegmentedVideoJob.RunAsync(request, video, plan, loaded, path, outputPixelFormat, encoder, progress, clock, cancellationToken).ConfigureAwait(false);
                 if (job.Summary.Joined)
                 {
                     WarnOfMissingFrames(video, job.FramesInOutput, progress, clock);
@@ -183,12 +185,10 @@ public static class VideoUpscaler
                     job.Summary.Joined ? new FileInfo(request.Output).Length : 0, request.Encoder.Codec, outputPixelFormat, loaded.Device,
                     encoder.CopiedStreamList, encoder.DroppedStreams, encoder.ConvertedStreams) { Segments = job.Summary };
             }
-            // Decoding and the encoder's start-up go ahead while the model may still be loading.
-            var run = await RunPipelineAsync(request, video, loading, outputPixelFormat, progress, clock, cancellationToken).ConfigureAwait(false);
-            string device = (await loading.ConfigureAwait(false)).Device;
+            var run = await RunPipelineAsync(request, video, loaded, path, outputPixelFormat, progress, clock, cancellationToken).ConfigureAwait(false);
             WarnOfMissingFrames(video, run.Frames, progress, clock);
             return new VideoUpscaleResult(video, outWidth, outHeight, run.Frames, clock.Elapsed.TotalSeconds, run.ModelSeconds,
-                new FileInfo(request.Output).Length, request.Encoder.Codec, outputPixelFormat, device, run.Copied, run.Dropped, run.Converted);
+                new FileInfo(request.Output).Length, request.Encoder.Codec, outputPixelFormat, loaded.Device, run.Copied, run.Dropped, run.Converted);
         }
         catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
         {
@@ -218,50 +218,33 @@ public static class VideoUpscaler
     private sealed record PipelineResult(long Frames, double ModelSeconds, IReadOnlyList<StreamSummary> Copied, IReadOnlyList<StreamSummary> Dropped,
         IReadOnlyDictionary<int, string> Converted);
 
-    private static async Task<PipelineResult> RunPipelineAsync(VideoUpscaleRequest request, VideoInfo video, Task<LoadedUpscaler> loading,
+    private static async Task<PipelineResult> RunPipelineAsync(VideoUpscaleRequest request, VideoInfo video, LoadedUpscaler loaded, VideoFramePath path,
         string pixelFormat, IProgress<VideoProgress>? progress, Stopwatch clock, CancellationToken cancellationToken)
     {
-        int framesPerBatch = request.FramesPerBatch;
-        var options = new BoundedChannelOptions(framesPerBatch * 2) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait };
-        var decoded = Channel.CreateBounded<Frame>(options);
-        var upscaled = Channel.CreateBounded<Frame>(options);
         long encoded = 0;
-        FrameUpscaleStage? stage = null;
-        var decoder = new FrameDecoder(video, request.Ffmpeg) { RequireEveryFrame = request.Strict };
         var encoder = new FrameEncoder(video, request.Output, request.Encoder, pixelFormat, request.Ffmpeg, done =>
         {
             Interlocked.Exchange(ref encoded, done);
             progress?.Report(new VideoProgress(done, video.FrameCount, clock.Elapsed));
-        });
-        await PipelineRunner.RunAsync(
-        [
-            token => decoder.RunAsync(decoded.Writer, token),
-            async token =>
-            {
-                LoadedUpscaler loaded;
-                try
-                {
-                    loaded = await loading.WaitAsync(token).ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    // Fail the encoder's input rather than ending it: an ended input would let the
-                    // encoder finish an empty file under the final name before cancellation reached it.
-                    upscaled.Writer.TryComplete(ex);
-                    throw;
-                }
-                if (ConvolutionGuard.Current is { UsesSafePath: true } numerics)
-                {
-                    progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed, new VideoNote(VideoNoteKind.Warning, numerics.Describe())));
-                }
-                progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed, new VideoNote(VideoNoteKind.ModelReady,
-                    $"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device}, tile {loaded.Upscaler.TileSize}, {framesPerBatch} frames per batch")));
-                stage = new FrameUpscaleStage(loaded.Upscaler, framesPerBatch);
-                await stage.RunAsync(decoded.Reader, upscaled.Writer, token).ConfigureAwait(false);
-            },
-            token => encoder.RunAsync(upscaled.Reader, request.Overwrite, token),
-        ], cancellationToken).ConfigureAwait(false);
-        return new PipelineResult(Interlocked.Read(ref encoded), stage?.ModelTime.TotalSeconds ?? 0, encoder.CopiedStreamList, encoder.DroppedStreams, encoder.ConvertedStreams);
+        }, path.Frames);
+        foreach (var note in ModelNotes(loaded, path, request.FramesPerBatch))
+        {
+            progress?.Report(new VideoProgress(0, video.FrameCount, clock.Elapsed, note));
+        }
+        var (modelSeconds, _) = await path.RunAsync(video, request.Ffmpeg, loaded.Upscaler, request.FramesPerBatch, request.Strict,
+            new EncodeTarget.OutputFile(encoder, request.Overwrite), 0, null, cancellationToken).ConfigureAwait(false);
+        return new PipelineResult(Interlocked.Read(ref encoded), modelSeconds, encoder.CopiedStreamList, encoder.DroppedStreams, encoder.ConvertedStreams);
+    }
+
+    /// <summary>What a job says once the model is ready: a numerics warning where it applies, then the model, device, tiles, batches and frames.</summary>
+    internal static IEnumerable<VideoNote> ModelNotes(LoadedUpscaler loaded, VideoFramePath path, int framesPerBatch)
+    {
+        if (ConvolutionGuard.Current is { UsesSafePath: true } numerics)
+        {
+            yield return new VideoNote(VideoNoteKind.Warning, numerics.Describe());
+        }
+        yield return new VideoNote(VideoNoteKind.ModelReady,
+            $"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device}, tile {loaded.Upscaler.TileSize}, {framesPerBatch} frames per batch, {path.Description}");
     }
 
     private static async Task DisposeWhenLoadedAsync(Task<LoadedUpscaler> loading)

@@ -11,7 +11,7 @@ namespace SeRanet.Video.Upscaler.Inference;
 /// timestamp. All model work runs on one dedicated thread because torch dispose scopes are
 /// thread-local; that thread blocks on the channels instead of awaiting.
 /// </summary>
-public sealed class FrameUpscaleStage
+public sealed class FrameUpscaleStage : IModelStage<Frame>
 {
     private readonly ImageUpscaler _upscaler;
     private readonly int _framesPerBatch;

@@ -142,7 +142,7 @@ public sealed class ImageUpscaler : IDisposable
             return [];
         }
         var (outWidth, outHeight) = OutputSize(frames[0].Width, frames[0].Height);
-        int perPass = FramesPerColourPass((long)outWidth * outHeight);
+        int perPass = FramesPerPass((long)outWidth * outHeight, WholeFrameBytesPerOutputPixel);
         var outputs = new List<Frame>(frames.Count);
         try
         {
@@ -174,13 +174,13 @@ public sealed class ImageUpscaler : IDisposable
     private const long WholeFrameBytesPerOutputPixel = 64;
 
     /// <summary>
-    /// How many frames of this size go through the network and the colour conversion together: as
-    /// many as keep the whole-frame tensors within half the activation budget, at least one. Small
-    /// frames stay batched; a 1080p-to-4K batch goes one frame at a time, which is what kept a 4-frame
-    /// batch near 6 GB of memory.
+    /// How many frames of this size go through the network and the colour handling together: as
+    /// many as keep the whole-frame tensors (<paramref name="bytesPerOutputPixel"/> per output pixel
+    /// at their peak) within half the activation budget, at least one. Small frames stay batched; a
+    /// 1080p-to-4K batch goes one frame at a time, which is what kept a 4-frame batch near 6 GB of memory.
     /// </summary>
-    private int FramesPerColourPass(long outputPixels) =>
-        (int)Math.Clamp(_options.MemoryBudgetBytes / 2 / Math.Max(1, outputPixels * WholeFrameBytesPerOutputPixel), 1, int.MaxValue);
+    public int FramesPerPass(long outputPixels, long bytesPerOutputPixel) =>
+        (int)Math.Clamp(_options.MemoryBudgetBytes / 2 / Math.Max(1, outputPixels * bytesPerOutputPixel), 1, int.MaxValue);
 
     /// <summary>One frame; see <see cref="UpscaleFrames"/>.</summary>
     public Frame UpscaleFrame(Frame frame) => UpscaleFrames([frame])[0];

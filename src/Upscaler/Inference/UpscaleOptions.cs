@@ -12,8 +12,17 @@ public sealed record UpscaleOptions
     /// <summary>Tiles (or frames) per forward pass; null fits as many as the memory budget allows.</summary>
     public int? MaxBatch { get; init; }
 
-    /// <summary>Activation memory one forward pass may use.</summary>
-    public long MemoryBudgetBytes { get; init; } = 1L << 30;
+    /// <summary>
+    /// Activation memory one forward pass may use: it sizes the tiles (unless <see cref="TileSize"/>
+    /// is given), the tiles per pass (unless <see cref="MaxBatch"/> is) and how many whole frames go
+    /// through the model and the colour handling together (half of it).
+    /// </summary>
+    public long MemoryBudgetBytes { get; init; } = DefaultMemoryBudgetBytes;
+
+    public const long DefaultMemoryBudgetBytes = 1L << 30;
+
+    /// <summary>The least budget taken: below it the smallest automatic tile (32 pixels) no longer fits.</summary>
+    public const long MinMemoryBudgetBytes = 64L << 20;
 
     /// <summary>What runs the network (the tiles, batches and colour handling around it are the same).</summary>
     public InferenceBackend Backend { get; init; } = InferenceBackend.Torch;
@@ -42,6 +51,10 @@ public sealed record UpscaleOptions
         if (Precision == InferencePrecision.Bf16 && Backend != InferenceBackend.Torch)
         {
             throw new ArgumentException($"bf16 precision runs on the torch backend only, not on {Backend.Name()}.");
+        }
+        if (MemoryBudgetBytes < 1)
+        {
+            throw new ArgumentException("The memory budget must be above zero.");
         }
         if (MaxBatch is < 1)
         {

@@ -31,6 +31,9 @@ public class CommandLineTests
     [InlineData("upscale in.mp4 -o out.mp4 --tile 0", "--tile takes a whole number from 8 to 65535, not '0'", "seranet upscale")]
     [InlineData("upscale in.mp4 -o out.mp4 --tile 1", "--tile takes a whole number from 8 to 65535, not '1'", "seranet upscale")]
     [InlineData("upscale in.mp4 -o out.mp4 --device gpu", "--device takes auto, cpu or cuda, not 'gpu'", "seranet upscale")]
+    [InlineData("upscale in.mp4 -o out.mp4 --memory 10M", "--memory takes a size such as 800M, 1.5G or 2G, at least 64M, not '10M'", "seranet upscale")]
+    [InlineData("image a.png -o b.png --memory lots", "--memory takes a size such as 800M, 1.5G or 2G, at least 64M, not 'lots'", "seranet image")]
+    [InlineData("image a.png -o b.png --memory 1.5X", "--memory takes a size such as 800M, 1.5G or 2G, at least 64M, not '1.5X'", "seranet image")]
     [InlineData("upscale in.mp4 -o out.mp4 --backend onnx", "--backend takes torch or onnxruntime, not 'onnx'", "seranet upscale")]
     [InlineData("image a.png -o b.png --backend tensorrt", "--backend takes torch or onnxruntime, not 'tensorrt'", "seranet image")]
     [InlineData("preview in.mp4 --frame 1 --backend libtorch", "--backend takes torch or onnxruntime, not 'libtorch'", "seranet preview")]
@@ -94,6 +97,19 @@ public class CommandLineTests
         Assert.Equal(ExitCodes.Usage, outcome.ExitCode);
         Assert.StartsWith("error: ", outcome.Stderr, StringComparison.Ordinal);
         Assert.Contains(error, outcome.Stderr.Split('\n')[0], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("upscale in.mp4 -o out.mkv --memory 1.5G", 1610612736L)]
+    [InlineData("upscale in.mp4 -o out.mkv --memory 800M", 838860800L)]
+    [InlineData("image a.png -o b.png --memory 2GiB", 2147483648L)]
+    [InlineData("image a.png -o b.png --memory 1g", 1073741824L)]
+    public void Memory_takes_a_size_with_a_binary_unit(string commandLine, long bytes)
+    {
+        var parsed = SeranetCli.Create().Parse(commandLine.Split(' '));
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal(bytes, parsed.GetValue<long?>("--memory"));
     }
 
     [Fact]

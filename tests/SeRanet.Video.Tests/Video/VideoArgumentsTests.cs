@@ -44,7 +44,7 @@ public class VideoArgumentsTests
     {
         var decoder = new FrameDecoder(Source() with { PixelFormat = "yuv420p10le", BitDepth = 10 }, FfmpegLocation.OnPath);
 
-        Assert.Equal(PixelFormat.Rgb48, decoder.Format);
+        Assert.Equal(PixelFormat.Rgb48, decoder.Output.Interleaved);
         Assert.EndsWith("format=rgb48le -f rawvideo -pix_fmt rgb48le -", string.Join(' ', decoder.Arguments()), StringComparison.Ordinal);
     }
 

@@ -38,6 +38,12 @@ public sealed record JobSettings
 
     public required string PixelFormat { get; init; }
 
+    /// <summary>
+    /// The frames between ffmpeg and the model (RGB, or the source's planes for a Y model): the two
+    /// round differently, so chunks of one must not be joined with chunks of the other.
+    /// </summary>
+    public string Frames { get; init; } = "";
+
     public required long FramesPerSegment { get; init; }
 
     /// <summary>The probe in one line; the frame times enter as a hash, so a VFR file edited in place is noticed.</summary>
@@ -77,6 +83,7 @@ public sealed record JobSettings
         Compare("crf", Crf, other.Crf);
         Compare("preset", Preset, other.Preset);
         Compare("pixel format", PixelFormat, other.PixelFormat);
+        Compare("frames to the model", Frames, other.Frames);
         Compare("segment length", FramesPerSegment, other.FramesPerSegment);
         return differences;
     }

@@ -45,9 +45,27 @@ public sealed class PlanarImageUpscaler(ImageUpscaler upscaler)
             throw new ArgumentException($"Outputs must be {width}x{height} {first.Format} pictures.", nameof(outputs));
         }
 
-        using var scope = torch.NewDisposeScope();
         using var inference = torch.inference_mode();
-        var format = first.Format;
+        int perPass = Upscaler.FramesPerPass((long)width * height, WholeFrameBytesPerOutputPixel);
+        for (int start = 0; start < inputs.Count; start += perPass)
+        {
+            // One scope per group: its whole-frame tensors are freed before the next group's exist.
+            using var scope = torch.NewDisposeScope();
+            int count = Math.Min(perPass, inputs.Count - start);
+            UpscaleGroup([.. inputs.Skip(start).Take(count)], [.. outputs.Skip(start).Take(count)]);
+        }
+    }
+
+    /// <summary>
+    /// Float bytes per output pixel that whole-frame tensors hold at the peak of one pass: the
+    /// upscaled luma and its clipped, scaled and rounded copies, and as much again for chroma at
+    /// 4:4:4 (an RGB model's conversions hold about as much). A 4K frame is about 400 MB of them.
+    /// </summary>
+    private const long WholeFrameBytesPerOutputPixel = 48;
+
+    private void UpscaleGroup(IReadOnlyList<PlanarImage> inputs, IReadOnlyList<PlanarImage> outputs)
+    {
+        var format = inputs[0].Format;
         bool yModel = Upscaler.Header.ColorMode == ColorMode.Y;
         if (format.Layout == PlaneLayout.Rgb)
         {

@@ -6,11 +6,11 @@ namespace SeRanet.Video.Upscaler.Inference.Planar;
 
 /// <summary>
 /// The model stage for planar frames: takes frames in order, upscales up to a batch of
-/// same-shape frames per pass, and passes new frames on in the same order with the same index;
+/// same-shape frames per pass, and passes new frames on in the same order with the same index and time;
 /// it disposes the frames it read. All model work runs on one dedicated thread (torch dispose
 /// scopes are thread-local), which blocks on the channels instead of awaiting.
 /// </summary>
-public sealed class PlanarUpscaleStage
+public sealed class PlanarUpscaleStage : IModelStage<PlanarFrame>
 {
     private readonly Action<IReadOnlyList<PlanarImage>, IReadOnlyList<PlanarImage>> _upscale;
     private readonly Func<int, int, (int Width, int Height)> _outputSize;
@@ -44,7 +44,7 @@ public sealed class PlanarUpscaleStage
             while (SameShapeBatches.Next(input, batch, ref heldBack, _framesPerBatch, SameShape, cancellationToken))
             {
                 var (width, height) = _outputSize(batch[0].Width, batch[0].Height);
-                results.AddRange(batch.Select(f => PlanarFrame.Rent(width, height, f.Format, f.Index)));
+                results.AddRange(batch.Select(f => PlanarFrame.Rent(width, height, f.Format, f.Index, f.Pts)));
                 var clock = Stopwatch.StartNew();
                 _upscale([.. batch.Select(f => f.Image)], [.. results.Select(f => f.Image)]);
                 Interlocked.Add(ref _modelTicks, clock.Elapsed.Ticks);
