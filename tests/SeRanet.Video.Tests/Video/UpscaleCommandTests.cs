@@ -131,7 +131,9 @@ public class UpscaleCommandTests : IDisposable
     [InlineData("HUP")]
     public void Interrupting_midway_leaves_no_file_under_the_output_name(string signal)
     {
-        string input = VideoClips.Plain(_temp, "long.mp4", 200);
+        // 320x180: the model, not start-up, takes the time, so the run is still going when the signal comes;
+        // 4 s, one segment, so the output's hidden partial file appears as soon as encoding starts.
+        string input = VideoClips.Plain(_temp, "long.mp4", 100, "320x180");
         string output = _temp.File("out.mp4");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (string argument in new[] { RepoPaths.CliDll, "upscale", input, "-o", output })
