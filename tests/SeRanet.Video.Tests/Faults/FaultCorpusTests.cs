@@ -554,10 +554,11 @@ public class FaultCorpusTests : IDisposable
 
     private static Running Start(CaseFolder c, params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false, WorkingDirectory = c.Path,
-        };
+        var info = DefaultSignals.StartInfo("dotnet");
+        info.RedirectStandardError = true;
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardInput = true;
+        info.WorkingDirectory = c.Path;
         info.ArgumentList.Add(RepoPaths.CliDll);
         foreach (string argument in arguments)
         {

@@ -135,7 +135,9 @@ public class UpscaleCommandTests : IDisposable
         // 4 s, one segment, so the output's hidden partial file appears as soon as encoding starts.
         string input = VideoClips.Plain(_temp, "long.mp4", 100, "320x180");
         string output = _temp.File("out.mp4");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        var info = DefaultSignals.StartInfo("dotnet");
+        info.RedirectStandardError = true;
+        info.RedirectStandardOutput = true;
         foreach (string argument in new[] { RepoPaths.CliDll, "upscale", input, "-o", output })
         {
             info.ArgumentList.Add(argument);
