@@ -26,6 +26,7 @@ internal static class SeranetCli
             FilterCommand.Create(),
             BenchCommand.Create(),
             ExportCommand.Create(),
+            CalibrateCommand.Create(),
         };
         root.Options.Add(NumericsNotice.Verbose);
         return root;

@@ -22,8 +22,24 @@ public sealed record OnnxExportOptions
     /// </summary>
     internal bool PadsEdges { get; init; } = true;
 
+    /// <summary>
+    /// An int8 graph (QuantizeLinear/DequantizeLinear around the convolutions, opset 13's QDQ
+    /// form) with scales from measured activation ranges; null writes the float graph.
+    /// </summary>
+    public Int8Quantization? Quantization { get; init; }
+
+    /// <summary>
+    /// Whether every tensor an int8 graph would quantise is also a graph output, so a calibration
+    /// session can read their ranges (a float graph otherwise).
+    /// </summary>
+    internal bool ExposesQuantizationPoints { get; init; }
+
     public void Validate()
     {
+        if (Quantization is not null && (Float16 || ExposesQuantizationPoints))
+        {
+            throw new ArgumentException("An int8 graph is written from float32 weights, and is not a calibration graph.");
+        }
         if (Opset is < MinOpset or > MaxOpset)
         {
             throw new ArgumentException($"The ONNX opset must be between {MinOpset} and {MaxOpset}, not {Opset}.");

@@ -40,7 +40,10 @@ public static class OnnxExporter
         int channels = model.Network.Channels;
         graph.Input.Add(writer.Value(InputName, Dim("N"), Dim(channels), Dim("H"), Dim("W")));
         graph.Output.Add(writer.Value(OutputName, Dim("N"), Dim(channels), Dim("H2"), Dim("W2")));
-        WriteNetwork(writer, fused.Layers, options.PadsEdges ? model.Network.Padding : 0);
+        var points = options.Quantization is { } int8 ? QuantizationPoints.Int8(writer, graph, int8)
+            : options.ExposesQuantizationPoints ? QuantizationPoints.Calibration(writer, graph)
+            : QuantizationPoints.Float(writer, graph);
+        WriteNetwork(writer, points, fused.Layers, options.PadsEdges ? model.Network.Padding : 0);
 
         var proto = new ModelProto
         {
@@ -65,8 +68,13 @@ public static class OnnxExporter
         File.Move(temporary, fullPath, overwrite: true);
     }
 
-    /// <summary>The nodes of <see cref="FusedSplitSplice.Forward"/>, in its order, after an edge pad of P (none when 0).</summary>
-    private static void WriteNetwork(OnnxGraphWriter writer, FusedLayers layers, int padding)
+    /// <summary>
+    /// The nodes of <see cref="FusedSplitSplice.Forward"/>, in its order, after an edge pad of P
+    /// (none when 0). <paramref name="points"/> marks the tensors an int8 graph quantises: the
+    /// image into the first convolutions, every convolution's output but the bicubic's, every
+    /// activation and the fusion's concatenation.
+    /// </summary>
+    private static void WriteNetwork(OnnxGraphWriter writer, QuantizationPoints points, FusedLayers layers, int padding)
     {
         // The C# inference pads by replication before the network; ONNX's "edge" is the same.
         string padded = padding == 0
@@ -74,56 +82,60 @@ public static class OnnxExporter
             : writer.Node("pad", "Pad",
                 [InputName, writer.Int64s("pad.pads", 0, 0, padding, padding, 0, 0, padding, padding)],
                 Text("mode", "edge"));
+        string image = points.QuantizesFirstConvolutions ? points.Image(padded) : padded;
 
-        string leaky = padded;
+        string leaky = image;
         for (int i = 0; i < layers.LeakyPath.Count; i++)
         {
-            leaky = LeakyRelu(writer, $"lrelu_path.act{i + 1}", Convolution(writer, $"lrelu_path.conv{i + 1}", leaky, layers.LeakyPath[i]));
+            leaky = LeakyRelu(writer, points, $"lrelu_path.act{i + 1}", Convolution(writer, points, $"lrelu_path.conv{i + 1}", leaky, layers.LeakyPath[i]));
         }
         string features = leaky;
         if (layers.SigmoidPath.Count > 0)
         {
-            string sigmoid = padded;
+            string sigmoid = image;
             for (int i = 0; i < layers.SigmoidPath.Count; i++)
             {
-                sigmoid = writer.Node($"crbm_path.act{i + 1}", "Sigmoid", [Convolution(writer, $"crbm_path.conv{i + 1}", sigmoid, layers.SigmoidPath[i])]);
+                sigmoid = points.Measured(writer.Node($"crbm_path.act{i + 1}", "Sigmoid",
+                    [Convolution(writer, points, $"crbm_path.conv{i + 1}", sigmoid, layers.SigmoidPath[i])]));
             }
-            features = writer.Node("fusion", "Concat", [leaky, sigmoid], Int("axis", 1));
+            features = points.Measured(writer.Node("fusion", "Concat", [leaky, sigmoid], Int("axis", 1)));
         }
 
         string x = features;
         for (int i = 0; i < layers.Branches.Count; i++)
         {
-            x = LeakyRelu(writer, $"branches.act{i + 1}", Convolution(writer, $"branches.conv{i + 1}", x, layers.Branches[i]));
+            x = LeakyRelu(writer, points, $"branches.act{i + 1}", Convolution(writer, points, $"branches.conv{i + 1}", x, layers.Branches[i]));
         }
 
         if (layers.OutputBeforeSplice is { } output)
         {
-            x = Convolution(writer, "tail.output.folded", CenterCrop(writer, "tail.output.crop", x, layers.OutputCrop), output);
+            x = Convolution(writer, points, "tail.output.folded", CenterCrop(writer, points, "tail.output.crop", x, layers.OutputCrop), output,
+                quantized: points.QuantizesOutputConvolution);
             if (layers.BicubicBeforeSplice is { } bicubic)
             {
-                x = writer.Node("residual", "Add", [x, Bicubic(writer, padded, layers, bicubic)]);
+                x = writer.Node("residual", "Add", [x, Bicubic(writer, points, padded, layers, bicubic)]);
             }
             x = writer.Node("splice", "DepthToSpace", [x], Int("blocksize", 2), Text("mode", "CRD"));
         }
         else
         {
             // Branch k = 2 dy + dx owns channel block k: depth-to-space's DCR order.
-            x = writer.Node("splice", "DepthToSpace", [x], Int("blocksize", 2), Text("mode", "DCR"));
+            string branches = x;
+            x = points.Derived(writer.Node("splice", "DepthToSpace", [x], Int("blocksize", 2), Text("mode", "DCR")), branches);
             for (int i = 0; i < layers.Tail.Count; i++)
             {
                 bool last = i == layers.Tail.Count - 1;
                 string name = last ? "tail.output" : $"tail.conv{i + 1}";
-                x = Convolution(writer, name, x, layers.Tail[i]);
+                x = Convolution(writer, points, name, x, layers.Tail[i], quantized: !last || points.QuantizesOutputConvolution);
                 if (!last)
                 {
-                    x = LeakyRelu(writer, $"tail.act{i + 1}", x);
+                    x = LeakyRelu(writer, points, $"tail.act{i + 1}", x);
                 }
             }
-            x = CenterCrop(writer, "tail.crop", x, layers.TailCrop);
+            x = CenterCrop(writer, points, "tail.crop", x, layers.TailCrop);
             if (layers.BicubicBeforeSplice is { } bicubic)
             {
-                string upscaled = writer.Node("bicubic.splice", "DepthToSpace", [Bicubic(writer, padded, layers, bicubic)],
+                string upscaled = writer.Node("bicubic.splice", "DepthToSpace", [Bicubic(writer, points, padded, layers, bicubic)],
                     Int("blocksize", 2), Text("mode", "CRD"));
                 x = writer.Node("residual", "Add", [x, upscaled]);
             }
@@ -133,10 +145,26 @@ public static class OnnxExporter
     }
 
     /// <summary>torch's bicubic 2x of the input, four sub-pixels per channel (CRD order), at low resolution.</summary>
-    private static string Bicubic(OnnxGraphWriter writer, string padded, FusedLayers layers, FusedConvolution bicubic) =>
-        Convolution(writer, "bicubic", CenterCrop(writer, "bicubic.crop", padded, layers.BicubicMargin), bicubic);
+    /// <remarks>Always float, from the float input: see <see cref="Int8Quantization"/>.</remarks>
+    private static string Bicubic(OnnxGraphWriter writer, QuantizationPoints points, string padded, FusedLayers layers, FusedConvolution bicubic) =>
+        FloatConvolution(writer, "bicubic", CenterCrop(writer, points, "bicubic.crop", padded, layers.BicubicMargin), bicubic);
 
-    private static string Convolution(OnnxGraphWriter writer, string name, string input, FusedConvolution layer)
+    /// <summary>
+    /// A convolution: int8 where its input is quantised and <paramref name="quantized"/> allows it,
+    /// float otherwise; its output is a quantisation point either way (measured, and quantised
+    /// after an int8 convolution).
+    /// </summary>
+    private static string Convolution(OnnxGraphWriter writer, QuantizationPoints points, string name, string input, FusedConvolution layer, bool quantized = true)
+    {
+        if (quantized && points.IsQuantized(input, out _))
+        {
+            return points.Convolution(name, input, layer);
+        }
+        string output = FloatConvolution(writer, name, input, layer);
+        return points.Exposes ? points.Measured(output) : output;
+    }
+
+    private static string FloatConvolution(OnnxGraphWriter writer, string name, string input, FusedConvolution layer)
     {
         List<string> inputs = [input, writer.Weight(name + ".weight", layer.Weight)];
         if (layer.Bias is { } bias)
@@ -149,14 +177,14 @@ public static class OnnxExporter
             : writer.Node(name, "Conv", inputs, Ints("kernel_shape", kernel, kernel), Int("group", layer.Groups));
     }
 
-    private static string LeakyRelu(OnnxGraphWriter writer, string name, string input) =>
-        writer.Node(name, "LeakyRelu", [input], Float("alpha", LeakySlope));
+    private static string LeakyRelu(OnnxGraphWriter writer, QuantizationPoints points, string name, string input) =>
+        points.Measured(writer.Node(name, "LeakyRelu", [input], Float("alpha", LeakySlope)));
 
     /// <summary>
     /// Removes <paramref name="crop"/> pixels from every side: static offsets, with ends counted
     /// from the end, so height and width stay dynamic.
     /// </summary>
-    private static string CenterCrop(OnnxGraphWriter writer, string name, string input, int crop)
+    private static string CenterCrop(OnnxGraphWriter writer, QuantizationPoints points, string name, string input, int crop)
     {
         if (crop < 0)
         {
@@ -164,11 +192,11 @@ public static class OnnxExporter
         }
         return crop == 0
             ? input
-            : writer.Node(name, "Slice", [
+            : points.Derived(writer.Node(name, "Slice", [
                 input,
                 writer.Int64s(name + ".starts", crop, crop),
                 writer.Int64s(name + ".ends", -crop, -crop),
                 writer.Int64s(name + ".axes", 2, 3),
-            ]);
+            ]), input);
     }
 }

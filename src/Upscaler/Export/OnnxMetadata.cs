@@ -35,7 +35,7 @@ public static class OnnxMetadata
             // Already applied inside the graph; a tiler still needs it as the overlap between tiles.
             ("padding", model.Network.Padding.ToString(CultureInfo.InvariantCulture)),
             ("multiply_adds_per_pixel", model.Network.MultiplyAddsPerPixel.ToString(CultureInfo.InvariantCulture)),
-            ("precision", options.Float16 ? "float16" : "float32"),
+            ("precision", options.Quantization is not null ? "int8 (QDQ: uint8 activations, int8 weights)" : options.Float16 ? "float16" : "float32"),
             ("weights_sha256", header.PayloadSha256),
             ("format_version", header.FormatVersion.ToString(CultureInfo.InvariantCulture)),
         };

@@ -14,6 +14,12 @@ public static class CpuFeatures
     /// </summary>
     public static bool HasBf16 => Flags.Value.Contains("avx512_bf16") || Flags.Value.Contains("amx_bf16");
 
+    /// <summary>
+    /// Whether the CPU has 8-bit dot products (AVX512-VNNI or AVX-VNNI), which ONNX Runtime's int8
+    /// convolutions use without the 16-bit intermediate sums of its AVX2 kernels.
+    /// </summary>
+    public static bool HasVnni => Flags.Value.Contains("avx512_vnni") || Flags.Value.Contains("avx_vnni");
+
     /// <summary>Parses the first <c>flags</c> line of /proc/cpuinfo (every core reports the same set).</summary>
     public static IReadOnlySet<string> ParseFlags(IEnumerable<string> cpuinfoLines)
     {

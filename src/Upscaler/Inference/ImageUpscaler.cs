@@ -35,7 +35,7 @@ public sealed class ImageUpscaler : IDisposable
         options.Validate();
         IUpscalingNetwork network = model.Network;
         bool torchNetwork = options.Backend == InferenceBackend.Torch;
-        if (InferencePrecisions.Refusal(options.Precision, device.type, CpuFeatures.HasBf16) is { } refusal)
+        if (InferencePrecisions.Refusal(options.Precision, device.type, CpuFeatures.HasBf16, CpuFeatures.HasVnni) is { } refusal)
         {
             throw new InvalidOperationException(refusal);
         }
@@ -54,7 +54,7 @@ public sealed class ImageUpscaler : IDisposable
         // Last: nothing after it can throw and leave its copy of the weights behind.
         _inference = torchNetwork
             ? network.CreateInferenceForm(options.Precision == InferencePrecision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32)
-            : OnnxRuntimeNetwork.Create(model, cuda: device.type == DeviceType.CUDA);
+            : OnnxRuntimeNetwork.Create(model, cuda: device.type == DeviceType.CUDA, options.Precision);
     }
 
     /// <summary>

@@ -27,7 +27,7 @@ public sealed record UpscaleOptions
     /// <summary>What runs the network (the tiles, batches and colour handling around it are the same).</summary>
     public InferenceBackend Backend { get; init; } = InferenceBackend.Torch;
 
-    /// <summary>The number format inside the network; bf16 runs on the torch backend only.</summary>
+    /// <summary>The number format inside the network; bf16 runs on the torch backend only, int8 on onnxruntime only.</summary>
     public InferencePrecision Precision { get; init; } = InferencePrecision.Fp32;
 
     public void Validate()
@@ -51,6 +51,10 @@ public sealed record UpscaleOptions
         if (Precision == InferencePrecision.Bf16 && Backend != InferenceBackend.Torch)
         {
             throw new ArgumentException($"bf16 precision runs on the torch backend only, not on {Backend.Name()}.");
+        }
+        if (Precision == InferencePrecision.Int8 && Backend != InferenceBackend.OnnxRuntime)
+        {
+            throw new ArgumentException($"int8 precision runs on the onnxruntime backend only, not on {Backend.Name()}.");
         }
         if (MemoryBudgetBytes < 1)
         {

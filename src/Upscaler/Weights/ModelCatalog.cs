@@ -55,7 +55,7 @@ public sealed class ModelCatalog(IReadOnlyList<string> folders)
         using Stream? embedded = typeof(ModelCatalog).Assembly.GetManifestResourceStream(ResourcePrefix + name + ModelFile.Extension);
         if (embedded is not null)
         {
-            return ModelFile.Load(embedded, $"embedded {name}");
+            return ModelFile.Load(embedded, $"embedded {name}", EmbeddedRanges(name));
         }
         if (Presets.Names.Contains(name))
         {
@@ -69,6 +69,14 @@ public sealed class ModelCatalog(IReadOnlyList<string> folders)
             };
         }
         throw new ModelNotFoundException(name, $"No model named '{name}'. Available: {string.Join(", ", Available())}. Or pass a path to a .srnv file.");
+    }
+
+    /// <summary>The int8 activation ranges embedded with an embedded model, or null.</summary>
+    private static ActivationRanges? EmbeddedRanges(string name)
+    {
+        string resource = ResourcePrefix + name + ActivationRanges.Extension;
+        using Stream? stream = typeof(ModelCatalog).Assembly.GetManifestResourceStream(resource);
+        return stream is null ? null : ActivationRanges.Read(stream, $"embedded {name}{ActivationRanges.Extension}");
     }
 
     /// <summary>
@@ -109,7 +117,7 @@ public sealed class ModelCatalog(IReadOnlyList<string> folders)
         }
         foreach (string resource in typeof(ModelCatalog).Assembly.GetManifestResourceNames())
         {
-            if (resource.StartsWith(ResourcePrefix, StringComparison.Ordinal))
+            if (resource.StartsWith(ResourcePrefix, StringComparison.Ordinal) && resource.EndsWith(ModelFile.Extension, StringComparison.Ordinal))
             {
                 names.Add(Path.GetFileNameWithoutExtension(resource[ResourcePrefix.Length..]));
             }

@@ -72,14 +72,16 @@ public static class ModelFile
         return ReadHeader(stream, path);
     }
 
+    /// <summary>Loads a model file, with the int8 activation ranges kept beside it when there are any.</summary>
     public static LoadedModel Load(string path)
     {
         using var stream = OpenForRead(path);
-        return Load(stream, path);
+        return Load(stream, path, ActivationRanges.ReadBeside(path));
     }
 
     /// <summary>Loads a model on the CPU in evaluation mode.</summary>
-    public static LoadedModel Load(Stream stream, string source)
+    /// <param name="int8Ranges">The activation ranges kept with the model (<see cref="LoadedModel.Int8Ranges"/>), if any.</param>
+    public static LoadedModel Load(Stream stream, string source, ActivationRanges? int8Ranges = null)
     {
         ModelHeader header = ReadHeader(stream, source);
         long payloadLength = header.Tensors.Count == 0 ? 0 : header.Tensors.Max(t => t.Offset + t.Length);
@@ -117,7 +119,7 @@ public static class ModelFile
             throw;
         }
         model.ModuleForm.eval();
-        return new LoadedModel(header, model);
+        return new LoadedModel(header, model) { Int8Ranges = int8Ranges };
     }
 
     private static void CopyWeights(nn.Module<Tensor, Tensor> model, ModelHeader header, byte[] payload, string source)
@@ -221,6 +223,12 @@ public sealed class LoadedModel(ModelHeader header, IUpscalingNetwork network) :
     public int Padding => Network.Padding;
 
     public string Description => ModelFile.Describe(Header);
+
+    /// <summary>
+    /// The activation ranges measured for these weights on real photos (<see cref="ActivationRanges"/>),
+    /// which the int8 precision needs; null when none were kept with the model.
+    /// </summary>
+    public ActivationRanges? Int8Ranges { get; init; }
 
     public void Dispose() => Network.Dispose();
 }

@@ -24,4 +24,5 @@ public static class ModelJson
 /// <summary>The types of a model file's header, with serializers generated at compile time.</summary>
 [JsonSerializable(typeof(ModelHeader))]
 [JsonSerializable(typeof(SplitSpliceOptions))]
+[JsonSerializable(typeof(ActivationRanges))]
 internal sealed partial class ModelFileJsonContext : JsonSerializerContext;
