@@ -75,11 +75,11 @@ public class InferencePrecisionTests
     [Fact]
     public void Bf16_is_refused_without_bf16_instructions_or_off_the_cpu_and_fp32_runs_anywhere()
     {
-        Assert.Contains("AVX512-BF16", InferencePrecisions.Refusal(InferencePrecision.Bf16, DeviceType.CPU, cpuHasBf16: false), StringComparison.Ordinal);
-        Assert.Contains("CPU only", InferencePrecisions.Refusal(InferencePrecision.Bf16, DeviceType.CUDA, cpuHasBf16: true), StringComparison.Ordinal);
-        Assert.Null(InferencePrecisions.Refusal(InferencePrecision.Bf16, DeviceType.CPU, cpuHasBf16: true));
-        Assert.Null(InferencePrecisions.Refusal(InferencePrecision.Fp32, DeviceType.CPU, cpuHasBf16: false));
-        Assert.Null(InferencePrecisions.Refusal(InferencePrecision.Fp32, DeviceType.CUDA, cpuHasBf16: false));
+        Assert.Contains("AVX512-BF16", InferencePrecisions.Refusal(InferencePrecision.Bf16, DeviceType.CPU, cpuHasBf16: false, cpuHasVnni: true), StringComparison.Ordinal);
+        Assert.Contains("CPU only", InferencePrecisions.Refusal(InferencePrecision.Bf16, DeviceType.CUDA, cpuHasBf16: true, cpuHasVnni: true), StringComparison.Ordinal);
+        Assert.Null(InferencePrecisions.Refusal(InferencePrecision.Bf16, DeviceType.CPU, cpuHasBf16: true, cpuHasVnni: true));
+        Assert.Null(InferencePrecisions.Refusal(InferencePrecision.Fp32, DeviceType.CPU, cpuHasBf16: false, cpuHasVnni: false));
+        Assert.Null(InferencePrecisions.Refusal(InferencePrecision.Fp32, DeviceType.CUDA, cpuHasBf16: false, cpuHasVnni: false));
     }
 
     [Theory]

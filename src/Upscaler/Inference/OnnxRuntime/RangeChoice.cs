@@ -9,7 +9,7 @@ namespace SeRanet.Video.Upscaler.Inference.OnnxRuntime;
 /// counting rounding inside the range (a step squared over 12) and clipping outside it. This is the
 /// usual mean-squared-error calibration of post-training quantisation, done on our own histogram.
 /// </summary>
-internal static class RangeChoice
+public static class RangeChoice
 {
     // Each end is tried at 1, 0.98, 0.96, ... 0.1 of its extreme.
     private const int Steps = 46;

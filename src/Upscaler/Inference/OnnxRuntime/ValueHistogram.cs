@@ -3,7 +3,7 @@ using SeRanet.Video.Upscaler.Weights;
 namespace SeRanet.Video.Upscaler.Inference.OnnxRuntime;
 
 /// <summary>Counts of a tensor's values in equal bins between its least and greatest value.</summary>
-internal sealed class ValueHistogram(ValueRange extremes)
+public sealed class ValueHistogram(ValueRange extremes)
 {
     public const int Bins = 2048;
 
