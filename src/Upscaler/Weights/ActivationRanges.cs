@@ -78,14 +78,24 @@ public readonly record struct ValueRange(float Min, float Max)
 
 internal sealed class ValueRangeJsonConverter : JsonConverter<ValueRange>
 {
+    // Read by hand, not through a float[] serializer: libseranet is compiled ahead of time, where
+    // only the source-generated types can be read.
     public override ValueRange Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
-        float[]? pair = JsonSerializer.Deserialize<float[]>(ref reader, options);
-        if (pair is not { Length: 2 } || !(pair[0] <= pair[1]))
+        var values = new List<float>(2);
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new JsonException("A range is a pair [min, max].");
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.Number)
+        {
+            values.Add(reader.GetSingle());
+        }
+        if (reader.TokenType != JsonTokenType.EndArray || values.Count != 2 || !(values[0] <= values[1]))
         {
             throw new JsonException("A range is a pair [min, max] with min at most max.");
         }
-        return new ValueRange(pair[0], pair[1]);
+        return new ValueRange(values[0], values[1]);
     }
 
     public override void Write(Utf8JsonWriter writer, ValueRange value, JsonSerializerOptions options)
