@@ -23,7 +23,7 @@ public class CalibrateCommandTests
         {
             File.Copy(Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), name), Path.Combine(photos, name));
         }
-        // seranet-fast ships without int8 ranges: a copy of it gets its own.
+        // A copy of seranet-fast in a folder of its own gets ranges of its own there.
         string model = temp.File("fast" + ModelFile.Extension);
         File.Copy(Path.Combine(RepoModels.Folder, Presets.SeRanetFast + ModelFile.Extension), model);
         string ranges = ActivationRanges.PathBeside(model);
