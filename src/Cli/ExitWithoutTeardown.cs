@@ -5,9 +5,10 @@ namespace SeRanet.Video.Cli;
 /// <summary>
 /// Ends the process once a command has returned, without the C library's exit handlers: those
 /// run libtorch's static destructors (its operator registries) and the OpenMP pool's teardown,
-/// which took about a tenth of a second after a few small photos were already written
-/// (bench/ab-images.sh). Everything a command writes is closed before it returns (outputs are
-/// renamed into place by then), so only the console's buffers need flushing first.
+/// which bench/startup.sh measured as a fifth of a one-photo run under load, after the picture
+/// was already written (2% without them; README "A few small photos"). Everything a command
+/// writes is closed before it returns (outputs are renamed into place by then), so only the
+/// console's buffers need flushing first.
 /// </summary>
 internal static partial class ExitWithoutTeardown
 {
