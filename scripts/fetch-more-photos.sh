@@ -71,6 +71,7 @@ retry() {
 }
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
+rel() { echo "${1#"$ROOT"/}"; }
 
 # --------------------------------------------------------------------------
 # The pinned list
@@ -176,11 +177,14 @@ thumb_line() { printf '%s %s\n' "$1" "$(od -An -v -tu1 "$2" | tr -s ' \n' '  ')"
 # nearest_within THUMB REFS: prints "NAME DIFF" of the first reference picture whose thumbnail
 # differs from THUMB by at most NEARDUP_MAX_DIFF on average; nothing if none does.
 nearest_within() {
-  { thumb_line candidate "$1"; cat "$2"; } |
+  # awk reads the whole list (no early exit): under pipefail a writer cut off by SIGPIPE would
+  # turn a hit into a failed command substitution.
+  thumb_line candidate "$1" |
     awk -v lim="$NEARDUP_MAX_DIFF" '
       NR == 1 { n = NF; for (i = 2; i <= NF; i++) c[i] = $i; next }
-      NF == n { s = 0; for (i = 2; i <= NF; i++) { d = $i - c[i]; s += d < 0 ? -d : d }
-                if (s / (n - 1) <= lim) { printf "%s %.1f\n", $1, s / (n - 1); exit } }'
+      !hit && NF == n { s = 0; for (i = 2; i <= NF; i++) { d = $i - c[i]; s += d < 0 ? -d : d }
+                        if (s / (n - 1) <= lim) hit = sprintf("%s %.1f", $1, s / (n - 1)) }
+      END { if (hit != "") print hit }' - "$2"
 }
 
 REFS=$TMP/refs.txt
@@ -198,6 +202,10 @@ done
 # --------------------------------------------------------------------------
 # The photos
 # --------------------------------------------------------------------------
+# reject MESSAGE: the photo of this turn of the loop fails a check; it is not left in
+# data/train-extra, since training reads the whole folder.
+reject() { rm -f "$dest"; die "$pkg $ver $path (data/train-extra/$file) $1"; }
+
 declare -A ROW=()
 for i in "${!FILES[@]}"; do
   file=${FILES[i]} pkg=${PKGS[i]} ver=${VERS[i]} path=${PATHS[i]} pin=${SHAS[i]} lic=${LICS[i]}
@@ -206,33 +214,35 @@ for i in "${!FILES[@]}"; do
     warn "data/train-extra/$file does not have its pinned sha256; copying it again from $pkg $ver"
     rm -f "$dest"
   fi
+  img=$dest   # the file the checks read: the photo in place, or else the package's copy
   if [[ ! -f $dest ]]; then
-    src=$(pkg_dir "$pkg" "$ver")$path
-    [[ -f $src ]] || die "$path not found in $pkg $ver"
-    got=$(sha "$src")
+    img=$(pkg_dir "$pkg" "$ver")$path
+    [[ -f $img ]] || die "$path not found in $pkg $ver"
+    got=$(sha "$img")
     [[ $got == "$pin" ]] || die "sha256 mismatch for $pkg $ver $path (data/train-extra/$file):
   expected $pin
   got      $got
   The cached copy under .cache/fetch-extra/ is damaged, or the package was rebuilt with another file.
-  Delete $(pkg_dir "$pkg" "$ver") and $CACHE/deb/${pkg}_${ver//:/%3a} and rerun; if the sha256 still
-  differs, look at the new image and update scripts/train-extra.tsv (and scripts/DATA_SOURCES.md)."
-    cp "$src" "$dest.part"
+  Delete $(rel "$(pkg_dir "$pkg" "$ver")") and $(rel "$CACHE/deb/${pkg}_${ver//:/%3a}") and rerun; if the
+  sha256 still differs, look at the new image and update scripts/train-extra.tsv (and scripts/DATA_SOURCES.md)."
+  fi
+  probe=$(ffprobe -v error -select_streams v:0 -show_entries stream=width,height,codec_name \
+          -of csv=p=0 "$img" 2>/dev/null) || reject "is not a readable image"
+  IFS=, read -r codec w h <<<"$probe"
+  case $codec:$file in mjpeg:*.jpg|png:*.png) ;; *) reject "is $codec, not what its name says" ;; esac
+  (( w >= MIN_SIDE && h >= MIN_SIDE )) || reject "is ${w}x${h}, smaller than ${MIN_SIDE}x$MIN_SIDE"
+  [[ -z ${REF_SHA[$pin]:-} ]] || reject "is the same file as data/${REF_SHA[$pin]}: remove it from scripts/train-extra.tsv"
+  if hit=$(nearest_within "$(thumb "$img" "$pin")" "$REFS") && [[ -n $hit ]]; then
+    reject "is the same picture as data/${hit% *} (16x16 grey thumbnails differ by ${hit#* } on average): remove it from scripts/train-extra.tsv"
+  fi
+  REF_SHA[$pin]=train-extra/$file
+  thumb_line "train-extra/$file" "$(thumb "$img" "$pin")" >>"$REFS"
+
+  if [[ $img != "$dest" ]]; then
+    cp "$img" "$dest.part"
     mv "$dest.part" "$dest"
     log "train-extra: $file <- $pkg $ver $path"
   fi
-
-  probe=$(ffprobe -v error -select_streams v:0 -show_entries stream=width,height,codec_name \
-          -of csv=p=0 "$dest" 2>/dev/null) || die "data/train-extra/$file is not a readable image"
-  IFS=, read -r codec w h <<<"$probe"
-  case $codec:$file in mjpeg:*.jpg|png:*.png) ;; *) die "data/train-extra/$file is $codec, not what its name says" ;; esac
-  (( w >= MIN_SIDE && h >= MIN_SIDE )) || die "data/train-extra/$file is ${w}x${h}, smaller than ${MIN_SIDE}x$MIN_SIDE"
-
-  [[ -z ${REF_SHA[$pin]:-} ]] || die "data/train-extra/$file is the same file as data/${REF_SHA[$pin]}: remove it from scripts/train-extra.tsv"
-  if hit=$(nearest_within "$(thumb "$dest" "$pin")" "$REFS") && [[ -n $hit ]]; then
-    die "data/train-extra/$file is the same picture as data/${hit% *} (16x16 thumbnails differ by ${hit#* } on average): remove it from scripts/train-extra.tsv"
-  fi
-  REF_SHA[$pin]=train-extra/$file
-  thumb_line "train-extra/$file" "$(thumb "$dest" "$pin")" >>"$REFS"
 
   ROW[$file]="train-extra"$'\t'"$file"$'\t'"$pkg"$'\t'"$ver"$'\t'"$lic"$'\t'"$w"$'\t'"$h"$'\t'"$pin"$'\t'"$path"$'\t'"$(stat -c %s "$dest")"
 done
