@@ -8,7 +8,7 @@
 # rounds' own ratios (waifu2x over ours).
 #   bench/small-photos.sh [ROUNDS] [-- EXTRA SERANET IMAGE OPTIONS]
 # Also times one 128x128 photo alone (seranet image, the start-up cost a single picture pays).
-# Writes bench/results/small-photos.json.
+# Writes bench/results/small-photos.json (a file named after the options when there are any).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -17,6 +17,10 @@ shift || true
 [ "${1:-}" = "--" ] && shift
 extra=("$@")
 result=bench/results/small-photos.json
+# Other options get a result of their own: small-photos-backend-onnxruntime-precision-int8.json.
+if [ ${#extra[@]} -gt 0 ]; then
+  result="bench/results/small-photos-$(printf '%s-' "${extra[@]}" | tr -cs 'a-z0-9' '-' | sed 's/^-*//; s/-*$//').json"
+fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 ./seranet --version >/dev/null

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Throughput, ours beside waifu2x-ncnn-vulkan (upconv_7, CPU mode, no denoise), on the same
-# frames, run side by side: each round runs both tools once, alternating which goes first, so
-# that background load on this noisy machine hits both alike. Whole-run wall time, one process
-# per tool per round, PNG frames in and out for both.
+# frames, run side by side: each round runs waifu2x and each of our backends and precisions once,
+# in a rotating order, so that background load on this noisy machine hits all alike. Whole-run
+# wall time, one process per tool per round, PNG frames in and out for both. The top-level
+# figures are the first configuration's (the default, torch fp32).
 #   bench/speed.sh [ROUNDS] [FRAMES]
 # FRAMES: a folder of PNG frames, or how many frames of the sample clip to use (default 48:
 # enough that throughput, not each tool's one-off start-up, decides; the README also shows 12).
@@ -35,22 +36,62 @@ out_px=$(for f in "$frames"/*.png; do ffprobe -v error -select_streams v:0 -show
   | awk -F, '{s += 4 * $1 * $2} END {print s}')
 count=$(ls "$frames"/*.png | wc -l)
 
-time_ours() { local t0 t1; t0=$(date +%s.%N); ./seranet image "$frames" -o "$work/ours" --overwrite --json >/dev/null; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}'; }
-time_w2x() { local t0 t1; t0=$(date +%s.%N); WAIFU2X_MODE=batch WAIFU2X_WARMUP=0 WAIFU2X_MIN_PSNR=0 bench/waifu2x/upscale.sh "$frames" "$work/w2x" >/dev/null; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}'; }
+# Every backend and shipped precision end to end, each as `seranet image` options (SPEED_CONFIGS
+# overrides: "backend:precision ..."); bf16 only where the CPU has it, as the tool itself refuses it elsewhere.
+if [ -n "${SPEED_CONFIGS:-}" ]; then
+  read -r -a configs <<<"$SPEED_CONFIGS"
+else
+  configs=(torch:fp32 onnxruntime:fp32)
+  grep -qwE 'avx512_bf16|amx_bf16' /proc/cpuinfo && configs+=(torch:bf16)
+fi
+seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}'; }
+run_ours() { seconds ./seranet image "$frames" -o "$work/ours" --overwrite --json --backend "${1%%:*}" --precision "${1##*:}"; }
+run_w2x() { WAIFU2X_MODE=batch WAIFU2X_WARMUP=0 WAIFU2X_MIN_PSNR=0 seconds bench/waifu2x/upscale.sh "$frames" "$work/w2x"; }
 
-ours=(); theirs=()
+# One round runs waifu2x and every configuration once, starting one place further along each round,
+# so load on this noisy machine falls on all of them alike; a configuration's speed-up is the
+# median of its rounds' own ratios (waifu2x's time that round over its own).
+runners=(waifu2x "${configs[@]}")
+declare -A times
 for ((r = 0; r < rounds; r++)); do
-  if (( r % 2 == 0 )); then ours+=("$(time_ours)"); theirs+=("$(time_w2x)"); else theirs+=("$(time_w2x)"); ours+=("$(time_ours)"); fi
-  echo "round $((r + 1)): seranet ${ours[-1]} s, waifu2x ${theirs[-1]} s" >&2
+  line="round $((r + 1)):"
+  for ((i = 0; i < ${#runners[@]}; i++)); do
+    who="${runners[$(((i + r) % ${#runners[@]}))]}"
+    if [ "$who" = waifu2x ]; then t=$(run_w2x); else t=$(run_ours "$who"); fi
+    times[$who]="${times[$who]:-} $t"
+    line="$line $who $t s,"
+  done
+  echo "${line%,}" >&2
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-mo=$(median "${ours[@]}"); mt=$(median "${theirs[@]}")
-awk -v frames="$count" -v px="$out_px" -v ours="$mo" -v theirs="$mt" -v cores="$(nproc)" 'BEGIN {
-  printf "{\n  \"frames\": %d,\n  \"output_megapixels\": %.4f,\n  \"cores\": %d,\n", frames, px / 1e6, cores
-  printf "  \"seranet_median_seconds\": %.3f,\n  \"waifu2x_median_seconds\": %.3f,\n", ours, theirs
-  printf "  \"seranet_output_mpix_per_s\": %.4f,\n  \"waifu2x_output_mpix_per_s\": %.4f,\n", px / 1e6 / ours, px / 1e6 / theirs
-  printf "  \"speedup\": %.2f\n}\n", theirs / ours
-}' | tee "$result"
+
+python3 - "$count" "$out_px" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "${times[waifu2x]}" \
+  $(for c in "${configs[@]}"; do printf '%s=%s ' "$c" "$(echo ${times[$c]} | tr ' ' ',')"; done) <<'PY' | tee "$result"
+import json, statistics, sys
+frames, px, cores, load, theirs = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), [float(t) for t in sys.argv[5].split()]
+ours = {}
+for arg in sys.argv[6:]:
+    name, _, values = arg.partition("=")
+    ours[name] = [float(t) for t in values.split(",")]
+mp = px / 1e6
+configs = []
+for name, times in ours.items():
+    backend, precision = name.split(":")
+    configs.append({
+        "backend": backend, "precision": precision,
+        "median_seconds": round(statistics.median(times), 3),
+        "output_mpix_per_s": round(mp / statistics.median(times), 4),
+        "speedup_per_round": [round(w / o, 3) for w, o in zip(theirs, times)],
+        "speedup": round(statistics.median(w / o for w, o in zip(theirs, times)), 2),
+    })
+default = configs[0]
+print(json.dumps({
+    "frames": frames, "output_megapixels": round(mp, 4), "cores": cores, "rounds": len(theirs), "load_average_at_end": load,
+    "seranet_median_seconds": default["median_seconds"], "waifu2x_median_seconds": round(statistics.median(theirs), 3),
+    "seranet_output_mpix_per_s": default["output_mpix_per_s"], "waifu2x_output_mpix_per_s": round(mp / statistics.median(theirs), 4),
+    "speedup": default["speedup"],
+    "configurations": configs,
+}, indent=2))
+PY
 
 # The model alone, per backend and precision, as a fraction of this CPU's fp32 peak (SPEED_PEAK=0 skips it).
 [ "${SPEED_PEAK:-1}" = 0 ] || bench/peak.sh "$rounds"

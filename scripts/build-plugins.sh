@@ -44,14 +44,14 @@ if [ "$force" = "--force" ] || [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$dig
 fi
 
 # Host plugins are plain C against the header, each compiled when its sources are newer.
-cflags=(-std=c11 -O2 -fPIC -shared -Wall -Wextra -Werror -I"$root/include")
+cflags=(-std=c11 -O2 -fPIC -shared -Wall -Wextra -Werror -I"$root/include" -I"$root/src/Hosts/Common")
 link=(-L"$out" -lseranet -Wl,-rpath,'$ORIGIN')
 # compile OUTPUT SOURCE_FOLDER [gcc arguments...]
 compile() {
   local name="$1" folder="$2"; shift 2
   local output="$out/$name"
   if [ "$force" != "--force" ] && [ -f "$output" ] && [ "$output" -nt "$out/libseranet.so" ] \
-     && [ -z "$(find "$folder" include/seranet.h -newer "$output" 2>/dev/null)" ]; then
+     && [ -z "$(find "$folder" src/Hosts/Common include/seranet.h -newer "$output" 2>/dev/null)" ]; then
     return
   fi
   gcc "${cflags[@]}" -o "$output" "$folder"/*.c "$@" "${link[@]}"

@@ -2,11 +2,16 @@ using System.CommandLine;
 using SeRanet.Video.Cli;
 
 NativeHeap.TuneForLargeTensors();
-using var hangup = HangupAsTermination.Register();
-
-var invocation = new InvocationConfiguration
+TorchPreload.StartFor(args);
+int exitCode;
+using (HangupAsTermination.Register())
 {
-    // Ctrl-C cancels the token; give the encoder and the trainer time to finish their files.
-    ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
-};
-return await SeranetCli.InvokeAsync(args, invocation);
+    var invocation = new InvocationConfiguration
+    {
+        // Ctrl-C cancels the token; give the encoder and the trainer time to finish their files.
+        ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+    };
+    exitCode = await SeranetCli.InvokeAsync(args, invocation);
+}
+ExitWithoutTeardown.Now(exitCode);
+return exitCode;

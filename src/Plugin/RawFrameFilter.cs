@@ -77,37 +77,10 @@ public sealed class RawFrameFilter : IDisposable
     /// <returns>Frames written.</returns>
     public async Task<long> RunAsync(Stream input, Stream output, CancellationToken cancellationToken)
     {
-        var channel = new BoundedChannelOptions(_options.Batch * 2) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait };
-        var read = Channel.CreateBounded<Frame>(channel);
-        var upscaled = Channel.CreateBounded<Frame>(channel);
         var model = new FrameUpscaleStage(_upscaler, _options.Batch);
         var writer = new RawFrameWriter(output);
-        using var closed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        try
-        {
-            await PipelineRunner.RunAsync(
-            [
-                token => ReadAsync(input, read.Writer, token),
-                token => model.RunAsync(read.Reader, upscaled.Writer, token),
-                async token =>
-                {
-                    await writer.RunAsync(upscaled.Reader, token).ConfigureAwait(false);
-                    if (writer.OutputClosed)
-                    {
-                        // Nobody reads any more: stop reading and upscaling, as at the end of the input.
-                        await closed.CancelAsync().ConfigureAwait(false);
-                    }
-                },
-            ], closed.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (writer.OutputClosed && !cancellationToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            DisposeQueued(read.Reader);
-            DisposeQueued(upscaled.Reader);
-        }
+        await PipeFilterPipeline.RunAsync<Frame>(_options.Batch * 2, (frames, token) => ReadAsync(input, frames, token),
+            model.RunAsync, writer, cancellationToken).ConfigureAwait(false);
         return writer.Frames;
     }
 
@@ -162,14 +135,6 @@ public sealed class RawFrameFilter : IDisposable
         {
             output.TryComplete(ex);
             throw;
-        }
-    }
-
-    private static void DisposeQueued(ChannelReader<Frame> reader)
-    {
-        while (reader.TryRead(out var frame))
-        {
-            frame.Dispose();
         }
     }
 

@@ -8,7 +8,7 @@ namespace SeRanet.Video.Plugin;
 /// whenever no further frame is waiting, so a host sees every frame as soon as it is ready. A
 /// reader that closes the output (<c>| head -c 1000</c>) ends the stage quietly.
 /// </summary>
-internal sealed class RawFrameWriter(Stream output)
+internal sealed class RawFrameWriter(Stream output) : IPipeFrameSink<Frame>
 {
     private long _frames;
 

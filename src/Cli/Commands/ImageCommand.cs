@@ -64,6 +64,7 @@ internal static class ImageCommand
             var timings = new StartupTimings();
             timings.Mark(".NET start-up and the command line");
             bool verbose = result.GetValue(NumericsNotice.Verbose);
+            TorchPreload.Wait();
             if (verbose)
             {
                 // Only to time libtorch's loading apart from the model's; the model would load it anyway.

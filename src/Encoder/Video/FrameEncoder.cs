@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Core.Media;
+using SeRanet.Video.Core.Pipeline;
 
 namespace SeRanet.Video.Encoder.Video;
 
@@ -245,7 +246,7 @@ public sealed class FrameEncoder
         }
         finally
         {
-            DisposeQueued(input);
+            input.DisposeQueued();
         }
     }
 
@@ -267,7 +268,7 @@ public sealed class FrameEncoder
         }
         finally
         {
-            DisposeQueued(input);
+            input.DisposeQueued();
         }
     }
 
@@ -371,14 +372,5 @@ public sealed class FrameEncoder
         }
         process.StandardInput.Close();
         return done;
-    }
-
-    /// <summary>Returns the buffers of frames still queued after a failure to their pool.</summary>
-    private static void DisposeQueued<TFrame>(ChannelReader<TFrame> input) where TFrame : IVideoFrame
-    {
-        while (input.TryRead(out var frame))
-        {
-            frame.Dispose();
-        }
     }
 }

@@ -17,6 +17,7 @@
 
 #include "avs_c_subset.h"
 #include "seranet.h"
+#include "seranet_frame_properties.h"
 
 typedef struct seranet_avs_filter {
     seranet_upscaler *upscaler;
@@ -79,32 +80,12 @@ static const char *read_properties(AVS_ScriptEnvironment *env, const AVS_VideoFr
     const AVS_Map *props = avs_get_frame_props_ro(env, source);
     int error;
     int64_t range = avs_prop_get_int(env, props, "_ColorRange", 0, &error);
-    if (error) {
-        frame->range = frame->format == SERANET_FORMAT_RGBP ? SERANET_RANGE_FULL : SERANET_RANGE_LIMITED;
-    } else if (range == 0 || range == 1) {
-        frame->range = range == 0 ? SERANET_RANGE_FULL : SERANET_RANGE_LIMITED;
-    } else {
-        snprintf(why, why_size, "_ColorRange is %lld; 0 (full) or 1 (limited) is expected.", (long long)range);
-        return why;
+    const char *problem = seranet_range_property(!error, range, frame, why, why_size);
+    if (problem != NULL) {
+        return problem;
     }
     int64_t location = avs_prop_get_int(env, props, "_ChromaLocation", 0, &error);
-    if (error) {
-        location = 0;
-    }
-    if (location < 0 || location > 5) {
-        snprintf(why, why_size, "_ChromaLocation is %lld; 0 to 5 is expected.", (long long)location);
-        return why;
-    }
-    if (location >= 3 && subsampled_vertically) {
-        snprintf(why, why_size, "_ChromaLocation %lld (top or bottom siting) is not supported for 4:2:0; use left (0), center (1) or top-left (2).",
-                 (long long)location);
-        return why;
-    }
-    /* Top (3), bottom-left (4) and bottom (5) differ from left and center only vertically. */
-    static const int sitings[6] = {SERANET_SITING_LEFT, SERANET_SITING_CENTER, SERANET_SITING_TOP_LEFT,
-                                   SERANET_SITING_LEFT, SERANET_SITING_LEFT, SERANET_SITING_CENTER};
-    frame->chroma_siting = sitings[location];
-    return NULL;
+    return seranet_siting_property(!error, location, subsampled_vertically, frame, why, why_size);
 }
 
 static AVS_VideoFrame *get_frame(AVS_FilterInfo *fi, int n)

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "seranet.h"
+#include "seranet_frame_properties.h"
 #include "vs4_subset.h"
 
 #define MAX_BATCH 64
@@ -119,46 +120,13 @@ static const char *read_properties(const seranet_vs_filter *filter, const VSFram
     const VSMap *props = vsapi->getFramePropertiesRO(source);
     int unset;
     int64_t range = vsapi->mapGetInt(props, "_ColorRange", 0, &unset);
-    if (unset) {
-        frame->range = frame->format == SERANET_FORMAT_RGBP ? SERANET_RANGE_FULL : SERANET_RANGE_LIMITED;
-    } else if (range == 0 || range == 1) {
-        frame->range = range == 0 ? SERANET_RANGE_FULL : SERANET_RANGE_LIMITED;
-    } else {
-        snprintf(why, why_size, "_ColorRange is %lld; 0 (full) or 1 (limited) is expected.", (long long)range);
-        return why;
+    const char *problem = seranet_range_property(!unset, range, frame, why, why_size);
+    if (problem == NULL) {
+        int64_t location = vsapi->mapGetInt(props, "_ChromaLocation", 0, &unset);
+        problem = seranet_siting_property(!unset, location, filter->vi.format.subSamplingH != 0, frame, why, why_size);
     }
-
-    int64_t location = vsapi->mapGetInt(props, "_ChromaLocation", 0, &unset);
-    if (unset) {
-        location = 0;
-    }
-    int horizontal_only = filter->vi.format.subSamplingH == 0; /* 4:2:2, 4:4:4, grey, RGB */
-    switch (location) {
-    case 0: /* left */
-        frame->chroma_siting = SERANET_SITING_LEFT;
-        break;
-    case 1: /* center */
-        frame->chroma_siting = SERANET_SITING_CENTER;
-        break;
-    case 2: /* top-left */
-        frame->chroma_siting = SERANET_SITING_TOP_LEFT;
-        break;
-    case 3: /* top, bottom-left and bottom differ from the above only vertically */
-    case 4:
-        frame->chroma_siting = SERANET_SITING_LEFT;
-        break;
-    case 5:
-        frame->chroma_siting = SERANET_SITING_CENTER;
-        break;
-    default:
-        snprintf(why, why_size, "_ChromaLocation is %lld; 0 to 5 is expected.", (long long)location);
-        return why;
-    }
-    if (location >= 3 && !horizontal_only) {
-        static const char *const names[] = {"", "", "", "top", "bottom-left", "bottom"};
-        snprintf(why, why_size, "_ChromaLocation %lld (%s) is not supported for 4:2:0; use left (0), center (1) or top-left (2).",
-                 (long long)location, names[location]);
-        return why;
+    if (problem != NULL) {
+        return problem;
     }
 
     int64_t matrix = vsapi->mapGetInt(props, "_Matrix", 0, &unset);

@@ -43,27 +43,29 @@ internal sealed class FloatFrame
     }
 
     /// <summary>Writes the codes back into the caller's float planes.</summary>
-    public void WriteBack()
+    public void WriteBack() => ForEachRow(static (codes, host, zero, span) =>
     {
-        for (int plane = 0; plane < _host.Length; plane++)
+        for (int x = 0; x < host.Length; x++)
         {
-            var (zero, span) = Levels(plane);
-            var (width, height) = Codes.Format.PlaneSize(plane, Codes.Width, Codes.Height);
-            var codes = Codes.Planes[plane];
-            var host = _host[plane];
-            for (int y = 0; y < height; y++)
-            {
-                var from = codes.Data.Span.Slice(y * codes.Stride, width * 2);
-                var to = MemoryMarshal.Cast<byte, float>(host.Data.Span.Slice(y * host.Stride, width * sizeof(float)));
-                for (int x = 0; x < width; x++)
-                {
-                    to[x] = (BinaryPrimitives.ReadUInt16LittleEndian(from[(2 * x)..]) - zero) / span;
-                }
-            }
+            host[x] = (BinaryPrimitives.ReadUInt16LittleEndian(codes[(2 * x)..]) - zero) / span;
         }
-    }
+    });
 
-    private void ToCodes()
+    private void ToCodes() => ForEachRow(static (codes, host, zero, span) =>
+    {
+        for (int x = 0; x < host.Length; x++)
+        {
+            float code = MathF.Round(host[x] * span + zero, MidpointRounding.ToEven);
+            // NaN compares false both ways and becomes 0, as a clipped value would.
+            ushort clipped = code >= ushort.MaxValue ? ushort.MaxValue : code > 0 ? (ushort)code : (ushort)0;
+            BinaryPrimitives.WriteUInt16LittleEndian(codes[(2 * x)..], clipped);
+        }
+    });
+
+    /// <summary>A row of 16-bit codes and the same row of the caller's floats, with the plane's levels.</summary>
+    private delegate void RowConversion(Span<byte> codes, Span<float> host, float zero, float span);
+
+    private void ForEachRow(RowConversion convert)
     {
         for (int plane = 0; plane < _host.Length; plane++)
         {
@@ -73,15 +75,8 @@ internal sealed class FloatFrame
             var host = _host[plane];
             for (int y = 0; y < height; y++)
             {
-                var from = MemoryMarshal.Cast<byte, float>(host.Data.Span.Slice(y * host.Stride, width * sizeof(float)));
-                var to = codes.Data.Span.Slice(y * codes.Stride, width * 2);
-                for (int x = 0; x < width; x++)
-                {
-                    float code = MathF.Round(from[x] * span + zero, MidpointRounding.ToEven);
-                    // NaN compares false both ways and becomes 0, as a clipped value would.
-                    ushort clipped = code >= ushort.MaxValue ? ushort.MaxValue : code > 0 ? (ushort)code : (ushort)0;
-                    BinaryPrimitives.WriteUInt16LittleEndian(to[(2 * x)..], clipped);
-                }
+                convert(codes.Data.Span.Slice(y * codes.Stride, width * 2),
+                    MemoryMarshal.Cast<byte, float>(host.Data.Span.Slice(y * host.Stride, width * sizeof(float))), zero, span);
             }
         }
     }

@@ -122,8 +122,8 @@ public static class FramePreviewer
         }
         finally
         {
-            DisposeQueued(decoded.Reader);
-            DisposeQueued(compared.Reader);
+            decoded.Reader.DisposeQueued();
+            compared.Reader.DisposeQueued();
         }
         return new PreviewResult(upscaler.Header.Name, loaded.Device, written);
     }
@@ -180,14 +180,6 @@ public static class FramePreviewer
             bicubic = SideBySide.Zoom(bicubic.Crop(x, y, w, h), zoom);
         }
         return SideBySide.Compose(bicubic, seranet);
-    }
-
-    private static void DisposeQueued<T>(ChannelReader<T> reader) where T : IDisposable
-    {
-        while (reader.TryRead(out var item))
-        {
-            item.Dispose();
-        }
     }
 
     private static string Numbered(long index) => index.ToString("D6", CultureInfo.InvariantCulture);

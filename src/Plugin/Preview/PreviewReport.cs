@@ -68,8 +68,8 @@ public static class PreviewReport
         }
         finally
         {
-            DisposeQueued(decoded.Reader);
-            DisposeQueued(toEncode.Reader);
+            decoded.Reader.DisposeQueued();
+            toEncode.Reader.DisposeQueued();
         }
 
         var samples = figures.Select(f => f.Sample).ToList();
@@ -182,14 +182,6 @@ public static class PreviewReport
         finally
         {
             File.Delete(temporary);
-        }
-    }
-
-    private static void DisposeQueued(ChannelReader<Frame> reader)
-    {
-        while (reader.TryRead(out var item))
-        {
-            item.Dispose();
         }
     }
 }

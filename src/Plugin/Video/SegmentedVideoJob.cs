@@ -137,7 +137,15 @@ internal static class SegmentedVideoJob
                     ?? throw new InvalidOperationException($"The chunk of segment {segment.Index} in {work.FolderPath} changed while joining; run again.")).ToList();
                 var (list, correction) = ChunkTimeline.Build(chunks.Select(chunk => (Path.GetFileName(work.ChunkPath(plan.Segments[chunk.Index])), chunk)).ToList());
                 framesInOutput = chunks.Sum(chunk => chunk.FramesHeld);
-                await encoder.JoinAsync(work.WriteJoinList(list), correction, framesInOutput, request.Overwrite, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await encoder.JoinAsync(work.WriteJoinList(list), correction, framesInOutput, request.Overwrite, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Stopped while joining: every chunk is kept, so the same command only joins.
+                    throw new SegmentsKeptException(work.FolderPath, plan.Segments.Count, plan.Segments.Count, ex, cancellationToken);
+                }
                 work.Delete();
                 joined = true;
             }

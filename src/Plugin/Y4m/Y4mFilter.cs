@@ -1,7 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
 using SeRanet.Video.Core.Imaging.Planar;
-using SeRanet.Video.Core.Pipeline;
 using SeRanet.Video.Plugin.Planar;
 
 namespace SeRanet.Video.Plugin.Y4m;
@@ -50,36 +49,8 @@ public sealed class Y4mFilter(PlanarUpscaler upscaler)
         {
             return new Y4mRun(header, upscaled, format, 0, OutputClosed: true);
         }
-        int depth = Math.Max(2, 2 * upscaler.FramesPerBatch);
-        var options = new BoundedChannelOptions(depth) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait };
-        var read = Channel.CreateBounded<PlanarFrame>(options);
-        var done = Channel.CreateBounded<PlanarFrame>(options);
-        using var closed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        try
-        {
-            await PipelineRunner.RunAsync(
-            [
-                token => ReadFramesAsync(reader, header, format, read.Writer, token),
-                token => upscaler.RunAsync(read.Reader, done.Writer, token),
-                async token =>
-                {
-                    await writer.RunAsync(done.Reader, token).ConfigureAwait(false);
-                    if (writer.OutputClosed)
-                    {
-                        // Nobody reads any more: stop reading and upscaling, as at the end of the input.
-                        await closed.CancelAsync().ConfigureAwait(false);
-                    }
-                },
-            ], closed.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (writer.OutputClosed && !cancellationToken.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            DisposeQueued(read.Reader);
-            DisposeQueued(done.Reader);
-        }
+        await PipeFilterPipeline.RunAsync<PlanarFrame>(Math.Max(2, 2 * upscaler.FramesPerBatch),
+            (frames, token) => ReadFramesAsync(reader, header, format, frames, token), upscaler.RunAsync, writer, cancellationToken).ConfigureAwait(false);
         return new Y4mRun(header, upscaled, format, writer.Frames, writer.OutputClosed);
     }
 
@@ -139,20 +110,12 @@ public sealed class Y4mFilter(PlanarUpscaler upscaler)
         }
     }
 
-    private static void DisposeQueued(ChannelReader<PlanarFrame> reader)
-    {
-        while (reader.TryRead(out var frame))
-        {
-            frame.Dispose();
-        }
-    }
-
     /// <summary>
     /// Writes the header, then FRAME and each frame's planes, flushing whenever no further frame
     /// is waiting so a host sees every frame as soon as it is ready. A reader that closes the
     /// output ends the writing quietly.
     /// </summary>
-    private sealed class Y4mFrameWriter(Stream output)
+    private sealed class Y4mFrameWriter(Stream output) : IPipeFrameSink<PlanarFrame>
     {
         private long _frames;
 

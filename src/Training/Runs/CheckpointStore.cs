@@ -43,14 +43,18 @@ public sealed class CheckpointStore(string runFolder)
             ?? throw new InvalidDataException($"{StatePath} is empty.");
     }
 
-    /// <summary>Loads a model file's weights into the network being trained, after checking that they fit it.</summary>
+    /// <summary>
+    /// Loads a model file's weights into the network being trained, after checking that they fit
+    /// it; a Y model's weights also start the same preset in RGB (<see cref="LumaToRgbLift"/>).
+    /// </summary>
     /// <param name="what">The file, as the error message names it.</param>
     /// <param name="remedy">What the user can do instead, for the error message.</param>
     public static void CopyWeights(string path, nn.Module<Tensor, Tensor> model, SplitSpliceOptions architecture, string what, string remedy)
     {
         using var source = ModelFile.Load(path);
         var saved = JsonSerializer.Deserialize<SplitSpliceOptions>(source.Header.ArchitectureOptions, ModelJson.Options);
-        if (saved is null || JsonSerializer.Serialize(saved, ModelJson.Options) != JsonSerializer.Serialize(architecture, ModelJson.Options))
+        bool lift = saved is { Channels: 1 } && architecture.Channels == 3 && SameArchitecture(saved with { Channels = 3 }, architecture);
+        if (saved is null || !(lift || SameArchitecture(saved, architecture)))
         {
             throw new InvalidDataException($"{what} is for a different architecture than the run's preset and colour mode; {remedy}.");
         }
@@ -58,7 +62,19 @@ public sealed class CheckpointStore(string runFolder)
         var target = model.state_dict();
         foreach (var (name, tensor) in source.Network.ModuleForm.state_dict())
         {
-            target[name].copy_(tensor);
+            Tensor destination = target[name];
+            if (lift)
+            {
+                using var scope = torch.NewDisposeScope();
+                destination.copy_(LumaToRgbLift.Lift(name, tensor, destination.shape));
+            }
+            else
+            {
+                destination.copy_(tensor);
+            }
         }
     }
+
+    private static bool SameArchitecture(SplitSpliceOptions a, SplitSpliceOptions b) =>
+        JsonSerializer.Serialize(a, ModelJson.Options) == JsonSerializer.Serialize(b, ModelJson.Options);
 }

@@ -1,4 +1,9 @@
+using SeRanet.Video.Core.Ffmpeg;
+using SeRanet.Video.Core.Pipeline;
+using SeRanet.Video.Plugin;
+using SeRanet.Video.Plugin.Images;
 using SeRanet.Video.Tests.Support;
+using SeRanet.Video.Upscaler.Inference;
 
 namespace SeRanet.Video.Tests.Cli;
 
@@ -99,5 +104,42 @@ public class ImageCommandTests : IDisposable
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("seranet train --preset seranet-fast-d4 --data data/train -o models/seranet-fast-d4.srnv", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("or pass a .srnv file with --model.", result.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The tool loads libtorch on a worker thread while it parses the command line and ends without
+    /// libtorch's teardown once the command has returned (TorchPreload, ExitWithoutTeardown): every
+    /// file must still be complete and the same as the engine's in process, and the --json report
+    /// whole on stdout. Three public photos of two sizes, as bench/small-photos.sh scales them.
+    /// </summary>
+    [Fact]
+    public async Task A_folder_through_the_tool_gives_the_engines_files_byte_for_byte()
+    {
+        string photos = _temp.File("photos");
+        Directory.CreateDirectory(photos);
+        foreach (string name in new[] { "astronaut.png", "chelsea.png", "coffee.png" })
+        {
+            Processes.Ffmpeg("-nostdin", "-v", "error", "-i", Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), name),
+                "-vf", "scale='2*trunc(sqrt(96000*iw/ih)/2)':'2*trunc(sqrt(96000*ih/iw)/2)':flags=area", Path.Combine(photos, name));
+        }
+
+        var result = Processes.Seranet("image", photos, "-o", _temp.File("tool"), "--json");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var report = System.Text.Json.JsonDocument.Parse(result.Stdout);
+        Assert.Equal(3, report.RootElement.GetProperty("images").GetArrayLength());
+
+        var loaded = UpscalerFactory.Create(new ModelChoice(null, DeviceChoice.Auto, new UpscaleOptions()));
+        using (var upscaler = loaded.Upscaler)
+        {
+            var jobs = ImageJobPlanner.Plan([photos], _temp.File("engine"), "png");
+            var reports = await new ImageBatchUpscaler(upscaler, overwrite: false, FfmpegLocation.OnPath)
+                .RunAsync(jobs, new SynchronousProgress<ImageReport>(_ => { }), CancellationToken.None);
+            Assert.All(reports, r => Assert.Null(r.Error));
+        }
+        foreach (string engineFile in Directory.GetFiles(_temp.File("engine")))
+        {
+            Assert.Equal(File.ReadAllBytes(engineFile), File.ReadAllBytes(Path.Combine(_temp.File("tool"), Path.GetFileName(engineFile))));
+        }
+        Assert.Equal(3, Directory.GetFiles(_temp.File("tool")).Length);
     }
 }

@@ -43,7 +43,7 @@ public class AviSynthPluginTests
 
         // Frame properties are read per frame and kept on the output frames; top siting on 4:2:0 is refused.
         Assert.Contains("props output: _ColorRange=0 _ChromaLocation=1", lines);
-        Assert.Contains("top frame 0 error: SeRanetUpscale: frame 0: _ChromaLocation 3 (top or bottom siting) is not supported for 4:2:0; use left (0), center (1) or top-left (2).", lines);
+        Assert.Contains("top frame 0 error: SeRanetUpscale: frame 0: _ChromaLocation 3 (top) is not supported for 4:2:0; use left (0), center (1) or top-left (2).", lines);
 
         using var engine = PlanarUpscaler.Open(new ModelChoice(null, DeviceChoice.Cpu, new UpscaleOptions()));
         byte[] source = File.ReadAllBytes(input);
