@@ -57,6 +57,27 @@ public class Int8PrecisionTests
 
     [Fact]
     [Trait("Category", "Integration")]
+    public async Task Int8_tiles_give_the_whole_pictures_values()
+    {
+        if (!CpuFeatures.HasVnni)
+        {
+            return;
+        }
+        // Fixed scales, not ranges of the tile at hand: a tile computes what the whole picture does.
+        var (_, low) = await Evaluator.PrepareAsync(Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), "butterfly.png"), FfmpegLocation.OnPath, CancellationToken.None);
+        ImagePlanes Run(int tile)
+        {
+            using var upscaler = ImageUpscaler.Open(Shipped(), torch.CPU, new UpscaleOptions { Backend = InferenceBackend.OnnxRuntime, Precision = InferencePrecision.Int8, TileSize = tile });
+            return upscaler.Upscale(low);
+        }
+        var whole = Run(1024);
+        var tiled = Run(40);
+        float error = whole.Data.Zip(tiled.Data, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(error <= 1e-5f, $"tiles differ from the whole picture by {error:E2}");
+    }
+
+    [Fact]
+    [Trait("Category", "Integration")]
     public void The_int8_graph_passes_the_onnx_checker_with_qdq_around_all_but_the_float_convolutions()
     {
         using var temp = new TempFolder();
