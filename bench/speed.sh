@@ -37,12 +37,14 @@ out_px=$(for f in "$frames"/*.png; do ffprobe -v error -select_streams v:0 -show
 count=$(ls "$frames"/*.png | wc -l)
 
 # Every backend and shipped precision end to end, each as `seranet image` options (SPEED_CONFIGS
-# overrides: "backend:precision ..."); bf16 only where the CPU has it, as the tool itself refuses it elsewhere.
+# overrides: "backend:precision ..."); bf16 and int8 only where the CPU has them (bf16 units, VNNI), as
+# the tool itself refuses them elsewhere.
 if [ -n "${SPEED_CONFIGS:-}" ]; then
   read -r -a configs <<<"$SPEED_CONFIGS"
 else
   configs=(torch:fp32 onnxruntime:fp32)
-  grep -qwE 'avx512_bf16|amx_bf16' /proc/cpuinfo && configs+=(torch:bf16)
+  if grep -qwE 'avx512_bf16|amx_bf16' /proc/cpuinfo; then configs+=(torch:bf16); fi
+  if grep -qwE 'avx512_vnni|avx_vnni' /proc/cpuinfo; then configs+=(onnxruntime:int8); fi
 fi
 seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}'; }
 run_ours() { seconds ./seranet image "$frames" -o "$work/ours" --overwrite --json --backend "${1%%:*}" --precision "${1##*:}"; }
