@@ -196,9 +196,13 @@ public class MpvPlayerTests(ITestOutputHelper log)
 /// <summary>What the exporter writes and refuses, without a GPU.</summary>
 public class MpvShaderExportTests
 {
-    /// <summary>The models that ship as files (models/*.srnv): all Y models.</summary>
-    public static IEnumerable<string> ShippedModelNames() =>
+    /// <summary>The Y models that ship as files (models/*.srnv): the shader runs on the luma plane.</summary>
+    public static IEnumerable<string> ShippedModelNames() => ShippedModelsIn(ColorMode.Y);
+
+    /// <summary>The shipped models of one colour mode, by name.</summary>
+    public static IEnumerable<string> ShippedModelsIn(ColorMode mode) =>
         Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "models"), "*" + ModelFile.Extension)
+            .Where(path => ModelFile.ReadHeader(path).ColorMode == mode)
             .Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal)!;
 
     public static TheoryData<string> ShippedModels() => new(ShippedModelNames());
@@ -231,6 +235,19 @@ public class MpvShaderExportTests
         Assert.Contains("y * 0.85882354 + 0.0627451", video, StringComparison.Ordinal);
         Assert.Contains("(y - 0.0) * 1.0", full, StringComparison.Ordinal);
         Assert.Contains("full range (0-255 at 8 bits)", full, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Shipped_rgb_models_are_refused_and_pointed_to_the_onnx_export()
+    {
+        var rgb = ShippedModelsIn(ColorMode.Rgb).ToList();
+        Assert.NotEmpty(rgb);
+        foreach (string model in rgb)
+        {
+            using var loaded = RepoModels.Catalog.Load(model);
+            var error = Assert.Throws<InvalidOperationException>(() => MpvShaderExporter.Build(loaded, new MpvShaderOptions()));
+            Assert.Contains("The ONNX export takes RGB models", error.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public class OnnxExportTests
     public static TheoryData<string, string> Cases()
     {
         var cases = new TheoryData<string, string>();
-        foreach (string model in new[] { Presets.SeRanetFastDeep, Presets.SeRanetFast, "untrained seranet-fast rgb", "untrained v1 topology rgb", "untrained tail residual y" })
+        foreach (string model in new[] { Presets.SeRanetFastDeep, Presets.SeRanetFast, "seranet-fast-deep-rgb", "untrained seranet-fast rgb", "untrained v1 topology rgb", "untrained tail residual y" })
         {
             cases.Add(model, "butterfly");
             cases.Add(model, "odd crop");
