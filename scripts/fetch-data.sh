@@ -203,26 +203,15 @@ is_png() { [[ -s $1 && $(head -c 8 "$1" | od -An -tx1 | tr -d ' \n') == 89504e47
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 
-# thumb FILE SHA: 16x16 grey raw thumbnail, cached by content hash; prints its path.
-thumb() {
-  local t=$CACHE/thumbs/$2.gray
-  if [[ ! -s $t ]]; then
-    ffmpeg -v error -nostdin -y -i "$1" -frames:v 1 -vf "scale=16:16:flags=area,format=gray" \
-      -f rawvideo "$t.part" && mv "$t.part" "$t"
-  fi
-  echo "$t"
-}
-
-# thumb_line NAME THUMB: "NAME v1 v2 ... v256" (the thumbnail's grey values).
-thumb_line() { printf '%s %s\n' "$1" "$(od -An -v -tu1 "$2" | tr -s ' \n' '  ')"; }
+THUMB_CACHE=$CACHE/thumbs
+# shellcheck source=scripts/lib/thumbnails.sh
+source "$ROOT/scripts/lib/thumbnails.sh"
 
 # neardup_of_eval THUMB: prints the name of the eval image whose thumbnail THUMB nearly equals.
 neardup_of_eval() {
-  { thumb_line candidate "$1"; printf '%s\n' "${EVAL_THUMB_LINES[@]}"; } |
-    awk -v lim="$NEARDUP_MAX_DIFF" '
-      NR == 1 { n = NF; for (i = 2; i <= NF; i++) c[i] = $i; next }
-      NF == n { s = 0; for (i = 2; i <= NF; i++) { d = $i - c[i]; s += d < 0 ? -d : d }
-                if (s / (n - 1) <= lim) { print $1; exit } }'
+  local hit
+  hit=$(nearest_within "$1" <(printf '%s\n' "${EVAL_THUMB_LINES[@]}"))
+  echo "${hit%% *}"
 }
 
 # Manifest rows of the previous run, reused when the file is unchanged (fast rerun).

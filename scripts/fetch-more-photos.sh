@@ -159,33 +159,11 @@ for key in "${!PKG_PATHS[@]}"; do
 done
 
 # --------------------------------------------------------------------------
-# Thumbnails for the duplicate check (as scripts/fetch-data.sh)
+# Thumbnails for the duplicate check (shared with scripts/fetch-data.sh)
 # --------------------------------------------------------------------------
-# thumb FILE SHA: 16x16 grey raw thumbnail, cached by content hash; prints its path.
-thumb() {
-  local t=$CACHE/thumbs/$2.gray
-  if [[ ! -s $t ]]; then
-    ffmpeg -v error -nostdin -y -i "$1" -frames:v 1 -vf "scale=16:16:flags=area,format=gray" \
-      -f rawvideo "$t.part" && mv "$t.part" "$t"
-  fi
-  echo "$t"
-}
-
-# thumb_line NAME THUMB: "NAME v1 ... v256".
-thumb_line() { printf '%s %s\n' "$1" "$(od -An -v -tu1 "$2" | tr -s ' \n' '  ')"; }
-
-# nearest_within THUMB REFS: prints "NAME DIFF" of the first reference picture whose thumbnail
-# differs from THUMB by at most NEARDUP_MAX_DIFF on average; nothing if none does.
-nearest_within() {
-  # awk reads the whole list (no early exit): under pipefail a writer cut off by SIGPIPE would
-  # turn a hit into a failed command substitution.
-  thumb_line candidate "$1" |
-    awk -v lim="$NEARDUP_MAX_DIFF" '
-      NR == 1 { n = NF; for (i = 2; i <= NF; i++) c[i] = $i; next }
-      !hit && NF == n { s = 0; for (i = 2; i <= NF; i++) { d = $i - c[i]; s += d < 0 ? -d : d }
-                        if (s / (n - 1) <= lim) hit = sprintf("%s %.1f", $1, s / (n - 1)) }
-      END { if (hit != "") print hit }' - "$2"
-}
+THUMB_CACHE=$CACHE/thumbs
+# shellcheck source=scripts/lib/thumbnails.sh
+source "$ROOT/scripts/lib/thumbnails.sh"
 
 REFS=$TMP/refs.txt
 : >"$REFS"
