@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Core.Imaging;
+using SeRanet.Video.Core.Pipeline;
 using SeRanet.Video.Decoder.Images;
 using SeRanet.Video.Encoder.Images;
 using SeRanet.Video.Upscaler.Inference;
@@ -78,17 +79,9 @@ public sealed class ImageBatchUpscaler(ImageUpscaler upscaler, bool overwrite, F
             // upscaler while the network is still running on it, and free the frames in flight.
             await stages.CancelAsync().ConfigureAwait(false);
             await Task.WhenAll(reading, inferring).ContinueWith(task => _ = task.Exception, TaskScheduler.Default).ConfigureAwait(false);
-            DisposeQueued(decoded.Reader);
-            DisposeQueued(upscaled.Reader);
+            decoded.Reader.DisposeQueued();
+            upscaled.Reader.DisposeQueued();
             throw;
-        }
-    }
-
-    private static void DisposeQueued(ChannelReader<Item> reader)
-    {
-        while (reader.TryRead(out var item))
-        {
-            item.Dispose();
         }
     }
 
