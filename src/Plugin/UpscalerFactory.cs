@@ -12,7 +12,25 @@ public sealed record ModelChoice(string? Model, DeviceChoice Device, UpscaleOpti
 }
 
 /// <summary>A ready upscaler and the device it runs on, in words.</summary>
-public sealed record LoadedUpscaler(ImageUpscaler Upscaler, string Device);
+public sealed record LoadedUpscaler(ImageUpscaler Upscaler, string Device)
+{
+    /// <summary>
+    /// For a shell that loads the model beside other start-up work: disposes the upscaler once
+    /// <paramref name="loading"/> has made it. A failed load leaves nothing to dispose; its failure
+    /// is reported where the load is awaited (or was never needed, when something else failed first).
+    /// </summary>
+    public static async Task DisposeWhenLoadedAsync(Task<LoadedUpscaler> loading)
+    {
+        try
+        {
+            (await loading.ConfigureAwait(false)).Upscaler.Dispose();
+        }
+        catch (Exception)
+        {
+            // Reported by whoever awaited the load.
+        }
+    }
+}
 
 /// <summary>The one place a shell turns a <see cref="ModelChoice"/> into a running upscaler.</summary>
 public static class UpscalerFactory

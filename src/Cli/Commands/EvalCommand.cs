@@ -22,7 +22,7 @@ internal static class EvalCommand
         };
         var models = new Option<string[]>("--model", "-m")
         {
-            Description = "Models to score (names or .srnv paths); repeat for several. Default: seranet-fast-deep.",
+            Description = $"Models to score (names or .srnv paths); repeat for several. Default: {ModelCatalog.DefaultImageName}, the default for photos.",
             AllowMultipleArgumentsPerToken = true,
         }.RefusingFlags();
         var external = new Option<string[]>("--external")
@@ -76,7 +76,7 @@ internal static class EvalCommand
             var upscalers = new List<ImageUpscaler>();
             try
             {
-                string[] names = result.GetValue(models) is { Length: > 0 } given ? given : [ModelCatalog.DefaultName];
+                string[] names = result.GetValue(models) is { Length: > 0 } given ? given : [ModelCatalog.DefaultImageName];
                 foreach (string name in names)
                 {
                     var upscaler = ImageUpscaler.Open(ToolEnvironment.Models, name, torchDevice, new UpscaleOptions { Scale = 2, Backend = backendChoice, Precision = result.GetValue(precision) });

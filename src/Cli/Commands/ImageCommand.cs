@@ -37,7 +37,7 @@ internal static class ImageCommand
             Description = $"Extension of the files written into an output folder: {OptionValues.Alternatives(FolderFormats)}.",
             DefaultValueFactory = _ => "png",
         }.OneOf(FolderFormats);
-        var model = CommonOptions.Model();
+        var model = CommonOptions.Model(ModelCatalog.DefaultImageName);
         var device = CommonOptions.Device();
         var backend = CommonOptions.Backend();
         var precision = CommonOptions.Precision();
@@ -64,16 +64,9 @@ internal static class ImageCommand
             var timings = new StartupTimings();
             timings.Mark(".NET start-up and the command line");
             bool verbose = result.GetValue(NumericsNotice.Verbose);
-            TorchPreload.Wait();
-            if (verbose)
-            {
-                // Only to time libtorch's loading apart from the model's; the model would load it anyway.
-                TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU);
-                timings.Mark("loading libtorch");
-            }
             var jobs = ImageJobPlanner.Plan(result.GetValue(inputs)!, result.GetValue(output)!, result.GetValue(format)!);
             bool asJson = result.GetValue(json);
-            var loaded = UpscalerFactory.Create(new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions
+            var choice = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions
             {
                 Scale = result.GetValue(scale),
                 TileSize = result.GetValue(tile),
@@ -81,42 +74,66 @@ internal static class ImageCommand
                 Backend = result.GetValue(backend),
                 Precision = result.GetValue(precision),
                 MemoryBudgetBytes = result.GetValue(memory) ?? UpscaleOptions.DefaultMemoryBudgetBytes,
-            }) { Catalog = ToolEnvironment.Models });
-            using var upscaler = loaded.Upscaler;
-            timings.Mark($"model file, convolution self-check ({(Upscaler.Numerics.ConvolutionGuard.Current?.Checked.Elapsed.TotalSeconds ?? 0):F3} s), inference form");
-            NumericsNotice.Announce(result);
-            if (!asJson)
+            }) { Catalog = ToolEnvironment.Models };
+            // The model loads (after libtorch, which TorchPreload started on the first line) while
+            // the job decodes the first images: for a few small photos, start-up is most of the wait.
+            var loading = Task.Run(() =>
             {
-                System.Console.Error.WriteLine($"model {ModelFile.Describe(upscaler.Header)} on {loaded.Device} ({upscaler.Backend.Name()}, {upscaler.Precision.Name()}), tile {upscaler.TileSize}");
-            }
-
-            var runner = new ImageBatchUpscaler(upscaler, result.GetValue(overwrite), ToolEnvironment.Ffmpeg) { MaxInputPixels = result.GetValue(maxPixels) };
-            var reports = await runner.RunAsync(jobs, new SynchronousProgress<ImageReport>(report =>
+                TorchPreload.Wait();
+                if (verbose)
+                {
+                    // Only to time libtorch's loading apart from the model's; the model would load it anyway.
+                    TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU);
+                    timings.Mark("loading libtorch (beside reading the first images)");
+                }
+                var loaded = UpscalerFactory.Create(choice);
+                timings.Mark($"model file, convolution self-check ({(Upscaler.Numerics.ConvolutionGuard.Current?.Checked.Elapsed.TotalSeconds ?? 0):F3} s), inference form");
+                NumericsNotice.Announce(result);
+                if (!asJson)
+                {
+                    System.Console.Error.WriteLine($"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device} ({loaded.Upscaler.Backend.Name()}, {loaded.Upscaler.Precision.Name()}), tile {loaded.Upscaler.TileSize}");
+                }
+                return loaded;
+            }, cancellationToken);
+            IReadOnlyList<ImageReport> reports;
+            try
             {
+                var runner = new ImageBatchUpscaler(UpscalerOf(loading), result.GetValue(overwrite), ToolEnvironment.Ffmpeg) { MaxInputPixels = result.GetValue(maxPixels) };
+                reports = await runner.RunAsync(jobs, new SynchronousProgress<ImageReport>(report =>
+                {
+                    if (asJson)
+                    {
+                        return;
+                    }
+                    if (report.Error is null)
+                    {
+                        System.Console.WriteLine($"{report.Input}: {report.Width}x{report.Height} -> {report.Output} {report.OutputWidth}x{report.OutputHeight} ({report.BitDepth}-bit, {report.Seconds:F2} s)");
+                    }
+                    else
+                    {
+                        System.Console.Error.WriteLine($"error: {(report.Cause is { } cause ? CommandErrors.InCliWords(cause) : report.Error)}");
+                    }
+                }), cancellationToken);
+                var loaded = await loading;
                 if (asJson)
                 {
-                    return;
+                    System.Console.WriteLine(JsonSerializer.Serialize(new { model = loaded.Upscaler.Header.Name, device = loaded.Device, backend = loaded.Upscaler.Backend.Name(), precision = loaded.Upscaler.Precision.Name(), images = reports }, ModelJson.Options));
                 }
-                if (report.Error is null)
-                {
-                    System.Console.WriteLine($"{report.Input}: {report.Width}x{report.Height} -> {report.Output} {report.OutputWidth}x{report.OutputHeight} ({report.BitDepth}-bit, {report.Seconds:F2} s)");
-                }
-                else
-                {
-                    System.Console.Error.WriteLine($"error: {(report.Cause is { } cause ? CommandErrors.InCliWords(cause) : report.Error)}");
-                }
-            }), cancellationToken);
+            }
+            finally
+            {
+                await LoadedUpscaler.DisposeWhenLoadedAsync(loading);
+            }
             timings.Mark($"{reports.Count} image{(reports.Count == 1 ? "" : "s")}: read, network, write (overlapped; first image {(reports.Count > 0 ? reports[0].Seconds : 0):F3} s)");
             if (verbose)
             {
                 timings.WriteTo(System.Console.Error);
             }
-            if (asJson)
-            {
-                System.Console.WriteLine(JsonSerializer.Serialize(new { model = upscaler.Header.Name, device = loaded.Device, backend = upscaler.Backend.Name(), precision = upscaler.Precision.Name(), images = reports }, ModelJson.Options));
-            }
             return reports.Any(r => r.Error is not null) ? ExitCodes.Failure : ExitCodes.Success;
         }, cancellationToken));
         return command;
     }
+
+    /// <summary>The upscaler once loaded; a failed load throws its own exception, not an aggregate.</summary>
+    private static async Task<ImageUpscaler> UpscalerOf(Task<LoadedUpscaler> loading) => (await loading.ConfigureAwait(false)).Upscaler;
 }

@@ -8,6 +8,18 @@ namespace SeRanet.Video.Cli.Commands;
 /// <summary><c>seranet models</c>: which models can be named with --model.</summary>
 internal static class ModelsCommand
 {
+    /// <summary>Which model each use takes when none is named.</summary>
+    private static readonly (string Use, string Model)[] Defaults =
+    [
+        ("image", ModelCatalog.DefaultImageName),
+        ("eval", ModelCatalog.DefaultImageName),
+        ("upscale", ModelCatalog.DefaultVideoName),
+        ("filter", ModelCatalog.DefaultName),
+        ("preview", ModelCatalog.DefaultName),
+        ("bench", ModelCatalog.DefaultName),
+        ("plugins", ModelCatalog.DefaultName),
+    ];
+
     public static Command Create()
     {
         var json = CommonOptions.Json();
@@ -18,13 +30,18 @@ internal static class ModelsCommand
             if (result.GetValue(json))
             {
                 System.Console.WriteLine(JsonSerializer.Serialize(
-                    new { @default = ModelCatalog.DefaultName, models = names.Select(name => new { name, @default = name == ModelCatalog.DefaultName }) },
+                    new
+                    {
+                        defaults = Defaults.ToDictionary(d => d.Use, d => d.Model),
+                        models = names.Select(name => new { name, default_for = Defaults.Where(d => d.Model == name).Select(d => d.Use).ToArray() }),
+                    },
                     ModelJson.Options));
                 return ExitCodes.Success;
             }
             foreach (string name in names)
             {
-                System.Console.WriteLine(name == ModelCatalog.DefaultName ? $"{name} (default)" : name);
+                var uses = Defaults.Where(d => d.Model == name).Select(d => d.Use).ToList();
+                System.Console.WriteLine(uses.Count == 0 ? name : $"{name} (default for {string.Join(", ", uses)})");
             }
             return ExitCodes.Success;
         });

@@ -27,12 +27,33 @@ public sealed record ImageReport(string Input, string Output, int Width, int Hei
 /// its own thread), over small bounded channels. A bad image fails alone; the others go on.
 /// Reports come back in job order. The CLI's <c>image</c> is a thin shell over it.
 /// </summary>
-/// <param name="ffmpeg">Reads and writes the formats not handled in process; null for ffmpeg on PATH.</param>
-public sealed class ImageBatchUpscaler(ImageUpscaler upscaler, bool overwrite, FfmpegLocation? ffmpeg = null)
+public sealed class ImageBatchUpscaler
 {
     private const int Lookahead = 2;
 
-    private readonly FfmpegLocation _ffmpeg = ffmpeg ?? FfmpegLocation.OnPath;
+    private readonly Task<ImageUpscaler> _upscaler;
+    private readonly bool _overwrite;
+    private readonly FfmpegLocation _ffmpeg;
+
+    /// <param name="ffmpeg">Reads and writes the formats not handled in process; null for ffmpeg on PATH.</param>
+    public ImageBatchUpscaler(ImageUpscaler upscaler, bool overwrite, FfmpegLocation? ffmpeg = null)
+        : this(Task.FromResult(upscaler), overwrite, ffmpeg)
+    {
+    }
+
+    /// <summary>
+    /// A job whose upscaler is still loading: the first images are decoded while the model loads,
+    /// which is most of the wait for a handful of small photos. The network stage waits for
+    /// <paramref name="loading"/>; a failed load fails the run with the load's exception. The
+    /// caller keeps owning the upscaler.
+    /// </summary>
+    /// <param name="ffmpeg">Reads and writes the formats not handled in process; null for ffmpeg on PATH.</param>
+    public ImageBatchUpscaler(Task<ImageUpscaler> loading, bool overwrite, FfmpegLocation? ffmpeg = null)
+    {
+        _upscaler = loading;
+        _overwrite = overwrite;
+        _ffmpeg = ffmpeg ?? FfmpegLocation.OnPath;
+    }
 
     /// <summary>Larger pictures fail alone, before they are decoded (see <see cref="ImageFileReader.DefaultMaxPixels"/>).</summary>
     public long MaxInputPixels { get; init; } = ImageFileReader.DefaultMaxPixels;
@@ -129,11 +150,12 @@ public sealed class ImageBatchUpscaler(ImageUpscaler upscaler, bool overwrite, F
     {
         try
         {
+            var upscaler = _upscaler.WaitAsync(cancellationToken).GetAwaiter().GetResult();
             while (input.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
             {
                 while (input.TryRead(out var item))
                 {
-                    var next = item.Input is null ? item : Infer(item);
+                    var next = item.Input is null ? item : Infer(upscaler, item);
                     if (!output.TryWrite(next))
                     {
                         HandOnAsync(output, next, cancellationToken).AsTask().GetAwaiter().GetResult();
@@ -148,7 +170,7 @@ public sealed class ImageBatchUpscaler(ImageUpscaler upscaler, bool overwrite, F
         }
     }
 
-    private Item Infer(Item item)
+    private static Item Infer(ImageUpscaler upscaler, Item item)
     {
         try
         {
@@ -167,7 +189,7 @@ public sealed class ImageBatchUpscaler(ImageUpscaler upscaler, bool overwrite, F
         var (input, output) = (item.Input!, item.Output!);
         try
         {
-            await ImageFileWriter.WriteAsync(output, item.Job.Destination, overwrite, _ffmpeg, cancellationToken).ConfigureAwait(false);
+            await ImageFileWriter.WriteAsync(output, item.Job.Destination, _overwrite, _ffmpeg, cancellationToken).ConfigureAwait(false);
             return new ImageReport(item.Job.Source, item.Job.Destination, input.Width, input.Height, output.Width, output.Height,
                 input.Format.BitDepth(), item.Clock.Elapsed.TotalSeconds, null);
         }

@@ -142,7 +142,7 @@ public static class VideoUpscaler
                 await probing.CancelAsync().ConfigureAwait(false);
                 await supported.ContinueWith(task => _ = task.Exception, TaskScheduler.Default).ConfigureAwait(false);
                 await container.ContinueWith(task => _ = task.Exception, TaskScheduler.Default).ConfigureAwait(false);
-                await DisposeWhenLoadedAsync(loading).ConfigureAwait(false);
+                await LoadedUpscaler.DisposeWhenLoadedAsync(loading).ConfigureAwait(false);
                 throw;
             }
         }
@@ -196,7 +196,7 @@ public static class VideoUpscaler
         }
         finally
         {
-            await DisposeWhenLoadedAsync(loading).ConfigureAwait(false);
+            await LoadedUpscaler.DisposeWhenLoadedAsync(loading).ConfigureAwait(false);
         }
     }
 
@@ -245,17 +245,5 @@ public static class VideoUpscaler
         }
         yield return new VideoNote(VideoNoteKind.ModelReady,
             $"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device}, tile {loaded.Upscaler.TileSize}, {framesPerBatch} frames per batch, {path.Description}");
-    }
-
-    private static async Task DisposeWhenLoadedAsync(Task<LoadedUpscaler> loading)
-    {
-        try
-        {
-            (await loading.ConfigureAwait(false)).Upscaler.Dispose();
-        }
-        catch (Exception)
-        {
-            // The load's own failure is reported by the pipeline (or was never waited for, after a probe failure).
-        }
     }
 }

@@ -4,6 +4,7 @@ using SeRanet.Video.Plugin;
 using SeRanet.Video.Plugin.Images;
 using SeRanet.Video.Tests.Support;
 using SeRanet.Video.Upscaler.Inference;
+using SeRanet.Video.Upscaler.Weights;
 
 namespace SeRanet.Video.Tests.Cli;
 
@@ -128,7 +129,7 @@ public class ImageCommandTests : IDisposable
         using var report = System.Text.Json.JsonDocument.Parse(result.Stdout);
         Assert.Equal(3, report.RootElement.GetProperty("images").GetArrayLength());
 
-        var loaded = UpscalerFactory.Create(new ModelChoice(null, DeviceChoice.Auto, new UpscaleOptions()));
+        var loaded = UpscalerFactory.Create(new ModelChoice(ModelCatalog.DefaultImageName, DeviceChoice.Auto, new UpscaleOptions()) { Catalog = RepoModels.Catalog });
         using (var upscaler = loaded.Upscaler)
         {
             var jobs = ImageJobPlanner.Plan([photos], _temp.File("engine"), "png");
