@@ -54,6 +54,8 @@ run_w2x() { WAIFU2X_MODE=batch WAIFU2X_WARMUP=0 WAIFU2X_MIN_PSNR=0 seconds bench
 # so load on this noisy machine falls on all of them alike; a configuration's speed-up is the
 # median of its rounds' own ratios (waifu2x's time that round over its own).
 runners=(waifu2x "${configs[@]}")
+# `seranet image` runs its default model: the one for photos.
+model="$(./seranet models --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["defaults"]["image"])')"
 declare -A times
 for ((r = 0; r < rounds; r++)); do
   line="round $((r + 1)):"
@@ -66,12 +68,13 @@ for ((r = 0; r < rounds; r++)); do
   echo "${line%,}" >&2
 done
 
-python3 - "$count" "$out_px" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "${times[waifu2x]}" \
+python3 - "$model" "$count" "$out_px" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "${times[waifu2x]}" \
   $(for c in "${configs[@]}"; do printf '%s=%s ' "$c" "$(echo ${times[$c]} | tr ' ' ',')"; done) <<'PY' | tee "$result"
 import json, statistics, sys
-frames, px, cores, load, theirs = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), [float(t) for t in sys.argv[5].split()]
+model, frames, px, cores, load = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+theirs = [float(t) for t in sys.argv[6].split()]
 ours = {}
-for arg in sys.argv[6:]:
+for arg in sys.argv[7:]:
     name, _, values = arg.partition("=")
     ours[name] = [float(t) for t in values.split(",")]
 mp = px / 1e6
@@ -87,7 +90,7 @@ for name, times in ours.items():
     })
 default = configs[0]
 print(json.dumps({
-    "frames": frames, "output_megapixels": round(mp, 4), "cores": cores, "rounds": len(theirs), "load_average_at_end": load,
+    "model": model, "frames": frames, "output_megapixels": round(mp, 4), "cores": cores, "rounds": len(theirs), "load_average_at_end": load,
     "seranet_median_seconds": default["median_seconds"], "waifu2x_median_seconds": round(statistics.median(theirs), 3),
     "seranet_output_mpix_per_s": default["output_mpix_per_s"], "waifu2x_output_mpix_per_s": round(mp / statistics.median(theirs), 4),
     "speedup": default["speedup"],
