@@ -41,4 +41,15 @@ public static class UpscalerFactory
         var device = ComputeDevice.Resolve(choice.Device, choice.Upscale.Backend, out string description);
         return new LoadedUpscaler(ImageUpscaler.Open(choice.Catalog, choice.Model, device, choice.Upscale), description);
     }
+
+    /// <summary>
+    /// The same with the choice's model already read (<see cref="ModelCatalog.Read"/>), for a shell
+    /// that reads it while libtorch loads.
+    /// </summary>
+    public static LoadedUpscaler Create(ModelChoice choice, StoredModel model)
+    {
+        choice.Upscale.Validate();
+        var device = ComputeDevice.Resolve(choice.Device, choice.Upscale.Backend, out string description);
+        return new LoadedUpscaler(ImageUpscaler.Open(model.Build(), device, choice.Upscale), description);
+    }
 }

@@ -75,19 +75,23 @@ internal static class ImageCommand
                 Precision = result.GetValue(precision),
                 MemoryBudgetBytes = result.GetValue(memory) ?? UpscaleOptions.DefaultMemoryBudgetBytes,
             }) { Catalog = ToolEnvironment.Models };
-            // The model loads (after libtorch, which TorchPreload started on the first line) while
-            // the job decodes the first images: for a few small photos, start-up is most of the wait.
+            // The model loads while the job decodes the first images, and its file is read while
+            // libtorch loads (TorchPreload started that on the first line): for a few small photos,
+            // start-up is most of the wait.
+            choice.Upscale.Validate();
             var loading = Task.Run(() =>
             {
+                var stored = choice.Catalog.Read(choice.Model);
+                timings.Mark("model file read and checked (beside libtorch's loading)");
                 TorchPreload.Wait();
                 if (verbose)
                 {
                     // Only to time libtorch's loading apart from the model's; the model would load it anyway.
                     TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU);
-                    timings.Mark("loading libtorch (beside reading the first images)");
+                    timings.Mark("waiting for libtorch (the first images are read meanwhile)");
                 }
-                var loaded = UpscalerFactory.Create(choice);
-                timings.Mark($"model file, convolution self-check ({(Upscaler.Numerics.ConvolutionGuard.Current?.Checked.Elapsed.TotalSeconds ?? 0):F3} s), inference form");
+                var loaded = UpscalerFactory.Create(choice, stored);
+                timings.Mark($"network built, convolution self-check ({(Upscaler.Numerics.ConvolutionGuard.Current?.Checked.Elapsed.TotalSeconds ?? 0):F3} s), inference form");
                 NumericsNotice.Announce(result);
                 if (!asJson)
                 {

@@ -42,31 +42,38 @@ public sealed class ModelCatalog(IReadOnlyList<string> folders)
     /// <summary>The folders searched for names, in order, as given.</summary>
     public IReadOnlyList<string> Folders { get; } = folders;
 
-    public LoadedModel Load(string? nameOrPath)
+    /// <summary>Loads a model by name (see <see cref="Read"/>) and builds its network.</summary>
+    public LoadedModel Load(string? nameOrPath) => Read(nameOrPath).Build();
+
+    /// <summary>
+    /// Finds a model by name or path (folders in order, then what is embedded) and reads it
+    /// without building its network; <see cref="StoredModel.Build"/> does that.
+    /// </summary>
+    public StoredModel Read(string? nameOrPath)
     {
         string name = string.IsNullOrWhiteSpace(nameOrPath) ? DefaultName : nameOrPath;
         if (LooksLikePath(name))
         {
-            return ModelFile.Load(name);
+            return ModelFile.Read(name);
         }
         foreach (string folder in ExistingFolders())
         {
             string candidate = Path.Combine(folder, name + ModelFile.Extension);
             if (File.Exists(candidate))
             {
-                return ModelFile.Load(candidate);
+                return ModelFile.Read(candidate);
             }
             // A run continued across sessions ships its latest checkpoint rather than a copy of it.
             string checkpoint = Path.Combine(folder, name, RunFolderLayout.CheckpointFile);
             if (File.Exists(checkpoint))
             {
-                return ModelFile.Load(checkpoint);
+                return ModelFile.Read(checkpoint);
             }
         }
         using Stream? embedded = typeof(ModelCatalog).Assembly.GetManifestResourceStream(ResourcePrefix + name + ModelFile.Extension);
         if (embedded is not null)
         {
-            return ModelFile.Load(embedded, $"embedded {name}", EmbeddedRanges(name));
+            return ModelFile.Read(embedded, $"embedded {name}", EmbeddedRanges(name));
         }
         if (Presets.Names.Contains(name))
         {
