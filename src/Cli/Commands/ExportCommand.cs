@@ -4,6 +4,7 @@ using System.Text.Json;
 using SeRanet.Video.Cli.Console;
 using SeRanet.Video.Upscaler;
 using SeRanet.Video.Upscaler.Export;
+using SeRanet.Video.Upscaler.Inference.OnnxRuntime;
 using SeRanet.Video.Upscaler.Weights;
 
 namespace SeRanet.Video.Cli.Commands;
@@ -35,6 +36,12 @@ internal static class ExportCommand
         {
             Description = "Float16 weights, input and output (for GPU runtimes) instead of float32.",
         };
+        var int8 = new Option<bool>("--int8")
+        {
+            Description = "An int8 graph (QDQ: 8-bit weights and activations around the inner convolutions, float input and output) "
+                + "from the activation ranges kept with the model (NAME.int8.json; seranet calibrate): what --precision int8 runs, "
+                + "for ONNX Runtime's 8-bit CPU kernels.",
+        };
         var opset = new Option<int>("--opset")
         {
             Description = $"ONNX operator set, {OnnxExportOptions.MinOpset} to {OnnxExportOptions.MaxOpset}.",
@@ -49,11 +56,12 @@ internal static class ExportCommand
 
         var command = new Command("export", "Write a model for other runtimes: ONNX (vs-mlrt, avs-mlrt, chaiNNer, ONNX Runtime) or an mpv user shader (mpv, libplacebo, Video2X).")
         {
-            model, format, output, float16, opset, fullRange, overwrite, json,
+            model, format, output, float16, int8, opset, fullRange, overwrite, json,
         };
         command.Check(result => result.GetValue(format) == MpvGlsl
-            ? (result.GetValue(float16) || result.GetResult(opset) is { Implicit: false } ? "--fp16 and --opset apply to --format onnx only." : null)
-            : (result.GetValue(fullRange) ? "--full-range applies to --format mpv-glsl only." : null));
+            ? (result.GetValue(float16) || result.GetValue(int8) || result.GetResult(opset) is { Implicit: false } ? "--fp16, --int8 and --opset apply to --format onnx only." : null)
+            : result.GetValue(fullRange) ? "--full-range applies to --format mpv-glsl only."
+            : result.GetValue(float16) && result.GetValue(int8) ? "--fp16 and --int8 cannot be combined: an int8 graph keeps float32 for what it does not quantise." : null);
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, () =>
         {
             string path = result.GetValue(output)!;
@@ -65,12 +73,19 @@ internal static class ExportCommand
             {
                 return Task.FromResult(WriteShader(result.GetValue(model)!, path, new MpvShaderOptions { LimitedRange = !result.GetValue(fullRange) }, result.GetValue(json)));
             }
-            var options = new OnnxExportOptions { Opset = result.GetValue(opset), Float16 = result.GetValue(float16) };
             using var loaded = ToolEnvironment.Models.Load(result.GetValue(model));
+            var options = new OnnxExportOptions
+            {
+                Opset = result.GetValue(opset),
+                Float16 = result.GetValue(float16),
+                // The graph --precision int8 runs, its edge padding inside like every exported file.
+                Quantization = result.GetValue(int8) ? OnnxRuntimeNetwork.Int8For(loaded) : null,
+            };
             OnnxExporter.Write(loaded, path, options);
 
+            string precision = options.Quantization is not null ? "int8" : options.Float16 ? "float16" : "float32";
             var summary = new ExportResult(path, loaded.Header.Name, loaded.Header.ColorMode == ColorMode.Y ? "Y" : "RGB",
-                loaded.Network.Channels, options.Opset, options.Float16 ? "float16" : "float32", new FileInfo(path).Length);
+                loaded.Network.Channels, options.Opset, precision, new FileInfo(path).Length);
             System.Console.WriteLine(result.GetValue(json)
                 ? JsonSerializer.Serialize(summary, ModelJson.Options)
                 : $"{summary.Output}: {loaded.Description}, {summary.Channels} channel(s) in and out, opset {summary.Opset}, {summary.Precision}, {summary.Bytes / 1024.0:F0} KiB");

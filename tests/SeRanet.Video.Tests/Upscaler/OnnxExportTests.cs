@@ -135,6 +135,38 @@ public class OnnxExportTests
         Assert.Equal(ExitCodes.Usage, Run(["export", Presets.SeRanetFast, "--format", "onnx", "--opset", "12", "-o", path]));
     }
 
+    /// <summary>
+    /// `export --int8` writes the graph `--precision int8` runs, as a file with its edge padding
+    /// inside: it passes the checker, says int8 in its metadata, computes nearly what the float
+    /// export computes on a real photo (but not exactly: it is not the float graph renamed), and a
+    /// model without kept activation ranges is refused without a file.
+    /// </summary>
+    [Fact]
+    public async Task An_int8_export_checks_and_stays_close_to_the_float_export()
+    {
+        using var temp = new TempFolder();
+        string floatPath = temp.File("rgb.onnx"), int8Path = temp.File("rgb-int8.onnx");
+        Assert.Equal(ExitCodes.Success, Run(["export", "seranet-fast-deep-rgb", "--format", "onnx", "-o", floatPath]));
+        Assert.Equal(ExitCodes.Success, Run(["export", "seranet-fast-deep-rgb", "--format", "onnx", "--int8", "-o", int8Path]));
+        Assert.Equal("N 3 H2 W2", OnnxChecker.Check(int8Path));
+        var metadata = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(int8Path)).MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        Assert.StartsWith("int8", metadata["precision"], StringComparison.Ordinal);
+
+        using var scope = torch.NewDisposeScope();
+        Tensor rgb = await Photo("butterfly");
+        var (floatShape, expected) = RunOnnx(floatPath, rgb);
+        var (int8Shape, actual) = RunOnnx(int8Path, rgb);
+        Assert.Equal(floatShape, int8Shape);
+        double meanSquare = expected.Zip(actual, (x, y) => (double)(x - y) * (x - y)).Average();
+        double decibels = 10 * Math.Log10(1 / meanSquare);
+        Assert.True(decibels is >= 48 and < 90, $"the int8 export is {decibels:F1} dB from the float export");
+
+        string refused = temp.File("v1.onnx");
+        Assert.Equal(ExitCodes.Failure, Run(["export", Presets.SeRanetV1, "--format", "onnx", "--int8", "-o", refused]));
+        Assert.False(File.Exists(refused));
+        Assert.Equal(ExitCodes.Usage, Run(["export", Presets.SeRanetFast, "--format", "onnx", "--int8", "--fp16", "-o", refused]));
+    }
+
     private static int Run(string[] args)
     {
         using var output = new StringWriter();
