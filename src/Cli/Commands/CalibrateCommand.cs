@@ -48,15 +48,7 @@ internal static class CalibrateCommand
                 throw new OutputExistsException(path);
             }
             string folder = result.GetValue(data)!;
-            if (!Directory.Exists(folder))
-            {
-                throw new DirectoryNotFoundException($"Photo folder not found: {folder}.");
-            }
-            var photos = ImageFolders.FindImages([folder]);
-            if (photos.Count == 0)
-            {
-                throw new FileNotFoundException($"No images in {folder}.");
-            }
+            var photos = ImageFolders.RequireImages(folder, $"Photo folder not found: {folder}.");
 
             using var loaded = ToolEnvironment.Models.Load(result.GetValue(model));
             using var calibration = ActivationCalibration.Open(loaded);

@@ -60,15 +60,7 @@ internal static class EvalCommand
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
             string folder = result.GetValue(data)!;
-            if (!Directory.Exists(folder))
-            {
-                throw new DirectoryNotFoundException($"Evaluation folder not found: {folder}. Fetch the public set with scripts/fetch-data.sh.");
-            }
-            var images = ImageFolders.FindImages([folder]);
-            if (images.Count == 0)
-            {
-                throw new FileNotFoundException($"No images in {folder}.");
-            }
+            var images = ImageFolders.RequireImages(folder, $"Evaluation folder not found: {folder}. Fetch the public set with scripts/fetch-data.sh.");
 
             var backendChoice = result.GetValue(backend);
             var torchDevice = ComputeDevice.Resolve(result.GetValue(device), backendChoice, out _);

@@ -11,4 +11,19 @@ public static class ImageFolders
             .Where(path => ImageExtensions.Contains(Path.GetExtension(path).ToLowerInvariant()))
             .Order(StringComparer.Ordinal)
             .ToList();
+
+    /// <summary>
+    /// The images in <paramref name="folder"/>, for a command that cannot work without some: a
+    /// missing folder or one without images is an error that names it.
+    /// </summary>
+    /// <param name="missingFolderMessage">What to say when the folder does not exist (it names the folder itself).</param>
+    public static IReadOnlyList<string> RequireImages(string folder, string missingFolderMessage)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException(missingFolderMessage);
+        }
+        var images = FindImages([folder]);
+        return images.Count > 0 ? images : throw new FileNotFoundException($"No images in {folder}.");
+    }
 }

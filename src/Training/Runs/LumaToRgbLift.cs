@@ -1,3 +1,4 @@
+using SeRanet.Video.Upscaler.Imaging;
 using static TorchSharp.torch;
 
 namespace SeRanet.Video.Training.Runs;
@@ -17,8 +18,6 @@ namespace SeRanet.Video.Training.Runs;
 /// </remarks>
 public static class LumaToRgbLift
 {
-    private static readonly float[] LumaWeights = [0.299f, 0.587f, 0.114f];
-
     /// <summary>
     /// The RGB network's tensor for a Y network's <paramref name="luma"/> tensor of the same name:
     /// unchanged when the shapes agree, spread over the luma weights where the Y tensor has one
@@ -34,7 +33,7 @@ public static class LumaToRgbLift
         if (shape.Length == 4 && shape[1] == 1 && rgbShape[1] == 3 && shape[0] == rgbShape[0])
         {
             // A first convolution [out, 1, k, k]: input channel c gets the luma weight of c.
-            using var weights = tensor(LumaWeights).reshape(1, 3, 1, 1);
+            using var weights = tensor(ColorSpaces.LumaWeights.ToArray()).reshape(1, 3, 1, 1);
             return luma.mul(weights);
         }
         if ((shape.Length == 4 || shape.Length == 1) && shape[0] == 1 && rgbShape[0] == 3 && shape.Skip(1).SequenceEqual(rgbShape.Skip(1)))

@@ -22,6 +22,9 @@ public static class ColorSpaces
 
     private static readonly float[] ToYCbCrOffset = [0f, 0.5f, 0.5f];
 
+    /// <summary>Full-range BT.601 luma as a weighted sum of R, G and B (the first row of the YCbCr matrix): what Y models see.</summary>
+    public static ReadOnlySpan<float> LumaWeights => ToYCbCr.AsSpan(0, 3);
+
     private static readonly float[] ToRgb =
     [
         1f, 0f, 1.402f,
