@@ -15,7 +15,7 @@ internal static class ModelsCommand
         ("eval", ModelCatalog.DefaultImageName),
         ("upscale", ModelCatalog.DefaultVideoName),
         ("filter", ModelCatalog.DefaultName),
-        ("preview", ModelCatalog.DefaultName),
+        ("preview", ModelCatalog.DefaultVideoName),
         ("bench", ModelCatalog.DefaultName),
         ("plugins", ModelCatalog.DefaultName),
     ];

@@ -49,7 +49,8 @@ internal static class PreviewCommand
             Description = $"With --report: how many frames to sample, evenly across the video (1-{PreviewReportRequest.MaxSamples}).",
             DefaultValueFactory = _ => PreviewReportRequest.DefaultSamples,
         }.Between(1, PreviewReportRequest.MaxSamples);
-        var model = CommonOptions.Model();
+        // A preview shows what upscale would write, so it runs upscale's model unless told otherwise.
+        var model = CommonOptions.Model(ModelCatalog.DefaultVideoName);
         var device = CommonOptions.Device();
         var backend = CommonOptions.Backend();
         var precision = CommonOptions.Precision();
@@ -76,9 +77,8 @@ internal static class PreviewCommand
             bool asJson = result.GetValue(json);
             if (result.GetValue(report) is { } reportPath)
             {
-                // The report estimates a whole upscale, so it runs the model upscale would run unless told otherwise.
                 bool reportAnnounced = false;
-                string? reportModel = result.GetResult(model) is { Implicit: false } ? result.GetValue(model) : ModelCatalog.DefaultVideoName;
+                string? reportModel = result.GetValue(model);
                 var reportRun = await PreviewReport.RunAsync(new PreviewReportRequest
                 {
                     Input = result.GetValue(input)!,

@@ -133,11 +133,12 @@ public class CommandLineTests
         Assert.Equal(["-tune", "film", "-metadata", "title=a b"], parsed.GetValue<string[]>("--ffmpeg-arg")!);
     }
 
-    /// <summary>Videos default to the model trained on compressed input, photos to the RGB one, the rest to the engine's embedded Y model.</summary>
+    /// <summary>Videos (upscale, and preview, which shows what upscale writes) default to the model trained on compressed input, photos to the RGB one, the pipe filter to the engine's embedded Y model.</summary>
     [Theory]
     [InlineData("upscale in.mp4 -o out.mkv", SeRanet.Video.Upscaler.Weights.ModelCatalog.DefaultVideoName)]
     [InlineData("image in.png -o out.png", SeRanet.Video.Upscaler.Weights.ModelCatalog.DefaultImageName)]
-    [InlineData("preview in.mp4 --frame 3", SeRanet.Video.Upscaler.Weights.ModelCatalog.DefaultName)]
+    [InlineData("preview in.mp4 --frame 3", SeRanet.Video.Upscaler.Weights.ModelCatalog.DefaultVideoName)]
+    [InlineData("filter", SeRanet.Video.Upscaler.Weights.ModelCatalog.DefaultName)]
     public void Each_command_names_its_default_model(string commandLine, string expected)
     {
         var parsed = SeranetCli.Create().Parse(commandLine.Split(' '));
