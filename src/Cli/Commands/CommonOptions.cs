@@ -16,7 +16,7 @@ internal static class CommonOptions
 
     public static Option<string?> Model(string defaultName = ModelCatalog.DefaultName) => new("--model", "-m")
     {
-        Description = $"Model name (seranet-fast-deep, seranet-fast-deep-video, seranet-fast, seranet-v1, ...) or path to a .srnv file. Default: {defaultName}.",
+        Description = $"Model name (seranet-fast-deep-rgb, seranet-fast-deep, seranet-fast-deep-video, seranet-fast, seranet-v1; seranet models lists them) or path to a .srnv file. Default: {defaultName}.",
         DefaultValueFactory = _ => defaultName,
     };
 

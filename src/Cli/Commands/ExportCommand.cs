@@ -19,7 +19,7 @@ internal static class ExportCommand
     {
         var model = new Argument<string>("model")
         {
-            Description = "Model name (seranet-fast-deep, seranet-fast, seranet-v1, ...) or path to a .srnv file.",
+            Description = "Model name (seranet-fast-deep-rgb, seranet-fast-deep, seranet-fast-deep-video, seranet-fast, seranet-v1; seranet models lists them) or path to a .srnv file.",
         };
         var format = new Option<string>("--format", "-f")
         {
