@@ -79,45 +79,19 @@ internal static class ImageCommand
             // libtorch loads (TorchPreload started that on the first line): for a few small photos,
             // start-up is most of the wait.
             choice.Upscale.Validate();
-            var loading = Task.Run(() =>
-            {
-                var stored = choice.Catalog.Read(choice.Model);
-                timings.Mark("model file read and checked (beside libtorch's loading)");
-                TorchPreload.Wait();
-                if (verbose)
-                {
-                    // Only to time libtorch's loading apart from the model's; the model would load it anyway.
-                    TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU);
-                    timings.Mark("waiting for libtorch (the first images are read meanwhile)");
-                }
-                var loaded = UpscalerFactory.Create(choice, stored);
-                timings.Mark($"network built, convolution self-check ({(Upscaler.Numerics.ConvolutionGuard.Current?.Checked.Elapsed.TotalSeconds ?? 0):F3} s), inference form");
-                NumericsNotice.Announce(result);
-                if (!asJson)
-                {
-                    System.Console.Error.WriteLine($"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device} ({loaded.Upscaler.Backend.Name()}, {loaded.Upscaler.Precision.Name()}), tile {loaded.Upscaler.TileSize}");
-                }
-                return loaded;
-            }, cancellationToken);
+            var loading = Task.Run(() => LoadModel(choice, result, timings, verbose, asJson), cancellationToken);
             IReadOnlyList<ImageReport> reports;
             try
             {
                 var runner = new ImageBatchUpscaler(UpscalerOf(loading), result.GetValue(overwrite), ToolEnvironment.Ffmpeg) { MaxInputPixels = result.GetValue(maxPixels) };
-                reports = await runner.RunAsync(jobs, new SynchronousProgress<ImageReport>(report =>
+                var progress = new SynchronousProgress<ImageReport>(report =>
                 {
-                    if (asJson)
+                    if (!asJson)
                     {
-                        return;
+                        Print(report);
                     }
-                    if (report.Error is null)
-                    {
-                        System.Console.WriteLine($"{report.Input}: {report.Width}x{report.Height} -> {report.Output} {report.OutputWidth}x{report.OutputHeight} ({report.BitDepth}-bit, {report.Seconds:F2} s)");
-                    }
-                    else
-                    {
-                        System.Console.Error.WriteLine($"error: {(report.Cause is { } cause ? CommandErrors.InCliWords(cause) : report.Error)}");
-                    }
-                }), cancellationToken);
+                });
+                reports = await runner.RunAsync(jobs, progress, cancellationToken);
                 var loaded = await loading;
                 if (asJson)
                 {
@@ -136,6 +110,45 @@ internal static class ImageCommand
             return reports.Any(r => r.Error is not null) ? ExitCodes.Failure : ExitCodes.Success;
         }, cancellationToken));
         return command;
+    }
+
+    /// <summary>
+    /// The model for <paramref name="choice"/>, loaded on a worker: its file is read and checked
+    /// while libtorch is still loading (no libtorch needed), then the network is built once libtorch
+    /// is there. Says which model runs where, unless the output is JSON.
+    /// </summary>
+    private static LoadedUpscaler LoadModel(ModelChoice choice, ParseResult result, StartupTimings timings, bool verbose, bool asJson)
+    {
+        var stored = choice.Catalog.Read(choice.Model);
+        timings.Mark("model file read and checked (beside libtorch's loading)");
+        TorchPreload.Wait();
+        if (verbose)
+        {
+            // Only to time libtorch's loading apart from the model's; the model would load it anyway.
+            TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CPU);
+            timings.Mark("waiting for libtorch (the first images are read meanwhile)");
+        }
+        var loaded = UpscalerFactory.Create(choice, stored);
+        timings.Mark($"network built, convolution self-check ({(Upscaler.Numerics.ConvolutionGuard.Current?.Checked.Elapsed.TotalSeconds ?? 0):F3} s), inference form");
+        NumericsNotice.Announce(result);
+        if (!asJson)
+        {
+            System.Console.Error.WriteLine($"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device} ({loaded.Upscaler.Backend.Name()}, {loaded.Upscaler.Precision.Name()}), tile {loaded.Upscaler.TileSize}");
+        }
+        return loaded;
+    }
+
+    /// <summary>One line per image as it is written: where it went, or why it failed.</summary>
+    private static void Print(ImageReport report)
+    {
+        if (report.Error is null)
+        {
+            System.Console.WriteLine($"{report.Input}: {report.Width}x{report.Height} -> {report.Output} {report.OutputWidth}x{report.OutputHeight} ({report.BitDepth}-bit, {report.Seconds:F2} s)");
+        }
+        else
+        {
+            System.Console.Error.WriteLine($"error: {(report.Cause is { } cause ? CommandErrors.InCliWords(cause) : report.Error)}");
+        }
     }
 
     /// <summary>The upscaler once loaded; a failed load throws its own exception, not an aggregate.</summary>
