@@ -53,7 +53,7 @@ internal static class TrainCommand
         var skipFlat = new Option<double>("--skip-flat") { Description = "Chance that a near-flat patch (sky, walls) is drawn again, so batches hold more detail.", DefaultValueFactory = _ => 0 }
             .Number("a probability from 0 to 1", value => value is >= 0 and <= 1);
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint in the run folder." };
-        var init = new Option<string?>("--init") { Description = "Start from a trained model file of the same preset and colour mode (fine-tuning), with a fresh optimiser and schedule; a Y model also starts an RGB run of its preset." };
+        var init = new Option<string?>("--init") { Description = "Start from a trained model file of the same preset and colour mode (fine-tuning), with a fresh optimiser and schedule; a Y model also starts an RGB run of its preset, and a smaller preset of the family starts a wider or deeper one (e.g. seranet-fast-deep into seranet-fast-wide)." };
         var scales = new Option<List<double>>("--scales") { Description = "Also train on each photo shrunk by these factors, e.g. 0.75,0.5 (sharper per pixel than big originals)." }
             .Accepting("comma-separated shrink factors above 0 and below 1, such as 0.75,0.5", ParseScales);
         var shrunkOnly = new Option<bool>("--shrunk-only") { Description = "Train only on the --scales copies, leaving out the photos at their own size." };

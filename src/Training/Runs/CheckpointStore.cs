@@ -45,7 +45,8 @@ public sealed class CheckpointStore(string runFolder)
 
     /// <summary>
     /// Loads a model file's weights into the network being trained, after checking that they fit
-    /// it; a Y model's weights also start the same preset in RGB (<see cref="LumaToRgbLift"/>).
+    /// it; a Y model's weights also start the same preset in RGB (<see cref="LumaToRgbLift"/>), and a
+    /// smaller network of the same family starts a wider or deeper one (<see cref="NetworkGrowth"/>).
     /// </summary>
     /// <param name="what">The file, as the error message names it.</param>
     /// <param name="remedy">What the user can do instead, for the error message.</param>
@@ -54,13 +55,20 @@ public sealed class CheckpointStore(string runFolder)
         using var source = ModelFile.Load(path);
         var saved = JsonSerializer.Deserialize<SplitSpliceOptions>(source.Header.ArchitectureOptions, ModelJson.Options);
         bool lift = saved is { Channels: 1 } && architecture.Channels == 3 && SameArchitecture(saved with { Channels = 3 }, architecture);
-        if (saved is null || !(lift || SameArchitecture(saved, architecture)))
+        bool grow = saved is not null && NetworkGrowth.CanGrow(saved, architecture);
+        if (saved is null || !(lift || grow || SameArchitecture(saved, architecture)))
         {
             throw new InvalidDataException($"{what} is for a different architecture than the run's preset and colour mode; {remedy}.");
         }
         using var noGrad = torch.no_grad();
         var target = model.state_dict();
-        foreach (var (name, tensor) in source.Network.ModuleForm.state_dict())
+        var weights = source.Network.ModuleForm.state_dict();
+        if (grow)
+        {
+            NetworkGrowth.Grow(weights, saved!, target, architecture);
+            return;
+        }
+        foreach (var (name, tensor) in weights)
         {
             Tensor destination = target[name];
             if (lift)

@@ -58,7 +58,7 @@ public sealed class Trainer(TrainerOptions options)
         }
         else if (options.InitialWeights is { } initial)
         {
-            CheckpointStore.CopyWeights(initial, model, architecture, $"The model to start from ({initial})", "start from a model of the same preset and colour mode");
+            CheckpointStore.CopyWeights(initial, model, architecture, $"The model to start from ({initial})", "start from a model of the same preset and colour mode, or of a narrower or shallower preset it can grow from");
             progress?.Report(TrainingProgress.Note($"starting from the weights in {initial}", options.Steps));
         }
         else

@@ -1,0 +1,107 @@
+using SeRanet.Video.Core.Ffmpeg;
+using SeRanet.Video.Decoder.Images;
+using SeRanet.Video.Tests.Support;
+using SeRanet.Video.Training.Runs;
+using SeRanet.Video.Upscaler.Architectures;
+using SeRanet.Video.Upscaler.Imaging;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace SeRanet.Video.Tests.Training;
+
+public class NetworkGrowthTests
+{
+    private const string ShippedRgbModel = "seranet-fast-deep-rgb";
+
+    private static SplitSpliceOptions RgbDeep => Presets.Get(Presets.SeRanetFastDeep, channels: 3);
+
+    [Fact]
+    public async Task A_widened_network_computes_what_the_trained_one_does_on_a_real_photo()
+    {
+        // Wider paths and branches only: the new channels are read with zero weights, so the result is exact.
+        var wider = RgbDeep with { PathWidths = [32, 32, 32], BranchWidths = [40, 12] };
+        double psnr = await PsnrAgainstShipped(wider);
+        Assert.True(psnr > 90, $"grown network differs from the trained one: {psnr:F1} dB");
+    }
+
+    [Theory]
+    [InlineData(Presets.SeRanetFastWide)]
+    [InlineData(Presets.SeRanetFastD5)]
+    public async Task A_grown_preset_starts_at_the_trained_networks_output_on_a_real_photo(string preset)
+    {
+        // Deeper paths pass the image through the sigmoid's nearly linear middle: close, not exact.
+        double psnr = await PsnrAgainstShipped(Presets.Get(preset, channels: 3));
+        Assert.True(psnr > 50, $"grown {preset} differs from the trained network: {psnr:F1} dB");
+    }
+
+    [Fact]
+    public async Task Growth_is_not_a_copy_the_new_channels_start_random_and_train()
+    {
+        var options = Presets.Get(Presets.SeRanetFastWide, channels: 3);
+        using var grown = Grown(options);
+        var weights = grown.state_dict();
+        // The new first path layer's extra channels are random; the old first layer's weights on them are zero.
+        Assert.True(weights["lrelu_path.conv1.weight"][TensorIndex.Slice(3, null)].abs().sum().item<float>() > 0);
+        Assert.Equal(0f, weights["lrelu_path.conv2.weight"][TensorIndex.Slice(0, 24), TensorIndex.Slice(3, null)].abs().sum().item<float>());
+
+        // One training step's gradient reaches the zero weights, so the new channels come into use.
+        using var scope = torch.NewDisposeScope();
+        grown.train();
+        Tensor photo = await Butterfly();
+        int padding = options.Padding;
+        Tensor input = nn.functional.pad(photo[.., .., ..64, ..64], [padding, padding, padding, padding], PaddingModes.Replicate);
+        Tensor target = nn.functional.interpolate(photo[.., .., ..64, ..64], scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest);
+        grown.call(input).sub(target).square().mean().backward();
+        Tensor gradient = grown.named_parameters().First(p => p.name == "lrelu_path.conv2.weight").parameter.grad!;
+        Assert.True(gradient[TensorIndex.Slice(0, 24), TensorIndex.Slice(3, null)].abs().sum().item<float>() > 0);
+    }
+
+    [Fact]
+    public void Only_wider_or_deeper_forms_of_the_same_family_can_grow()
+    {
+        Assert.True(NetworkGrowth.CanGrow(RgbDeep, Presets.Get(Presets.SeRanetFastWide, channels: 3)));
+        Assert.True(NetworkGrowth.CanGrow(RgbDeep, Presets.Get(Presets.SeRanetFastD5, channels: 3)));
+        Assert.False(NetworkGrowth.CanGrow(RgbDeep, RgbDeep));
+        Assert.False(NetworkGrowth.CanGrow(RgbDeep, Presets.Get(Presets.SeRanetFast, channels: 3)));
+        Assert.False(NetworkGrowth.CanGrow(RgbDeep, Presets.Get(Presets.SeRanetFastWide, channels: 1)));
+        Assert.False(NetworkGrowth.CanGrow(RgbDeep, Presets.Get(Presets.SeRanetFastDeepNoFusion, channels: 3)));
+        Assert.False(NetworkGrowth.CanGrow(Presets.Get(Presets.SeRanetFastWide, channels: 3), RgbDeep));
+    }
+
+    private static SplitSpliceNet Grown(SplitSpliceOptions options)
+    {
+        var net = new SplitSpliceNet("seranet", options);
+        CheckpointStore.CopyWeights(ShippedPath, net, options, "the shipped model", "none");
+        return net;
+    }
+
+    private static string ShippedPath => Path.Combine(RepoModels.Folder, ShippedRgbModel + ".srnv");
+
+    private static async Task<double> PsnrAgainstShipped(SplitSpliceOptions options)
+    {
+        using var grown = Grown(options);
+        using var shipped = RepoModels.Catalog.Load(ShippedRgbModel);
+        var trained = shipped.Network.ModuleForm;
+        grown.eval();
+        trained.eval();
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        Tensor photo = await Butterfly();
+        Tensor grownOut = grown.call(Padded(photo, options.Padding));
+        Tensor trainedOut = trained.call(Padded(photo, RgbDeep.Padding));
+        // Against the trained output only: bicubic would be far below either bound.
+        return 10 * Math.Log10(1.0 / Math.Max(grownOut.sub(trainedOut).square().mean().item<float>(), 1e-12));
+    }
+
+    private static Tensor Padded(Tensor photo, int padding) =>
+        nn.functional.pad(photo, [padding, padding, padding, padding], PaddingModes.Replicate);
+
+    private static async Task<Tensor> Butterfly()
+    {
+        string path = Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), "butterfly.png");
+        using var frame = await ImageFileReader.ReadAsync(path, FfmpegLocation.OnPath);
+        var planes = ImagePlanes.FromFrame(frame);
+        return torch.tensor(planes.Data, [1, 3, planes.Height, planes.Width]);
+    }
+}
