@@ -35,21 +35,20 @@ public sealed record LoadedUpscaler(ImageUpscaler Upscaler, string Device)
 /// <summary>The one place a shell turns a <see cref="ModelChoice"/> into a running upscaler.</summary>
 public static class UpscalerFactory
 {
-    /// <summary>Resolves the device, loads the model from the choice's catalog and builds its upscaler (see <see cref="ImageUpscaler.Open(ModelCatalog, string?, TorchSharp.torch.Device, UpscaleOptions)"/>).</summary>
-    public static LoadedUpscaler Create(ModelChoice choice)
-    {
-        var device = ComputeDevice.Resolve(choice.Device, choice.Upscale.Backend, out string description);
-        return new LoadedUpscaler(ImageUpscaler.Open(choice.Catalog, choice.Model, device, choice.Upscale), description);
-    }
+    /// <summary>Checks the options, resolves the device, then loads the model from the choice's catalog and builds its upscaler.</summary>
+    public static LoadedUpscaler Create(ModelChoice choice) => Create(choice, () => choice.Catalog.Load(choice.Model));
 
     /// <summary>
     /// The same with the choice's model already read (<see cref="ModelCatalog.Read"/>), for a shell
     /// that reads it while libtorch loads.
     /// </summary>
-    public static LoadedUpscaler Create(ModelChoice choice, StoredModel model)
+    public static LoadedUpscaler Create(ModelChoice choice, StoredModel model) => Create(choice, model.Build);
+
+    private static LoadedUpscaler Create(ModelChoice choice, Func<LoadedModel> load)
     {
+        // Bad options and a missing device fail before any weights are read or built.
         choice.Upscale.Validate();
         var device = ComputeDevice.Resolve(choice.Device, choice.Upscale.Backend, out string description);
-        return new LoadedUpscaler(ImageUpscaler.Open(model.Build(), device, choice.Upscale), description);
+        return new LoadedUpscaler(ImageUpscaler.Open(load(), device, choice.Upscale), description);
     }
 }
