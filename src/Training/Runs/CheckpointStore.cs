@@ -37,7 +37,7 @@ public sealed class CheckpointStore(string runFolder)
     /// <summary>Restores the model's weights and the optimiser's state; returns where the run stood.</summary>
     public TrainingState Load(nn.Module<Tensor, Tensor> model, AdamOptimizer optimizer, SplitSpliceOptions architecture)
     {
-        CopyWeights(ModelPath, model, architecture, $"The checkpoint in {RunFolder}", "start a new run folder, or start afresh instead of resuming");
+        CopyWeights(ModelPath, model, architecture, $"The checkpoint in {RunFolder}", "start a new run folder, or start afresh instead of resuming", allowGrowth: false);
         optimizer.Load(OptimizerPath);
         return JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(StatePath), ModelJson.Options)
             ?? throw new InvalidDataException($"{StatePath} is empty.");
@@ -50,12 +50,16 @@ public sealed class CheckpointStore(string runFolder)
     /// </summary>
     /// <param name="what">The file, as the error message names it.</param>
     /// <param name="remedy">What the user can do instead, for the error message.</param>
-    public static void CopyWeights(string path, nn.Module<Tensor, Tensor> model, SplitSpliceOptions architecture, string what, string remedy)
+    /// <param name="allowGrowth">
+    /// Whether a smaller network may start this one: yes for <c>--init</c>, no for a resumed run,
+    /// whose optimiser state only fits the network it was saved with.
+    /// </param>
+    public static void CopyWeights(string path, nn.Module<Tensor, Tensor> model, SplitSpliceOptions architecture, string what, string remedy, bool allowGrowth = true)
     {
         using var source = ModelFile.Load(path);
         var saved = JsonSerializer.Deserialize<SplitSpliceOptions>(source.Header.ArchitectureOptions, ModelJson.Options);
         bool lift = saved is { Channels: 1 } && architecture.Channels == 3 && SameArchitecture(saved with { Channels = 3 }, architecture);
-        bool grow = saved is not null && NetworkGrowth.CanGrow(saved, architecture);
+        bool grow = allowGrowth && saved is not null && NetworkGrowth.CanGrow(saved, architecture);
         if (saved is null || !(lift || grow || SameArchitecture(saved, architecture)))
         {
             throw new InvalidDataException($"{what} is for a different architecture than the run's preset and colour mode; {remedy}.");

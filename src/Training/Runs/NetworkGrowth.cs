@@ -1,4 +1,5 @@
 using SeRanet.Video.Upscaler.Architectures;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SeRanet.Video.Training.Runs;
@@ -98,24 +99,27 @@ public static class NetworkGrowth
         for (int j = 0; j < added; j++)
         {
             // New layer j passes the image through in its first channels. On the sigmoid path a
-            // layer after another new one reads the image encoded as s = sigmoid(a (x - 1/2)).
+            // layer after another new one reads the image encoded as s = sigmoid(a (x - 1/2)), so
+            // a (x - 1/2) = 4 s - 2 up to the cubic term: gain 4, bias -2.
             float gain = !sigmoid ? 1f : j == 0 ? SigmoidGain : 4f;
-            float bias = !sigmoid ? 0f : j == 0 ? -SigmoidGain / 2 : -2f - SigmoidGain / 2;
+            float bias = !sigmoid ? 0f : j == 0 ? -SigmoidGain / 2 : -2f;
             Tensor weight = target[$"{path}.conv{j + 1}.weight"];
             Tensor biases = target[$"{path}.conv{j + 1}.bias"];
             int centre = to.PathKernel / 2;
+            using Scalar gainScalar = gain, biasScalar = bias;
             weight[TensorIndex.Slice(0, channels)].zero_();
             for (int c = 0; c < channels; c++)
             {
-                weight[c, c, centre, centre].fill_(gain);
+                weight[c, c, centre, centre].fill_(gainScalar);
             }
-            biases[TensorIndex.Slice(0, channels)].fill_(bias);
+            biases[TensorIndex.Slice(0, channels)].fill_(biasScalar);
         }
         for (int i = 0; i < from.PathWidths.Count; i++)
         {
             // The old first layer reads the image from the new layers' first channels; on the sigmoid
-            // path it undoes their encoding: x = (4 / a) s - 2 / a, up to the sigmoid's cubic term.
-            (float Scale, float Offset)? decode = i == 0 && added > 0 && sigmoid ? (4f / SigmoidGain, -2f / SigmoidGain) : null;
+            // path it undoes their encoding: sigmoid(t) = 1/2 + t/4 - t^3/48 + ..., so
+            // x = (4 / a) s - 2 / a + 1/2 up to the cubic term.
+            (float Scale, float Offset)? decode = i == 0 && added > 0 && sigmoid ? (4f / SigmoidGain, 0.5f - 2f / SigmoidGain) : null;
             CopyInto(source, target, $"{path}.conv{i + 1}", $"{path}.conv{added + i + 1}", inputs: null, decode);
         }
     }
@@ -138,8 +142,9 @@ public static class NetworkGrowth
         Tensor newBias = oldBias;
         if (decode is { } affine)
         {
-            newBias = oldBias.add(oldWeight.sum([1, 2, 3]).mul(affine.Offset));
-            oldWeight = oldWeight.mul(affine.Scale);
+            using Scalar offset = affine.Offset, scale = affine.Scale;
+            newBias = oldBias.add(oldWeight.sum([1, 2, 3]).mul(offset));
+            oldWeight = oldWeight.mul(scale);
         }
 
         Tensor rows = weight[TensorIndex.Slice(0, outputs)];

@@ -35,6 +35,35 @@ public class NetworkGrowthTests
         Assert.True(psnr > 50, $"grown {preset} differs from the trained network: {psnr:F1} dB");
     }
 
+    [Theory]
+    [InlineData(Presets.SeRanetFastWide, 1)]
+    [InlineData(Presets.SeRanetFastD5, 2)]
+    public async Task New_sigmoid_layers_pass_the_image_through_to_a_live_sigmoid_path(string preset, int added)
+    {
+        // The shipped models' sigmoid paths are saturated (their output hardly depends on the image),
+        // so they cannot show an error in the pass-through; a fresh network's path is live.
+        torch.manual_seed(20261130);
+        using var source = new SplitSpliceNet("seranet", RgbDeep);
+        var options = Presets.Get(preset, channels: 3);
+        using var grown = new SplitSpliceNet("seranet", options);
+        NetworkGrowth.Grow(source.state_dict(), RgbDeep, grown.state_dict(), options);
+        source.eval();
+        grown.eval();
+
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        Tensor photo = (await Butterfly())[.., .., ..96, ..96];
+        Tensor sourcePath = SigmoidPath(source).call(photo);
+        Tensor grownPath = SigmoidPath(grown).call(photo);
+        // The grown path sees `added` more pixels of context per side and is wider: compare the overlap.
+        Tensor overlap = grownPath[.., ..24];
+        Tensor cropped = sourcePath[.., .., TensorIndex.Slice(added, -added), TensorIndex.Slice(added, -added)];
+        float largest = overlap.sub(cropped).abs().max().item<float>();
+        float spread = cropped.std().item<float>();
+        Assert.True(spread > 0.01, $"the fresh sigmoid path is not live (spread {spread})");
+        Assert.True(largest < 5e-4, $"the grown sigmoid path is {largest} from the source's");
+    }
+
     [Fact]
     public async Task Growth_is_not_a_copy_the_new_channels_start_random_and_train()
     {
@@ -93,6 +122,9 @@ public class NetworkGrowthTests
         // Against the trained output only: bicubic would be far below either bound.
         return 10 * Math.Log10(1.0 / Math.Max(grownOut.sub(trainedOut).square().mean().item<float>(), 1e-12));
     }
+
+    private static nn.Module<Tensor, Tensor> SigmoidPath(SplitSpliceNet net) =>
+        (nn.Module<Tensor, Tensor>)net.named_children().Single(child => child.name == "crbm_path").module;
 
     private static Tensor Padded(Tensor photo, int padding) =>
         nn.functional.pad(photo, [padding, padding, padding, padding], PaddingModes.Replicate);
