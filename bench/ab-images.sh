@@ -23,7 +23,7 @@ for f in data/eval/*.png; do
   ffmpeg -nostdin -v error -i "$f" -vf "scale='2*trunc(sqrt(96000*iw/ih)/2)':'2*trunc(sqrt(96000*ih/iw)/2)':flags=area" "$work/photos/$(basename "$f")"
 done
 
-seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}'; }
+. "$(dirname "${BASH_SOURCE[0]}")/timing.sh"
 run() { # $1: command, $2: output folder
   # shellcheck disable=SC2086 # the command is words on purpose
   seconds $1 image "$work/photos" -o "$2" --overwrite --json "${extra[@]}"

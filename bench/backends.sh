@@ -23,7 +23,7 @@ clip=samples/city.mp4
 mkdir -p "$work/frames"
 ffmpeg -nostdin -v error -i "$clip" -frames:v 48 "$work/frames/f%03d.png"
 
-seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}'; }
+. "$(dirname "${BASH_SOURCE[0]}")/timing.sh"
 model_mpix() {
   ./seranet bench --model "$model" --backend "$1" --size 320x180 --batch 4 --count 24 --device cpu --json \
     | grep -o '"output_megapixels_per_second": [0-9.]*' | grep -o '[0-9.]*$'

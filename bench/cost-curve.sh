@@ -4,13 +4,14 @@
 # speed-up over waifu2x upconv_7 (the protocol of bench/speed.sh: the same 48 PNG frames of the
 # sample clip, one process per tool, rounds in a rotating order, the median of each round's ratio).
 #   bench/cost-curve.sh [ROUNDS]
-# COST_CURVE_MODELS overrides the models timed every round; COST_CURVE_SLOW names models timed in
+# COST_CURVE_MODELS overrides the models timed every round (names, not paths); COST_CURVE_SLOW names models timed in
 # one round only (seranet-v1 takes minutes per run). Writes bench/results/cost-curve.json and the
 # plot bench/results/cost-curve.svg (PSNR against multiply-adds, waifu2x's models as lines).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 rounds="${1:-3}"
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "usage: bench/cost-curve.sh [ROUNDS >= 1]" >&2; exit 2; }
 read -r -a models <<<"${COST_CURVE_MODELS:-seranet-fast seranet-fast-deep seranet-fast-deep-rgb seranet-fast-d5 seranet-fast-wide}"
 read -r -a slow <<<"${COST_CURVE_SLOW-seranet-v1}"
 work="$(mktemp -d)"
@@ -29,7 +30,7 @@ done
 
 mkdir -p "$work/frames"
 ffmpeg -nostdin -v error -i samples/city.mp4 -frames:v 48 "$work/frames/f%03d.png"
-seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}'; }
+. "$(dirname "${BASH_SOURCE[0]}")/timing.sh"
 run() {
   if [ "$1" = waifu2x ]; then
     WAIFU2X_MODE=batch WAIFU2X_WARMUP=0 WAIFU2X_MIN_PSNR=0 seconds bench/waifu2x/upscale.sh "$work/frames" "$work/w2x"
@@ -78,7 +79,7 @@ result = {"waifu2x_median_seconds": round(statistics.median(theirs), 3), "bicubi
 json.dump(result, open("bench/results/cost-curve.json", "w"), indent=2)
 
 # The plot: log-scaled multiply-adds across, Y-PSNR up; each point labelled with its speed-up.
-W, H, L, R, T, B = 760, 440, 70, 230, 30, 50
+W, H, L, R, T, B = 900, 440, 70, 320, 30, 50
 xs = [math.log10(p["multiply_adds_per_pixel"]) for p in points]
 ys = [p["y_psnr"] for p in points] + list(references.values())
 x0, x1 = math.floor(min(xs) * 4) / 4 - 0.1, math.ceil(max(xs) * 4) / 4 + 0.1

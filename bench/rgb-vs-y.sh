@@ -21,7 +21,7 @@ ffmpeg -nostdin -v error -i samples/city.mp4 -frames:v 48 "$work/frames/f%03d.pn
 ./seranet eval --data data/eval --model "$y" --json >"$work/eval-y.json"
 ./seranet eval --data data/eval --model "$rgb" --json >"$work/eval-rgb.json"
 
-seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}'; }
+. "$(dirname "${BASH_SOURCE[0]}")/timing.sh"
 model_only() { ./seranet bench --model "$1" --size 320x180 --batch 4 --count 10 --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["output_megapixels_per_second"])'; }
 end_to_end() { seconds ./seranet image "$work/frames" -o "$work/out-$1" --overwrite --model "$1" --json; }
 

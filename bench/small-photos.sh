@@ -38,7 +38,7 @@ out_px=$(for f in "$work"/photos/*.png; do ffprobe -v error -select_streams v:0 
   | awk -F, '{s += 4 * $1 * $2} END {print s}')
 count=$(ls "$work"/photos/*.png | wc -l)
 
-seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}'; }
+. "$(dirname "${BASH_SOURCE[0]}")/timing.sh"
 ours() { seconds ./seranet image "$work/photos" -o "$work/ours" --overwrite --json "${extra[@]}"; }
 one() { seconds ./seranet image "$work/one/photo.png" -o "$work/one-out.png" --overwrite --json "${extra[@]}"; }
 theirs() { WAIFU2X_MODE=batch WAIFU2X_WARMUP=0 WAIFU2X_MIN_PSNR=0 seconds bench/waifu2x/upscale.sh "$work/photos" "$work/w2x"; }

@@ -46,7 +46,7 @@ else
   if grep -qwE 'avx512_bf16|amx_bf16' /proc/cpuinfo; then configs+=(torch:bf16); fi
   if grep -qwE 'avx512_vnni|avx_vnni' /proc/cpuinfo; then configs+=(onnxruntime:int8); fi
 fi
-seconds() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N); awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}'; }
+. "$(dirname "${BASH_SOURCE[0]}")/timing.sh"
 run_ours() { seconds ./seranet image "$frames" -o "$work/ours" --overwrite --json --backend "${1%%:*}" --precision "${1##*:}"; }
 run_w2x() { WAIFU2X_MODE=batch WAIFU2X_WARMUP=0 WAIFU2X_MIN_PSNR=0 seconds bench/waifu2x/upscale.sh "$frames" "$work/w2x"; }
 
