@@ -13,7 +13,7 @@ scripts/fetch-data.sh >/dev/null
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 models=("$@")
-[ ${#models[@]} -gt 0 ] || models=(--model seranet-fast-deep-rgb --model seranet-fast-deep --model seranet-fast)
+[ ${#models[@]} -gt 0 ] || models=(--model seranet-fast-deep-rgb --model seranet-fast-deep --model seranet-fast --model seranet-fast-wide --model seranet-fast-d5)
 
 ./seranet eval --data data/eval "${models[@]}" --write-lr "$work/lr" --json >/dev/null
 WAIFU2X_MODE=batch WAIFU2X_WARMUP=0 bench/waifu2x/upscale.sh "$work/lr" "$work/waifu2x" >/dev/null
