@@ -70,14 +70,14 @@ public static class NetworkGrowth
         {
             GrowPath("crbm_path", sigmoid: true, source, from, target, to);
         }
+        // The first branch layer reads both paths' last widths side by side.
+        int oldPath = from.PathWidths[^1];
+        int newPath = to.PathWidths[^1];
+        int[] fusedInputs = Enumerable.Range(0, oldPath * (from.Fusion ? 2 : 1))
+            .Select(c => c < oldPath ? c : c - oldPath + newPath)
+            .ToArray();
         foreach (string branch in BranchNames)
         {
-            // The first branch layer reads both paths' last widths side by side.
-            int oldPath = from.PathWidths[^1];
-            int newPath = to.PathWidths[^1];
-            int[] fusedInputs = Enumerable.Range(0, oldPath * (from.Fusion ? 2 : 1))
-                .Select(c => c < oldPath ? c : c - oldPath + newPath)
-                .ToArray();
             for (int i = 0; i < from.BranchWidths.Count; i++)
             {
                 string name = $"{branch}.conv{i + 1}";

@@ -1,5 +1,3 @@
-using SeRanet.Video.Core.Ffmpeg;
-using SeRanet.Video.Decoder.Images;
 using SeRanet.Video.Tests.Support;
 using SeRanet.Video.Training.Runs;
 using SeRanet.Video.Upscaler.Architectures;
@@ -27,7 +25,7 @@ public class LumaToRgbLiftTests
 
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        Tensor photo = await Butterfly();
+        Tensor photo = await EvaluationPhotos.RgbTensor("butterfly.png");
         int padding = rgbOptions.Padding;
         Tensor padded = nn.functional.pad(photo, [padding, padding, padding, padding], PaddingModes.Replicate);
         Tensor rgbOut = ColorSpaces.RgbToYCbCr(rgbNet.call(padded));
@@ -61,12 +59,4 @@ public class LumaToRgbLiftTests
 
     private static double Psnr(Tensor a, Tensor b) =>
         10 * Math.Log10(1.0 / a.sub(b).square().mean().item<float>());
-
-    private static async Task<Tensor> Butterfly()
-    {
-        string path = Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), "butterfly.png");
-        using var frame = await ImageFileReader.ReadAsync(path, FfmpegLocation.OnPath);
-        var planes = ImagePlanes.FromFrame(frame);
-        return torch.tensor(planes.Data, [1, 3, planes.Height, planes.Width]);
-    }
 }

@@ -1,9 +1,6 @@
-using SeRanet.Video.Core.Ffmpeg;
-using SeRanet.Video.Decoder.Images;
 using SeRanet.Video.Tests.Support;
 using SeRanet.Video.Training.Runs;
 using SeRanet.Video.Upscaler.Architectures;
-using SeRanet.Video.Upscaler.Imaging;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
@@ -52,9 +49,9 @@ public class NetworkGrowthTests
 
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        Tensor photo = (await Butterfly())[.., .., ..96, ..96];
-        Tensor sourcePath = SigmoidPath(source).call(photo);
-        Tensor grownPath = SigmoidPath(grown).call(photo);
+        Tensor photo = (await EvaluationPhotos.RgbTensor("butterfly.png"))[.., .., ..96, ..96];
+        Tensor sourcePath = EvaluationPhotos.SigmoidPath(source).call(photo);
+        Tensor grownPath = EvaluationPhotos.SigmoidPath(grown).call(photo);
         // The grown path sees `added` more pixels of context per side and is wider: compare the overlap.
         Tensor overlap = grownPath[.., ..24];
         Tensor cropped = sourcePath[.., .., TensorIndex.Slice(added, -added), TensorIndex.Slice(added, -added)];
@@ -77,7 +74,7 @@ public class NetworkGrowthTests
         // One training step's gradient reaches the zero weights, so the new channels come into use.
         using var scope = torch.NewDisposeScope();
         grown.train();
-        Tensor photo = await Butterfly();
+        Tensor photo = await EvaluationPhotos.RgbTensor("butterfly.png");
         int padding = options.Padding;
         Tensor input = nn.functional.pad(photo[.., .., ..64, ..64], [padding, padding, padding, padding], PaddingModes.Replicate);
         Tensor target = nn.functional.interpolate(photo[.., .., ..64, ..64], scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest);
@@ -116,24 +113,13 @@ public class NetworkGrowthTests
         trained.eval();
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        Tensor photo = await Butterfly();
+        Tensor photo = await EvaluationPhotos.RgbTensor("butterfly.png");
         Tensor grownOut = grown.call(Padded(photo, options.Padding));
         Tensor trainedOut = trained.call(Padded(photo, RgbDeep.Padding));
         // Against the trained output only: bicubic would be far below either bound.
         return 10 * Math.Log10(1.0 / Math.Max(grownOut.sub(trainedOut).square().mean().item<float>(), 1e-12));
     }
 
-    private static nn.Module<Tensor, Tensor> SigmoidPath(SplitSpliceNet net) =>
-        (nn.Module<Tensor, Tensor>)net.named_children().Single(child => child.name == "crbm_path").module;
-
     private static Tensor Padded(Tensor photo, int padding) =>
         nn.functional.pad(photo, [padding, padding, padding, padding], PaddingModes.Replicate);
-
-    private static async Task<Tensor> Butterfly()
-    {
-        string path = Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), "butterfly.png");
-        using var frame = await ImageFileReader.ReadAsync(path, FfmpegLocation.OnPath);
-        var planes = ImagePlanes.FromFrame(frame);
-        return torch.tensor(planes.Data, [1, 3, planes.Height, planes.Width]);
-    }
 }

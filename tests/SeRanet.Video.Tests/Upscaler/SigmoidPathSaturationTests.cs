@@ -1,5 +1,3 @@
-using SeRanet.Video.Core.Ffmpeg;
-using SeRanet.Video.Decoder.Images;
 using SeRanet.Video.Tests.Support;
 using SeRanet.Video.Upscaler.Architectures;
 using SeRanet.Video.Upscaler.Imaging;
@@ -49,16 +47,12 @@ public class SigmoidPathSaturationTests(ITestOutputHelper log)
         Assert.True(top < -5, $"the last sigmoid layer can reach {top:F2}: not saturated");
 
         // And on a real photo: the path's output hardly varies from pixel to pixel.
-        string path = Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), "butterfly.png");
-        using var frame = await ImageFileReader.ReadAsync(path, FfmpegLocation.OnPath);
-        var planes = ImagePlanes.FromFrame(frame);
-        Tensor photo = torch.tensor(planes.Data, [1, 3, planes.Height, planes.Width]);
+        Tensor photo = await EvaluationPhotos.RgbTensor("butterfly.png");
         if (network.Channels == 1)
         {
             photo = ColorSpaces.RgbToYCbCr(photo)[.., ..1];
         }
-        var sigmoidPath = (nn.Module<Tensor, Tensor>)network.named_children().Single(child => child.name == "crbm_path").module;
-        Tensor features = sigmoidPath.call(photo);
+        Tensor features = EvaluationPhotos.SigmoidPath(network).call(photo);
         float spread = features.std([0, 2, 3]).max().item<float>();
         log.WriteLine($"{model}: on butterfly, largest per-channel standard deviation {spread:E2}, mean output {features.mean().item<float>():E2}");
         Assert.True(spread < 1e-3, $"the sigmoid path's output varies by {spread} on a real photo");
