@@ -27,6 +27,7 @@ internal static class SeranetCli
             BenchCommand.Create(),
             ExportCommand.Create(),
             CalibrateCommand.Create(),
+            PruneCommand.Create(),
         };
         root.Options.Add(NumericsNotice.Verbose);
         return root;

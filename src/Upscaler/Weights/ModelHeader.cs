@@ -30,6 +30,12 @@ public sealed record ModelHeader
 
     public TrainingRecord? Training { get; init; }
 
+    /// <summary>
+    /// What was done to the trained weights since, in order, each as the command and what it
+    /// changed (e.g. <c>seranet prune</c> and its measured change); null for weights as trained.
+    /// </summary>
+    public IReadOnlyList<string>? Conversions { get; init; }
+
     /// <summary>Validation and evaluation figures, e.g. val_psnr_db.</summary>
     public IReadOnlyDictionary<string, double>? Metrics { get; init; }
 

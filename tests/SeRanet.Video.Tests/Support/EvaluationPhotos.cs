@@ -12,10 +12,16 @@ public static class EvaluationPhotos
     /// <summary>A photo of data/eval as an RGB tensor [1, 3, H, W] with values in [0, 1].</summary>
     public static async Task<Tensor> RgbTensor(string fileName)
     {
+        var planes = await Planes(fileName);
+        return tensor(planes.Data, [1, 3, planes.Height, planes.Width]);
+    }
+
+    /// <summary>A photo of data/eval as RGB planes with values in [0, 1].</summary>
+    public static async Task<ImagePlanes> Planes(string fileName)
+    {
         string path = Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), fileName);
         using var frame = await ImageFileReader.ReadAsync(path, FfmpegLocation.OnPath);
-        var planes = ImagePlanes.FromFrame(frame);
-        return tensor(planes.Data, [1, 3, planes.Height, planes.Width]);
+        return ImagePlanes.FromFrame(frame);
     }
 
     /// <summary>A split/splice network's sigmoid ("CRBM") path, to run on its own.</summary>
