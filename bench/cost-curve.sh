@@ -4,8 +4,9 @@
 # speed-up over waifu2x upconv_7 (the protocol of bench/speed.sh: the same 48 PNG frames of the
 # sample clip, one process per tool, rounds in a rotating order, the median of each round's ratio).
 #   bench/cost-curve.sh [ROUNDS]
-# COST_CURVE_MODELS overrides the models timed every round (names, not paths); COST_CURVE_SLOW names models timed in
-# one round only (seranet-v1 takes minutes per run). Writes bench/results/cost-curve.json and the
+# COST_CURVE_MODELS overrides the models timed every round (names, not paths; NAME-pruned is shipped model
+# NAME through `seranet prune`); COST_CURVE_SLOW names models timed in one round only (seranet-v1 takes
+# minutes per run). Writes bench/results/cost-curve.json and the
 # plot bench/results/cost-curve.svg (PSNR against multiply-adds, waifu2x's models as lines).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,11 +22,20 @@ scripts/fetch-data.sh >/dev/null
 bench/waifu2x/fetch.sh >/dev/null
 
 all=("${models[@]}" "${slow[@]}")
+# Where each model is read from: its name, or for NAME-pruned the file `seranet prune` writes.
+declare -A source
+for m in "${all[@]}"; do
+  source[$m]="$m"
+  if [[ "$m" == *-pruned ]] && ! ./seranet models --json | grep -q "\"$m\""; then
+    ./seranet prune "${m%-pruned}" -o "$work/$m.srnv" --data data/eval >&2
+    source[$m]="$work/$m.srnv"
+  fi
+done
 model_args=()
-for m in "${all[@]}"; do model_args+=(--model "$m"); done
+for m in "${all[@]}"; do model_args+=(--model "${source[$m]}"); done
 ./seranet eval --data data/eval "${model_args[@]}" --json > "$work/quality.json"
 for m in "${all[@]}"; do
-  ./seranet bench --model "$m" --size 64x64 --count 1 --json > "$work/cost-$m.json"
+  ./seranet bench --model "${source[$m]}" --size 64x64 --count 1 --json > "$work/cost-$m.json"
 done
 
 mkdir -p "$work/frames"
@@ -35,7 +45,7 @@ run() {
   if [ "$1" = waifu2x ]; then
     WAIFU2X_MODE=batch WAIFU2X_WARMUP=0 WAIFU2X_MIN_PSNR=0 seconds bench/waifu2x/upscale.sh "$work/frames" "$work/w2x"
   else
-    seconds ./seranet image "$work/frames" -o "$work/ours" --overwrite --json --model "$1"
+    seconds ./seranet image "$work/frames" -o "$work/ours" --overwrite --json --model "${source[$1]}"
   fi
 }
 

@@ -26,7 +26,7 @@ internal static class PruneCommand
         };
         var output = new Option<string>("--output", "-o")
         {
-            Description = "The .srnv file to write (the same model name, without the sigmoid path).",
+            Description = "The .srnv file to write.",
             Required = true,
         };
         var data = new Option<string>("--data")
@@ -34,13 +34,17 @@ internal static class PruneCommand
             Description = $"Folder of photos to check the folded model on (the centre, at most {FoldingCheck.CropSide}x{FoldingCheck.CropSide}, of every image in it), such as data/eval; synthetic extremes are always added.",
             Required = true,
         };
+        var name = new Option<string?>("--name")
+        {
+            Description = "The pruned model's name (default: the model's name with -pruned added).",
+        };
         var overwrite = CommonOptions.Overwrite();
         var json = CommonOptions.Json();
 
         var command = new Command("prune",
             "Remove a fusion model's sigmoid path where training saturated it: bounds the change at the branches by interval arithmetic, folds the path's constant output into the branches, measures the output change on photos and synthetic extremes, and writes the smaller model only if both stay within half an 8-bit level.")
         {
-            model, output, data, overwrite, json,
+            model, output, data, name, overwrite, json,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
@@ -65,7 +69,8 @@ internal static class PruneCommand
             }
 
             var folded = SigmoidPathFolding.Folded(network.Options);
-            using var smaller = new SplitSpliceNet(loaded.Header.Name, folded);
+            string prunedName = result.GetValue(name) ?? $"{loaded.Header.Name}-pruned";
+            using var smaller = new SplitSpliceNet(prunedName, folded);
             SigmoidPathFolding.Fold(weights, network.Options, smaller.state_dict());
             var check = new FoldingCheck(network, smaller);
             check.AddProbes();
@@ -85,6 +90,7 @@ internal static class PruneCommand
                 $"seranet prune: sigmoid path folded into the branches' biases; branch inputs move by at most {Levels(bound)} of an 8-bit level for every picture (interval bound); output values moved by at most {Levels(check.LargestChange)} on {check.Pictures} pictures ({photos.Count} photos of {Path.GetFileName(Path.TrimEndingDirectorySeparator(folder))} and synthetic extremes); {network.MultiplyAddsPerPixel} -> {smaller.MultiplyAddsPerPixel} multiply-adds per input pixel");
             var header = loaded.Header with
             {
+                Name = prunedName,
                 ArchitectureOptions = JsonSerializer.SerializeToElement(folded, ModelJson.Options),
                 Conversions = [.. loaded.Header.Conversions ?? [], conversion],
             };

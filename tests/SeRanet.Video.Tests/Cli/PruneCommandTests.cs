@@ -32,7 +32,7 @@ public class PruneCommandTests
         using var pruned = ModelFile.Load(output);
         var options = JsonSerializer.Deserialize<SplitSpliceOptions>(pruned.Header.ArchitectureOptions, ModelJson.Options)!;
         Assert.False(options.Fusion);
-        Assert.Equal("saturated", pruned.Header.Name);
+        Assert.Equal("saturated-pruned", pruned.Header.Name);
         Assert.Single(pruned.Header.Conversions!);
         Assert.StartsWith("seranet prune:", pruned.Header.Conversions![0], StringComparison.Ordinal);
     }
