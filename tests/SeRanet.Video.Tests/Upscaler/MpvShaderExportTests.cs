@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using SeRanet.Video.Cli;
 using SeRanet.Video.Tests.Support;
+using SeRanet.Video.Upscaler;
 using SeRanet.Video.Upscaler.Architectures;
 using SeRanet.Video.Upscaler.Export;
 using SeRanet.Video.Upscaler.Weights;
@@ -196,8 +198,19 @@ public class MpvPlayerTests(ITestOutputHelper log)
 /// <summary>What the exporter writes and refuses, without a GPU.</summary>
 public class MpvShaderExportTests
 {
-    /// <summary>The Y models that ship as files (models/*.srnv): the shader runs on the luma plane.</summary>
-    public static IEnumerable<string> ShippedModelNames() => ShippedModelsIn(ColorMode.Y);
+    /// <summary>
+    /// The Y models that ship as files (models/*.srnv) and fold their output convolution in front of
+    /// the splice: the shader runs on the luma plane, at low resolution (seranet-v1 is refused, below).
+    /// </summary>
+    public static IEnumerable<string> ShippedModelNames() =>
+        ShippedModelsIn(ColorMode.Y).Where(name => TailWidths(name) == 0);
+
+    /// <summary>How many full-resolution layers a shipped model has after the splice.</summary>
+    private static int TailWidths(string name)
+    {
+        var header = ModelFile.ReadHeader(Path.Combine(RepoModels.Folder, name + ModelFile.Extension));
+        return JsonSerializer.Deserialize<SplitSpliceOptions>(header.ArchitectureOptions, ModelJson.Options)!.TailWidths.Count;
+    }
 
     /// <summary>The shipped models of one colour mode, by name.</summary>
     public static IEnumerable<string> ShippedModelsIn(ColorMode mode) =>
@@ -235,6 +248,16 @@ public class MpvShaderExportTests
         Assert.Contains("y * 0.85882354 + 0.0627451", video, StringComparison.Ordinal);
         Assert.Contains("(y - 0.0) * 1.0", full, StringComparison.Ordinal);
         Assert.Contains("full range (0-255 at 8 bits)", full, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_seeds_network_is_refused_for_its_full_resolution_layers()
+    {
+        Assert.DoesNotContain(Presets.SeRanetV1, ShippedModelNames());
+        Assert.Contains(Presets.SeRanetV1, ShippedModelsIn(ColorMode.Y));
+        using var loaded = RepoModels.Catalog.Load(Presets.SeRanetV1);
+        var error = Assert.Throws<InvalidOperationException>(() => MpvShaderExporter.Build(loaded, new MpvShaderOptions()));
+        Assert.Contains("4 full-resolution layers after the splice", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
