@@ -38,14 +38,8 @@ public sealed class FoldingCheck
     /// <summary>Adds the centre (at most <see cref="CropSide"/> square) of one RGB photo; luma for a Y model.</summary>
     public void Add(ImagePlanes photo)
     {
-        ArgumentNullException.ThrowIfNull(photo);
         using var scope = NewDisposeScope();
-        int height = Math.Min(photo.Height, CropSide);
-        int width = Math.Min(photo.Width, CropSide);
-        int top = (photo.Height - height) / 2;
-        int left = (photo.Width - width) / 2;
-        Tensor rgb = tensor(photo.Data, [1, 3, photo.Height, photo.Width])[.., .., top..(top + height), left..(left + width)];
-        Measure(_original.Channels == 1 ? ColorSpaces.RgbToYCbCr(rgb)[.., ..1] : rgb);
+        Measure(PhotoCentre.Take(photo, CropSide, _original.Channels));
     }
 
     /// <summary>

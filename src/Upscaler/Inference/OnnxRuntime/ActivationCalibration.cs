@@ -62,14 +62,8 @@ public sealed class ActivationCalibration : IDisposable
     /// </summary>
     public void Add(ImagePlanes photo)
     {
-        ArgumentNullException.ThrowIfNull(photo);
         using var scope = torch.NewDisposeScope();
-        int height = Math.Min(photo.Height, CropSide);
-        int width = Math.Min(photo.Width, CropSide);
-        int top = (photo.Height - height) / 2;
-        int left = (photo.Width - width) / 2;
-        Tensor rgb = torch.tensor(photo.Data, [1, 3, photo.Height, photo.Width])[.., .., top..(top + height), left..(left + width)];
-        Tensor input = _model.Network.Channels == 1 ? ColorSpaces.RgbToYCbCr(rgb)[.., ..1] : rgb;
+        Tensor input = PhotoCentre.Take(photo, CropSide, _model.Network.Channels);
         int p = _model.Padding;
         _inputs.Add(nn.functional.pad(input, [p, p, p, p], PaddingModes.Replicate).contiguous().MoveToOuterDisposeScope());
     }
