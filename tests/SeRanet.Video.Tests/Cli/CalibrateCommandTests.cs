@@ -30,11 +30,11 @@ public class CalibrateCommandTests
         Assert.Equal(temp.File("fast.int8.json"), ranges);
         string[] args = ["calibrate", model, "--data", photos, "-o", ranges];
 
-        var (code, output) = Run(args);
+        var (code, output) = Processes.Seranet(args);
         Assert.True(code == ExitCodes.Success, output);
         Assert.Contains("over 2 photos", output, StringComparison.Ordinal);
-        Assert.Equal(ExitCodes.Failure, Run(args).Code);
-        Assert.Equal(ExitCodes.Success, Run([.. args, "--overwrite"]).Code);
+        Assert.Equal(ExitCodes.Failure, Processes.Seranet(args).ExitCode);
+        Assert.Equal(ExitCodes.Success, Processes.Seranet([.. args, "--overwrite"]).ExitCode);
 
         using var loaded = ModelFile.Load(model);
         Assert.Equal(2, loaded.Int8Ranges?.Photos);
@@ -50,16 +50,9 @@ public class CalibrateCommandTests
     public void A_missing_photo_folder_is_one_error_line()
     {
         using var temp = new TempFolder();
-        var (code, output) = Run(["calibrate", Presets.SeRanetFast, "--data", temp.File("none"), "-o", temp.File("x.int8.json")]);
+        var (code, output) = Processes.Seranet(["calibrate", Presets.SeRanetFast, "--data", temp.File("none"), "-o", temp.File("x.int8.json")]);
         Assert.Equal(ExitCodes.Failure, code);
         Assert.StartsWith("error: Photo folder not found:", output.Trim(), StringComparison.Ordinal);
         Assert.False(File.Exists(temp.File("x.int8.json")));
-    }
-
-    /// <summary>The built tool, as a user runs it (the command prints on the console).</summary>
-    private static (int Code, string Output) Run(string[] args)
-    {
-        var result = Processes.Seranet(args);
-        return (result.ExitCode, result.Stdout + result.Stderr);
     }
 }

@@ -23,11 +23,11 @@ public class PruneCommandTests
         string source = SavedNetwork(temp, "saturated", crbmBias: -14);
         string output = temp.File("pruned" + ModelFile.Extension);
 
-        var (code, text) = Run(["prune", source, "-o", output, "--data", Photos(temp)]);
+        var (code, text) = Processes.Seranet(["prune", source, "-o", output, "--data", Photos(temp)]);
         Assert.True(code == ExitCodes.Success, text);
         Assert.Contains("without its sigmoid path", text, StringComparison.Ordinal);
         Assert.Contains("on 9 pictures", text, StringComparison.Ordinal);
-        Assert.Equal(ExitCodes.Failure, Run(["prune", source, "-o", output, "--data", Photos(temp)]).Code);
+        Assert.Equal(ExitCodes.Failure, Processes.Seranet(["prune", source, "-o", output, "--data", Photos(temp)]).ExitCode);
 
         using var pruned = ModelFile.Load(output);
         var options = JsonSerializer.Deserialize<SplitSpliceOptions>(pruned.Header.ArchitectureOptions, ModelJson.Options)!;
@@ -44,7 +44,7 @@ public class PruneCommandTests
         string source = SavedNetwork(temp, "live", crbmBias: null);
         string output = temp.File("pruned" + ModelFile.Extension);
 
-        var (code, text) = Run(["prune", source, "-o", output, "--data", Photos(temp)]);
+        var (code, text) = Processes.Seranet(["prune", source, "-o", output, "--data", Photos(temp)]);
         Assert.Equal(ExitCodes.Failure, code);
         Assert.Contains("not saturated enough", text, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
@@ -57,7 +57,7 @@ public class PruneCommandTests
         string source = SavedNetwork(temp, "saturated", crbmBias: -14);
         string output = temp.File("pruned" + ModelFile.Extension);
 
-        var (code, text) = Run(["prune", source, "-o", output, "--data", temp.File("no-such-folder")]);
+        var (code, text) = Processes.Seranet(["prune", source, "-o", output, "--data", temp.File("no-such-folder")]);
         Assert.Equal(ExitCodes.Failure, code);
         Assert.Contains("Photo folder not found", text, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
@@ -69,9 +69,9 @@ public class PruneCommandTests
         using var temp = new TempFolder();
         string source = SavedNetwork(temp, "saturated", crbmBias: -14);
         string once = temp.File("once" + ModelFile.Extension);
-        Assert.Equal(ExitCodes.Success, Run(["prune", source, "-o", once, "--data", Photos(temp)]).Code);
+        Assert.Equal(ExitCodes.Success, Processes.Seranet(["prune", source, "-o", once, "--data", Photos(temp)]).ExitCode);
 
-        var (code, text) = Run(["prune", once, "-o", temp.File("twice" + ModelFile.Extension), "--data", Photos(temp)]);
+        var (code, text) = Processes.Seranet(["prune", once, "-o", temp.File("twice" + ModelFile.Extension), "--data", Photos(temp)]);
         Assert.Equal(ExitCodes.Failure, code);
         Assert.Contains("has no sigmoid path to prune", text, StringComparison.Ordinal);
     }
@@ -99,11 +99,5 @@ public class PruneCommandTests
         Directory.CreateDirectory(folder);
         File.Copy(Path.Combine(RepoPaths.Samples, "photo.png"), Path.Combine(folder, "photo.png"), overwrite: true);
         return folder;
-    }
-
-    private static (int Code, string Output) Run(string[] args)
-    {
-        var result = Processes.Seranet(args);
-        return (result.ExitCode, result.Stdout + result.Stderr);
     }
 }

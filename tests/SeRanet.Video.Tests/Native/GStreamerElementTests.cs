@@ -32,7 +32,7 @@ public class GStreamerElementTests
     {
         var result = Processes.Run("gst-inspect-1.0", ["seranetupscale"], Host(), TimeSpan.FromMinutes(2));
 
-        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        Assert.True(result.ExitCode == 0, result.Output);
         foreach (string expected in new[] { "seranetupscale", "libgstseranet.so", "GstVideoFilter", "model", "scale", "tile", "device", "I420", "Y42B", "Y444", "GRAY8", "I420_10LE" })
         {
             Assert.Contains(expected, result.Stdout, StringComparison.Ordinal);
@@ -143,7 +143,7 @@ public class GStreamerElementTests
         var run = Launch("videotestsrc", "num-buffers=2", "!", Caps, "!", "seranetupscale", $"model={missing}", "!", "fakesink");
 
         Assert.NotEqual(0, run.ExitCode);
-        string said = run.Stdout + run.Stderr;
+        string said = run.Output;
         Assert.Contains("seranetupscale", said, StringComparison.Ordinal);
         Assert.Contains(missing, said, StringComparison.Ordinal);
     }

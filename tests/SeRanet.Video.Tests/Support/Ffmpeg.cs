@@ -5,7 +5,14 @@ namespace SeRanet.Video.Tests.Support;
 /// <summary>Runs the real ffmpeg/ffprobe (and the built tool) from tests.</summary>
 public static class Processes
 {
-    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+    public sealed record Result(int ExitCode, string Stdout, string Stderr)
+    {
+        /// <summary>Both streams, for assertions on what a command said wherever it said it.</summary>
+        public string Output => Stdout + Stderr;
+
+        /// <summary>The exit code and <see cref="Output"/>: <c>var (code, output) = Processes.Seranet(...)</c>.</summary>
+        public void Deconstruct(out int exitCode, out string output) => (exitCode, output) = (ExitCode, Output);
+    }
 
     public static Result Run(string executable, params string[] arguments) =>
         Run(executable, arguments, environment: null, TimeSpan.FromMinutes(5));
