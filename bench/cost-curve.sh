@@ -50,20 +50,8 @@ run() {
 }
 
 # The speed-up of a model timed in one round only is against that round's waifu2x time.
-runners=(waifu2x "${models[@]}")
-declare -A times
-for ((r = 0; r < rounds; r++)); do
-  line="round $((r + 1)):"
-  order=()
-  for ((i = 0; i < ${#runners[@]}; i++)); do order+=("${runners[$(((i + r) % ${#runners[@]}))]}"); done
-  [ "$r" -gt 0 ] || order+=("${slow[@]}")
-  for who in "${order[@]}"; do
-    t=$(run "$who")
-    times[$who]="${times[$who]:-} $t"
-    line="$line $who $t s,"
-  done
-  echo "${line%,}" >&2
-done
+first_round_only=("${slow[@]}")
+rotating_rounds "$rounds" run waifu2x "${models[@]}"
 
 python3 - "$work" "${times[waifu2x]}" $(for m in "${all[@]}"; do printf '%s=%s ' "$m" "$(echo ${times[$m]} | tr ' ' ',')"; done) <<'PY'
 import json, math, statistics, sys

@@ -49,24 +49,14 @@ fi
 . "$(dirname "${BASH_SOURCE[0]}")/timing.sh"
 run_ours() { seconds ./seranet image "$frames" -o "$work/ours" --overwrite --json --backend "${1%%:*}" --precision "${1##*:}"; }
 run_w2x() { WAIFU2X_MODE=batch WAIFU2X_WARMUP=0 WAIFU2X_MIN_PSNR=0 seconds bench/waifu2x/upscale.sh "$frames" "$work/w2x"; }
+run() { if [ "$1" = waifu2x ]; then run_w2x; else run_ours "$1"; fi; }
 
+# `seranet image` runs its default model: the one for photos.
+model="$(./seranet models --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["defaults"]["image"])')"
 # One round runs waifu2x and every configuration once, starting one place further along each round,
 # so load on this noisy machine falls on all of them alike; a configuration's speed-up is the
 # median of its rounds' own ratios (waifu2x's time that round over its own).
-runners=(waifu2x "${configs[@]}")
-# `seranet image` runs its default model: the one for photos.
-model="$(./seranet models --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["defaults"]["image"])')"
-declare -A times
-for ((r = 0; r < rounds; r++)); do
-  line="round $((r + 1)):"
-  for ((i = 0; i < ${#runners[@]}; i++)); do
-    who="${runners[$(((i + r) % ${#runners[@]}))]}"
-    if [ "$who" = waifu2x ]; then t=$(run_w2x); else t=$(run_ours "$who"); fi
-    times[$who]="${times[$who]:-} $t"
-    line="$line $who $t s,"
-  done
-  echo "${line%,}" >&2
-done
+rotating_rounds "$rounds" run waifu2x "${configs[@]}"
 
 python3 - "$model" "$count" "$out_px" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "${times[waifu2x]}" \
   $(for c in "${configs[@]}"; do printf '%s=%s ' "$c" "$(echo ${times[$c]} | tr ' ' ',')"; done) <<'PY' | tee "$result"

@@ -8,3 +8,28 @@ seconds() {
   t1=$(date +%s.%N)
   awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", b - a}'
 }
+
+# rotating_rounds ROUNDS RUN NAME...: ROUNDS rounds, each calling `RUN NAME` (which prints seconds,
+# as `seconds` does) once for every NAME, starting one place further along the list each round, so
+# that load on this noisy machine falls on all of them alike. The names in the array
+# `first_round_only`, if set, run once, at the end of the first round (models too slow to repeat).
+# Each name's times, space-separated, go into the global associative array `times`; one line per
+# round goes to stderr. A failing RUN fails the whole call.
+rotating_rounds() {
+  local rounds=$1 run=$2 r i who t line
+  shift 2
+  local runners=("$@") order
+  declare -gA times
+  for ((r = 0; r < rounds; r++)); do
+    line="round $((r + 1)):"
+    order=()
+    for ((i = 0; i < ${#runners[@]}; i++)); do order+=("${runners[$(((i + r) % ${#runners[@]}))]}"); done
+    if [ "$r" -eq 0 ]; then order+=(${first_round_only[@]+"${first_round_only[@]}"}); fi
+    for who in "${order[@]}"; do
+      t=$("$run" "$who") || return
+      times[$who]="${times[$who]:-} $t"
+      line="$line $who $t s,"
+    done
+    echo "${line%,}" >&2
+  done
+}
