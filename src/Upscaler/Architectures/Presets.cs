@@ -56,9 +56,9 @@ public static class Presets
 
     /// <summary>
     /// <see cref="SeRanetFastNoFusionD5"/> one layer deeper and at 48 channels: 121.2 k multiply-adds per
-    /// input pixel in RGB. oneDNN pads 40 channels to 48 in its vector blocks, so on these CPUs five
-    /// layers of 48 ran about as fast as five of 40 (<c>seranet bench --preset</c>); the sixth layer adds
-    /// a pixel of context per side. Grown from <see cref="SeRanetFastNoFusionD5"/>, for the quality goal.
+    /// input pixel in RGB. Five layers of 48 timed about as fast as five of 40 on these CPUs
+    /// (<c>seranet bench --preset</c>), most likely because oneDNN's AVX-512 kernels work in blocks of
+    /// 16 channels; the sixth layer adds a pixel of context per side. Grown from <see cref="SeRanetFastNoFusionD5"/>, for the quality goal.
     /// </summary>
     public const string SeRanetFastNoFusionD6 = "seranet-fast-nofusion-d6";
 
