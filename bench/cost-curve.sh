@@ -7,7 +7,8 @@
 # COST_CURVE_MODELS overrides the models timed every round (names, not paths; NAME-pruned is shipped model
 # NAME through `seranet prune`); COST_CURVE_SLOW names models timed in one round only (seranet-v1 takes
 # minutes per run). Writes bench/results/cost-curve.json and the
-# plot bench/results/cost-curve.svg (PSNR against multiply-adds, waifu2x's models as lines).
+# plot bench/results/cost-curve.svg (PSNR against multiply-adds, waifu2x's models as lines; bench/plot-cost-curve.py
+# draws it from the JSON, so the plot can be redrawn without timing anything again).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -54,7 +55,7 @@ first_round_only=("${slow[@]}")
 rotating_rounds "$rounds" run waifu2x "${models[@]}"
 
 python3 - "$work" "${times[waifu2x]}" $(for m in "${all[@]}"; do printf '%s=%s ' "$m" "$(echo ${times[$m]} | tr ' ' ',')"; done) <<'PY'
-import json, math, statistics, sys
+import json, statistics, sys
 work, theirs = sys.argv[1], [float(t) for t in sys.argv[2].split()]
 quality = {m["method"]: m for m in json.load(open(f"{work}/quality.json"))["means"]}
 points = []
@@ -76,43 +77,9 @@ result = {"waifu2x_median_seconds": round(statistics.median(theirs), 3), "bicubi
           "references_y_psnr": references, "models": points}
 json.dump(result, open("bench/results/cost-curve.json", "w"), indent=2)
 
-# The plot: log-scaled multiply-adds across, Y-PSNR up; each point labelled with its speed-up.
-W, H, L, R, T, B = 900, 440, 70, 320, 30, 50
-xs = [math.log10(p["multiply_adds_per_pixel"]) for p in points]
-ys = [p["y_psnr"] for p in points] + list(references.values())
-x0, x1 = math.floor(min(xs) * 4) / 4 - 0.1, math.ceil(max(xs) * 4) / 4 + 0.1
-y0, y1 = math.floor(min(ys) * 4) / 4 - 0.1, math.ceil(max(ys) * 4) / 4 + 0.1
-px = lambda v: L + (v - x0) / (x1 - x0) * (W - L - R)
-py = lambda v: H - B - (v - y0) / (y1 - y0) * (H - T - B)
-svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" font-size="12">',
-       f'<rect width="{W}" height="{H}" fill="white"/>',
-       f'<text x="{L}" y="18" font-size="14">Public-set mean Y-PSNR against model cost (bench/cost-curve.sh)</text>',
-       f'<line x1="{L}" y1="{H - B}" x2="{W - R}" y2="{H - B}" stroke="black"/><line x1="{L}" y1="{T}" x2="{L}" y2="{H - B}" stroke="black"/>',
-       f'<text x="{(L + W - R) / 2}" y="{H - 12}" text-anchor="middle">multiply-adds per input pixel (log scale)</text>',
-       f'<text x="16" y="{(T + H - B) / 2}" transform="rotate(-90 16 {(T + H - B) / 2})" text-anchor="middle">mean Y-PSNR (dB)</text>']
-for e in range(int(math.floor(x0)), int(math.ceil(x1)) + 1):
-    for m in (1, 2, 5):
-        v = math.log10(m * 10 ** e)
-        if x0 <= v <= x1:
-            label = f"{m * 10 ** e / 1000:g}k" if m * 10 ** e < 1e6 else f"{m * 10 ** e / 1e6:g}M"
-            svg.append(f'<line x1="{px(v):.1f}" y1="{H - B}" x2="{px(v):.1f}" y2="{H - B + 5}" stroke="black"/><text x="{px(v):.1f}" y="{H - B + 18}" text-anchor="middle">{label}</text>')
-y = math.ceil(y0 * 4) / 4
-while y <= y1:
-    svg.append(f'<line x1="{L - 5}" y1="{py(y):.1f}" x2="{L}" y2="{py(y):.1f}" stroke="black"/><text x="{L - 8}" y="{py(y) + 4:.1f}" text-anchor="end">{y:.2f}</text>')
-    y += 0.25
-for (name, value), colour in zip(references.items(), ("#888", "#c33")):
-    svg.append(f'<line x1="{L}" y1="{py(value):.1f}" x2="{W - R}" y2="{py(value):.1f}" stroke="{colour}" stroke-dasharray="5,4"/>'
-               f'<text x="{W - R + 6}" y="{py(value) + 4:.1f}" fill="{colour}">{name} {value:.2f}</text>')
-for i, (p, x) in enumerate(zip(points, xs)):
-    # Labels alternate above and below their points: the small presets sit close together.
-    dy = -6 if i % 2 == 0 else 14
-    svg.append(f'<circle cx="{px(x):.1f}" cy="{py(p["y_psnr"]):.1f}" r="4" fill="#1f5fbf"/>'
-               f'<text x="{px(x) + 7:.1f}" y="{py(p["y_psnr"]) + dy:.1f}" font-size="11">{p["model"]} ({p["speedup"]:g}x waifu2x)</text>')
-svg.append("</svg>")
-open("bench/results/cost-curve.svg", "w").write("\n".join(svg))
-
 print(f'{"model":<24}{"MAC/px":>10}{"Y-PSNR":>9}{"RGB PSNR":>10}{"SSIM":>8}{"x waifu2x":>11}')
 for p in points:
     print(f'{p["model"]:<24}{p["multiply_adds_per_pixel"]:>10}{p["y_psnr"]:>9.2f}{p["rgb_psnr"]:>10.2f}{p["ssim"]:>8.4f}{p["speedup"]:>10.2f}x')
-print("written: bench/results/cost-curve.json, bench/results/cost-curve.svg")
 PY
+bench/plot-cost-curve.py bench/results/cost-curve.json bench/results/cost-curve.svg
+echo "written: bench/results/cost-curve.json, bench/results/cost-curve.svg"
