@@ -203,10 +203,10 @@ public class MpvShaderExportTests
     /// the splice: the shader runs on the luma plane, at low resolution (seranet-v1 is refused, below).
     /// </summary>
     public static IEnumerable<string> ShippedModelNames() =>
-        ShippedModelsIn(ColorMode.Y).Where(name => TailWidths(name) == 0);
+        ShippedModelsIn(ColorMode.Y).Where(name => TailLayerCount(name) == 0);
 
     /// <summary>How many full-resolution layers a shipped model has after the splice.</summary>
-    private static int TailWidths(string name)
+    private static int TailLayerCount(string name)
     {
         var header = ModelFile.ReadHeader(Path.Combine(RepoModels.Folder, name + ModelFile.Extension));
         return JsonSerializer.Deserialize<SplitSpliceOptions>(header.ArchitectureOptions, ModelJson.Options)!.TailWidths.Count;
