@@ -26,6 +26,14 @@ public sealed class FusedSplitSplice : IInferenceNetwork
     private readonly List<(Tensor Weight, Tensor Bias)> _lreluPath = [];
     private readonly List<(Tensor Weight, Tensor Bias)> _sigmoidPath = [];
     private readonly List<(Tensor Weight, Tensor Bias)> _branches = [];
+
+    /// <summary>
+    /// Most outputs the branches' first layers run as one convolution. oneDNN 3.7.1 computed 1x1
+    /// convolutions with 2048 outputs wrongly on an AMD EPYC (relative error 0.3; 512 outputs were
+    /// exact), which seranet-v1's four fused branches (4 x 512) would be; the small presets' (4 x 32)
+    /// are far below it.
+    /// </summary>
+    public const int MaxFusedBranchOutputs = 512;
     private readonly List<(Tensor Weight, Tensor Bias)> _tail = [];
     private readonly (Tensor Weight, Tensor Bias)? _outputBeforeSplice;
     private readonly Tensor? _bicubicBeforeSplice;
@@ -140,17 +148,25 @@ public sealed class FusedSplitSplice : IInferenceNetwork
             if (layers.OutputBeforeSplice is { } output)
             {
                 convolutions.Add(output);
-                // With a tail, Forward takes the residual from torch's interpolate, not this convolution.
-                if (layers.BicubicBeforeSplice is { } bicubic)
-                {
-                    convolutions.Add(bicubic);
-                }
             }
-            return convolutions
-                .Select(c => new Numerics.ConvolutionShape((int)c.Weight.shape[1] * c.Groups, (int)c.Weight.shape[0], (int)c.Weight.shape[2], c.Groups))
-                .Distinct().ToList();
+            var shapes = convolutions
+                .Select(Shape)
+                .Select(shape => shape.OutChannels > MaxFusedBranchOutputs && shape == Shape(layers.Branches[0])
+                    ? shape with { OutChannels = shape.OutChannels / 4 } // FirstBranchLayer runs it per branch
+                    : shape)
+                .ToList();
+            if (layers.OutputBeforeSplice is not null && layers.BicubicBeforeSplice is not null)
+            {
+                // Forward runs it one plane at a time (PlaneBicubic); with a tail, it takes the
+                // residual from torch's interpolate instead, not from this convolution.
+                shapes.Add(Numerics.ConvolutionShape.PlaneBicubic);
+            }
+            return shapes.Distinct().ToList();
         }
     }
+
+    private static Numerics.ConvolutionShape Shape(FusedConvolution c) =>
+        new((int)c.Weight.shape[1] * c.Groups, (int)c.Weight.shape[0], (int)c.Weight.shape[2], c.Groups);
 
     /// <param name="input">[N, C, H + 2P, W + 2P] on the device the network's weights were on.</param>
     /// <returns>[N, C, 2H, 2W], clipped to [0, 1], in the caller's dispose scope.</returns>
@@ -181,7 +197,7 @@ public sealed class FusedSplitSplice : IInferenceNetwork
         // Branches: channels [k b, (k + 1) b) belong to branch k = lu, ru, ld, rd.
         for (int i = 0; i < _branches.Count; i++)
         {
-            x = nn.functional.conv2d(x, _branches[i].Weight, _branches[i].Bias, groups: i == 0 ? 1 : 4);
+            x = i == 0 ? FirstBranchLayer(x, _branches[0]) : nn.functional.conv2d(x, _branches[i].Weight, _branches[i].Bias, groups: 4);
             x.leaky_relu_(TorchScalars.LeakySlope);
         }
 
@@ -195,7 +211,7 @@ public sealed class FusedSplitSplice : IInferenceNetwork
             {
                 long margin = padding - SubPixelBicubicRadius;
                 Tensor around = input[.., .., TensorIndex.Slice(margin, input.shape[2] - margin), TensorIndex.Slice(margin, input.shape[3] - margin)];
-                x.add_(nn.functional.conv2d(around, bicubic, groups: _options.Channels), TorchScalars.One);
+                x.add_(PlaneBicubic(around, bicubic), TorchScalars.One);
             }
             return nn.functional.pixel_shuffle(x, 2).clamp_(TorchScalars.Zero, TorchScalars.One);
         }
@@ -216,6 +232,43 @@ public sealed class FusedSplitSplice : IInferenceNetwork
             x = x.add(CenterCrop(upscaled, outHeight, outWidth), TorchScalars.One);
         }
         return x.clamp_(TorchScalars.Zero, TorchScalars.One);
+    }
+
+    /// <summary>
+    /// The four branches' first layers, which all read the same features: one convolution, or
+    /// one per branch when that one would have more than <see cref="MaxFusedBranchOutputs"/> outputs.
+    /// </summary>
+    private static Tensor FirstBranchLayer(Tensor features, (Tensor Weight, Tensor Bias) layer)
+    {
+        long outputs = layer.Weight.shape[0];
+        if (outputs <= MaxFusedBranchOutputs)
+        {
+            return nn.functional.conv2d(features, layer.Weight, layer.Bias);
+        }
+        long perBranch = outputs / 4;
+        var branches = Enumerable.Range(0, 4)
+            .Select(k => TensorIndex.Slice(k * perBranch, (k + 1) * perBranch))
+            .Select(rows => nn.functional.conv2d(features, layer.Weight[rows], layer.Bias[rows]))
+            .ToList();
+        return torch.cat(branches, dim: 1);
+    }
+
+    /// <summary>
+    /// The grouped bicubic convolution (weight [4C, 1, 5, 5], the same four rows for every
+    /// channel), run as one single-channel convolution over the C planes stacked into the batch.
+    /// </summary>
+    /// <remarks>
+    /// Grouped, oneDNN 3.7.1 computes it wrongly on some AVX-512 CPUs (an AMD EPYC: relative error
+    /// 0.3 for 3 groups, so the self-check turned oneDNN off for every RGB model there), while the
+    /// single-channel form is exact. Output channel 4c + k of the grouped form is plane c's output
+    /// k, which is the order the reshape back gives.
+    /// </remarks>
+    private static Tensor PlaneBicubic(Tensor input, Tensor bicubic)
+    {
+        long n = input.shape[0], channels = input.shape[1], height = input.shape[2], width = input.shape[3];
+        Tensor planes = input.reshape(n * channels, 1, height, width);
+        Tensor subPixels = nn.functional.conv2d(planes, bicubic[TensorIndex.Slice(0, 4)]);
+        return subPixels.reshape(n, 4 * channels, subPixels.shape[2], subPixels.shape[3]);
     }
 
     /// <summary>

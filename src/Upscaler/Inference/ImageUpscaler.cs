@@ -43,6 +43,11 @@ public sealed class ImageUpscaler : IDisposable
         {
             // Before the first model call: wrong CPU kernels must not make wrong pixels.
             ConvolutionGuard.EnsureVerified(network.ConvolutionShapes(NetworkForm.Inference), backward: false);
+            if (options.Precision == InferencePrecision.Bf16)
+            {
+                // The residual's bicubic stays float32 (FusedSplitSplice), checked above.
+                ConvolutionGuard.EnsureBf16Verified(network.ConvolutionShapes(NetworkForm.Inference).Where(shape => shape != ConvolutionShape.PlaneBicubic));
+            }
         }
         _model = model;
         _device = torchNetwork ? device : torch.CPU;

