@@ -17,6 +17,11 @@ namespace SeRanet.Video.Training.Runs;
 /// features contribute nothing until training gives them weight (exact).
 /// </para>
 /// <para>
+/// A network without a sigmoid path (one that <c>seranet prune</c> wrote) grows into a fusion
+/// shape the same way: the whole sigmoid path is new, starts random, and the branches read it
+/// with zero weights (exact).
+/// </para>
+/// <para>
 /// Deeper feature paths get their new layers in front of the old ones; each new layer passes
 /// the image through in its first channels, which the old first layer reads. On the Leaky ReLU
 /// path that is exact: the image is in [0, 1], where Leaky ReLU is the identity. On the sigmoid
@@ -34,12 +39,12 @@ public static class NetworkGrowth
 
     /// <summary>
     /// Whether <paramref name="to"/> is <paramref name="from"/> with wider layers and more
-    /// feature-path layers: everything else (colour mode, kernels, branch and tail depth, fusion,
-    /// residual) must be the same.
+    /// feature-path layers, or a network without a sigmoid path given one: everything else (colour
+    /// mode, kernels, branch and tail depth, residual) must be the same, and a sigmoid path is never dropped.
     /// </summary>
     public static bool CanGrow(SplitSpliceOptions from, SplitSpliceOptions to) =>
         from.Channels == to.Channels
-        && from.Fusion == to.Fusion
+        && (from.Fusion == to.Fusion || !from.Fusion)
         && from.Residual == to.Residual
         && from.PathKernel == to.PathKernel
         && from.TailKernel == to.TailKernel
@@ -50,7 +55,7 @@ public static class NetworkGrowth
         && to.PathWidths.Take(to.PathWidths.Count - from.PathWidths.Count).All(width => width >= to.Channels)
         && AtLeastAsWide(from.BranchWidths, to.BranchWidths)
         && AtLeastAsWide(from.TailWidths, to.TailWidths)
-        && !SameShape(from, to);
+        && !(SameShape(from, to) && from.Fusion == to.Fusion);
 
     /// <summary>
     /// Writes the grown form of the <paramref name="source"/> weights (a network of shape
@@ -66,7 +71,7 @@ public static class NetworkGrowth
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         GrowPath("lrelu_path", sigmoid: false, source, from, target, to);
-        if (to.Fusion)
+        if (from.Fusion)
         {
             GrowPath("crbm_path", sigmoid: true, source, from, target, to);
         }

@@ -27,7 +27,9 @@ public class NetworkGrowthTests
     [InlineData(Presets.SeRanetFastD5)]
     public async Task A_grown_preset_starts_at_the_trained_networks_output_on_a_real_photo(string preset)
     {
-        // Deeper paths pass the image through the sigmoid's nearly linear middle: close, not exact.
+        // The shipped RGB default is pruned, so its sigmoid path is new and read with zero weights;
+        // deeper Leaky ReLU paths pass the image through unchanged. Growth from a fusion model's
+        // sigmoid path (close, not exact) is the next test's.
         double psnr = await PsnrAgainstShipped(Presets.Get(preset, channels: 3));
         Assert.True(psnr > 50, $"grown {preset} differs from the trained network: {psnr:F1} dB");
     }
@@ -93,6 +95,12 @@ public class NetworkGrowthTests
         Assert.False(NetworkGrowth.CanGrow(RgbDeep, Presets.Get(Presets.SeRanetFastWide, channels: 1)));
         Assert.False(NetworkGrowth.CanGrow(RgbDeep, Presets.Get(Presets.SeRanetFastDeepNoFusion, channels: 3)));
         Assert.False(NetworkGrowth.CanGrow(Presets.Get(Presets.SeRanetFastWide, channels: 3), RgbDeep));
+
+        // A pruned network (the shipped RGB default) may get a sigmoid path back, never lose one.
+        var pruned = SigmoidPathFolding.Folded(RgbDeep);
+        Assert.True(NetworkGrowth.CanGrow(pruned, RgbDeep));
+        Assert.True(NetworkGrowth.CanGrow(pruned, Presets.Get(Presets.SeRanetFastWide, channels: 3)));
+        Assert.False(NetworkGrowth.CanGrow(pruned, pruned));
     }
 
     private static SplitSpliceNet Grown(SplitSpliceOptions options)
