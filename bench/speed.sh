@@ -36,23 +36,24 @@ out_px=$(for f in "$frames"/*.png; do ffprobe -v error -select_streams v:0 -show
   | awk -F, '{s += 4 * $1 * $2} END {print s}')
 count=$(ls "$frames"/*.png | wc -l)
 
+. "$(dirname "${BASH_SOURCE[0]}")/timing.sh"
+# `seranet image` runs its default model: the one for photos.
+model="$(./seranet models --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["defaults"]["image"])')"
+
 # Every backend and shipped precision end to end, each as `seranet image` options (SPEED_CONFIGS
-# overrides: "backend:precision ..."); bf16 and int8 only where the CPU has them (bf16 units, VNNI), as
-# the tool itself refuses them elsewhere.
+# overrides: "backend:precision ..."); bf16 and int8 only where the tool accepts them (bf16 units
+# and kernels that pass its bfloat16 self-check; VNNI), as it refuses them elsewhere.
 if [ -n "${SPEED_CONFIGS:-}" ]; then
   read -r -a configs <<<"$SPEED_CONFIGS"
 else
   configs=(torch:fp32 onnxruntime:fp32)
-  if grep -qwE 'avx512_bf16|amx_bf16' /proc/cpuinfo; then configs+=(torch:bf16); fi
+  if bf16_accepted "$model"; then configs+=(torch:bf16); fi
   if grep -qwE 'avx512_vnni|avx_vnni' /proc/cpuinfo; then configs+=(onnxruntime:int8); fi
 fi
-. "$(dirname "${BASH_SOURCE[0]}")/timing.sh"
 run_ours() { seconds ./seranet image "$frames" -o "$work/ours" --overwrite --json --backend "${1%%:*}" --precision "${1##*:}"; }
 run_w2x() { WAIFU2X_MODE=batch WAIFU2X_WARMUP=0 WAIFU2X_MIN_PSNR=0 seconds bench/waifu2x/upscale.sh "$frames" "$work/w2x"; }
 run() { if [ "$1" = waifu2x ]; then run_w2x; else run_ours "$1"; fi; }
 
-# `seranet image` runs its default model: the one for photos.
-model="$(./seranet models --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["defaults"]["image"])')"
 # One round runs waifu2x and every configuration once, starting one place further along each round,
 # so load on this noisy machine falls on all of them alike; a configuration's speed-up is the
 # median of its rounds' own ratios (waifu2x's time that round over its own).
