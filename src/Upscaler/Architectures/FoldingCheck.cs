@@ -25,6 +25,10 @@ public sealed class FoldingCheck
         ArgumentNullException.ThrowIfNull(folded);
         _original = original;
         _folded = folded;
+        // Before the first call, as for every upscale: a wrong CPU kernel must not decide
+        // whether a pruned model ships (this also keeps libtorch from asking for NNPACK).
+        Numerics.ConvolutionGuard.EnsureVerified(
+            original.ConvolutionShapes(Numerics.NetworkForm.Module).Concat(folded.ConvolutionShapes(Numerics.NetworkForm.Module)), backward: false);
         _original.eval();
         _folded.eval();
     }
