@@ -22,11 +22,6 @@ namespace SeRanet.Video.Upscaler.Architectures;
 /// </summary>
 public sealed class FusedSplitSplice : IInferenceNetwork
 {
-    private readonly SplitSpliceOptions _options;
-    private readonly List<(Tensor Weight, Tensor Bias)> _lreluPath = [];
-    private readonly List<(Tensor Weight, Tensor Bias)> _sigmoidPath = [];
-    private readonly List<(Tensor Weight, Tensor Bias)> _branches = [];
-
     /// <summary>
     /// Most outputs the branches' first layers run as one convolution. oneDNN 3.7.1 computed 1x1
     /// convolutions with 2048 outputs wrongly on an AMD EPYC (relative error 0.3; 512 outputs were
@@ -34,6 +29,11 @@ public sealed class FusedSplitSplice : IInferenceNetwork
     /// are far below it.
     /// </summary>
     public const int MaxFusedBranchOutputs = 512;
+
+    private readonly SplitSpliceOptions _options;
+    private readonly List<(Tensor Weight, Tensor Bias)> _lreluPath = [];
+    private readonly List<(Tensor Weight, Tensor Bias)> _sigmoidPath = [];
+    private readonly List<(Tensor Weight, Tensor Bias)> _branches = [];
     private readonly List<(Tensor Weight, Tensor Bias)> _tail = [];
     private readonly (Tensor Weight, Tensor Bias)? _outputBeforeSplice;
     private readonly Tensor? _bicubicBeforeSplice;
