@@ -87,7 +87,7 @@ internal static class PruneCommand
             }
 
             string conversion = string.Create(CultureInfo.InvariantCulture,
-                $"seranet prune: sigmoid path folded into the branches' biases; branch inputs move by at most {Levels(bound)} of an 8-bit level for every picture (interval bound); output values moved by at most {Levels(check.LargestChange)} on {check.Pictures} pictures ({photos.Count} photos of {Path.GetFileName(Path.TrimEndingDirectorySeparator(folder))} and synthetic extremes); {network.MultiplyAddsPerPixel} -> {smaller.MultiplyAddsPerPixel} multiply-adds per input pixel");
+                $"{SigmoidPathFolding.ConversionPrefix} sigmoid path folded into the branches' biases; branch inputs move by at most {Levels(bound)} of an 8-bit level for every picture (interval bound); output values moved by at most {Levels(check.LargestChange)} on {check.Pictures} pictures ({photos.Count} photos of {Path.GetFileName(Path.TrimEndingDirectorySeparator(folder))} and synthetic extremes); {network.MultiplyAddsPerPixel} -> {smaller.MultiplyAddsPerPixel} multiply-adds per input pixel");
             var header = loaded.Header with
             {
                 Name = prunedName,

@@ -28,6 +28,9 @@ public static class SigmoidPathFolding
     /// <summary>The largest change accepted, both at the branches' inputs and at the output: half an 8-bit level.</summary>
     public const double MaximumChange = 0.5 / 255;
 
+    /// <summary>How the header's conversions line for a pruned model begins: how a file says it was pruned.</summary>
+    public const string ConversionPrefix = "seranet prune:";
+
     private static readonly string[] BranchNames = ["branch_lu", "branch_ru", "branch_ld", "branch_rd"];
 
     /// <summary>The folded network's shape: the same, without the sigmoid path.</summary>

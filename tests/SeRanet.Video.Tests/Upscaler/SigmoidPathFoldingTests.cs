@@ -62,7 +62,7 @@ public class SigmoidPathFoldingTests
         var folded = SigmoidPathFolding.Folded(Presets.Get(Presets.SeRanetFastDeep, channels: 3));
         Assert.Equal(folded.PathWidths, network.Options.PathWidths);
         Assert.Equal(folded.MultiplyAddsPerPixel, network.MultiplyAddsPerPixel);
-        Assert.Contains(model.Header.Conversions ?? [], conversion => conversion.StartsWith("seranet prune:", StringComparison.Ordinal));
+        Assert.Contains(model.Header.Conversions ?? [], conversion => conversion.StartsWith(SigmoidPathFolding.ConversionPrefix, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -11,8 +11,8 @@ namespace SeRanet.Video.Tests.Upscaler;
 /// <summary>
 /// What training did to the seed's fusion (README, "Ablations: CRBM pre-training and fusion"):
 /// in every shipped seranet-fast-deep model the sigmoid path ends saturated, its output nearly the
-/// same at every pixel of every picture. Pinned here with the figures the README quotes. The RGB
-/// default ships pruned, without that path (SigmoidPathFoldingTests), so it is not among them.
+/// same at every pixel of every picture. Pinned here with the figures the README quotes. The photo
+/// and video defaults ship pruned, without that path (SigmoidPathFoldingTests), so they are not among them.
 /// </summary>
 public class SigmoidPathSaturationTests(ITestOutputHelper log)
 {
@@ -22,7 +22,7 @@ public class SigmoidPathSaturationTests(ITestOutputHelper log)
             .Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal)!);
 
     private static bool WasPruned(ModelHeader header) =>
-        (header.Conversions ?? []).Any(conversion => conversion.StartsWith("seranet prune:", StringComparison.Ordinal));
+        (header.Conversions ?? []).Any(conversion => conversion.StartsWith(SigmoidPathFolding.ConversionPrefix, StringComparison.Ordinal));
 
     [Theory]
     [MemberData(nameof(FastDeepModels))]
