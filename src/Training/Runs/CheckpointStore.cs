@@ -57,10 +57,10 @@ public sealed class CheckpointStore(string runFolder)
     public static void CopyWeights(string path, nn.Module<Tensor, Tensor> model, SplitSpliceOptions architecture, string what, string remedy, bool allowGrowth = true)
     {
         using var source = ModelFile.Load(path);
-        var saved = JsonSerializer.Deserialize<SplitSpliceOptions>(source.Header.ArchitectureOptions, ModelJson.Options);
+        var saved = ArchitectureRegistry.SplitSpliceOptionsOf(source.Header);
         bool lift = saved is { Channels: 1 } && architecture.Channels == 3 && SameArchitecture(saved with { Channels = 3 }, architecture);
-        bool grow = allowGrowth && saved is not null && NetworkGrowth.CanGrow(saved, architecture);
-        if (saved is null || !(lift || grow || SameArchitecture(saved, architecture)))
+        bool grow = allowGrowth && NetworkGrowth.CanGrow(saved, architecture);
+        if (!(lift || grow || SameArchitecture(saved, architecture)))
         {
             throw new InvalidDataException($"{what} is for a different architecture than the run's preset and colour mode; {remedy}.");
         }

@@ -16,8 +16,7 @@ public static class ArchitectureRegistry
 
     private static readonly Dictionary<string, Func<JsonElement, IUpscalingNetwork>> Builders = new(StringComparer.Ordinal)
     {
-        [SplitSplice] = options => Build(options.Deserialize<SplitSpliceOptions>(ModelJson.Options)
-            ?? throw new InvalidDataException("split-splice options are missing.")),
+        [SplitSplice] = options => Build(ReadSplitSpliceOptions(options)),
     };
 
     public static IReadOnlyCollection<string> Names => Builders.Keys;
@@ -33,6 +32,14 @@ public static class ArchitectureRegistry
 
     /// <summary>A freshly initialised split/splice network (for training and for timing untrained presets).</summary>
     public static IUpscalingNetwork Build(SplitSpliceOptions options) => new SplitSpliceNet(ModuleName, options);
+
+    /// <summary>The split/splice options a model file's header stores.</summary>
+    public static SplitSpliceOptions SplitSpliceOptionsOf(Weights.ModelHeader header) => header.Architecture == SplitSplice
+        ? ReadSplitSpliceOptions(header.ArchitectureOptions)
+        : throw new InvalidDataException($"The model is a '{header.Architecture}' network, not a {SplitSplice} one.");
+
+    private static SplitSpliceOptions ReadSplitSpliceOptions(JsonElement options) =>
+        options.Deserialize<SplitSpliceOptions>(ModelJson.Options) ?? throw new InvalidDataException("split-splice options are missing.");
 
     /// <summary>The options a split/splice architecture is saved with.</summary>
     public static JsonElement OptionsJson(SplitSpliceOptions options) => JsonSerializer.SerializeToElement(options, ModelJson.Options);

@@ -30,6 +30,12 @@ public sealed class FusedSplitSplice : IInferenceNetwork
     /// </summary>
     public const int MaxFusedBranchOutputs = 512;
 
+    /// <summary>
+    /// Outputs of each convolution that runs the branches' first layers (<paramref name="outputs"/>
+    /// in all): all of them in one, or one branch's share in each of four above <see cref="MaxFusedBranchOutputs"/>.
+    /// </summary>
+    public static int FirstBranchConvolutionOutputs(int outputs) => outputs <= MaxFusedBranchOutputs ? outputs : outputs / 4;
+
     private readonly SplitSpliceOptions _options;
     private readonly List<(Tensor Weight, Tensor Bias)> _lreluPath = [];
     private readonly List<(Tensor Weight, Tensor Bias)> _sigmoidPath = [];
@@ -144,17 +150,15 @@ public sealed class FusedSplitSplice : IInferenceNetwork
         get
         {
             var layers = Layers;
-            var convolutions = layers.LeakyPath.Concat(layers.SigmoidPath).Concat(layers.Branches).Concat(layers.Tail).ToList();
+            var firstBranch = Shape(layers.Branches[0]);
+            var shapes = layers.LeakyPath.Concat(layers.SigmoidPath).Select(Shape)
+                .Append(firstBranch with { OutChannels = FirstBranchConvolutionOutputs(firstBranch.OutChannels) })
+                .Concat(layers.Branches.Skip(1).Concat(layers.Tail).Select(Shape))
+                .ToList();
             if (layers.OutputBeforeSplice is { } output)
             {
-                convolutions.Add(output);
+                shapes.Add(Shape(output));
             }
-            var shapes = convolutions
-                .Select(Shape)
-                .Select(shape => shape.OutChannels > MaxFusedBranchOutputs && shape == Shape(layers.Branches[0])
-                    ? shape with { OutChannels = shape.OutChannels / 4 } // FirstBranchLayer runs it per branch
-                    : shape)
-                .ToList();
             if (layers.OutputBeforeSplice is not null && layers.BicubicBeforeSplice is not null)
             {
                 // Forward runs it one plane at a time (PlaneBicubic); with a tail, it takes the
@@ -236,18 +240,19 @@ public sealed class FusedSplitSplice : IInferenceNetwork
 
     /// <summary>
     /// The four branches' first layers, which all read the same features: one convolution, or
-    /// one per branch when that one would have more than <see cref="MaxFusedBranchOutputs"/> outputs.
+    /// one per branch when that one would have more than <see cref="MaxFusedBranchOutputs"/> outputs
+    /// (<see cref="FirstBranchConvolutionOutputs"/>).
     /// </summary>
     private static Tensor FirstBranchLayer(Tensor features, (Tensor Weight, Tensor Bias) layer)
     {
-        long outputs = layer.Weight.shape[0];
-        if (outputs <= MaxFusedBranchOutputs)
+        int outputs = (int)layer.Weight.shape[0];
+        int perConvolution = FirstBranchConvolutionOutputs(outputs);
+        if (perConvolution == outputs)
         {
             return nn.functional.conv2d(features, layer.Weight, layer.Bias);
         }
-        long perBranch = outputs / 4;
-        var branches = Enumerable.Range(0, 4)
-            .Select(k => TensorIndex.Slice(k * perBranch, (k + 1) * perBranch))
+        var branches = Enumerable.Range(0, outputs / perConvolution)
+            .Select(k => TensorIndex.Slice(k * perConvolution, (k + 1) * perConvolution))
             .Select(rows => nn.functional.conv2d(features, layer.Weight[rows], layer.Bias[rows]))
             .ToList();
         return torch.cat(branches, dim: 1);

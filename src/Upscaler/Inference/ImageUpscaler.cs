@@ -46,7 +46,7 @@ public sealed class ImageUpscaler : IDisposable
             if (options.Precision == InferencePrecision.Bf16)
             {
                 // The residual's bicubic stays float32 (FusedSplitSplice), checked above.
-                ConvolutionGuard.EnsureBf16Verified(network.ConvolutionShapes(NetworkForm.Inference).Where(shape => shape != ConvolutionShape.PlaneBicubic));
+                ConvolutionGuard.EnsureBf16Verified(ConvolutionShape.InBfloat16(network.ConvolutionShapes(NetworkForm.Inference)));
             }
         }
         _model = model;

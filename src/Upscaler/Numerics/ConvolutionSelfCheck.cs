@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace SeRanet.Video.Upscaler.Numerics;
 
 /// <summary>How one run of <see cref="ConvolutionSelfCheck"/> went.</summary>
-/// <param name="Passed">Every shape was within <see cref="ConvolutionSelfCheck.Tolerance"/>.</param>
+/// <param name="Passed">Every shape was within the tolerance of its precision (<see cref="ConvolutionSelfCheck.Tolerance"/>, <see cref="ConvolutionSelfCheck.Bf16Tolerance"/>).</param>
 /// <param name="Shapes">How many shapes were compared.</param>
 /// <param name="Worst">The shape with the largest relative error, and what was wrong there.</param>
 /// <param name="WorstRelativeError">That error, relative to the largest reference value of the same result.</param>
@@ -58,6 +58,15 @@ public static class ConvolutionSelfCheck
 
     private static readonly Convolution LibTorch = (input, weight, bias, groups) => nn.functional.conv2d(input, weight, bias, groups: groups);
 
+    /// <summary>How one precision is checked: the output side and the error allowed, kept together.</summary>
+    private sealed record PrecisionSettings(int Side, double Tolerance)
+    {
+        public static PrecisionSettings For(ScalarType precision) =>
+            precision == ScalarType.BFloat16
+            ? new(ConvolutionSelfCheck.Bf16Side, ConvolutionSelfCheck.Bf16Tolerance)
+            : new(ConvolutionSelfCheck.Side, ConvolutionSelfCheck.Tolerance);
+    }
+
     /// <param name="shapes">The convolutions to compare.</param>
     /// <param name="convolution">The float32 path under test; libtorch's conv2d by default.</param>
     /// <param name="backward">Also compare the input and weight gradients (what training uses).</param>
@@ -70,6 +79,7 @@ public static class ConvolutionSelfCheck
             throw new ArgumentException($"The self-check compares float32 forward and backward, or bfloat16 forward; not {precision}{(backward ? " backward" : "")}.", nameof(precision));
         }
         convolution ??= LibTorch;
+        var settings = PrecisionSettings.For(precision);
         WarmUp();
         var clock = Stopwatch.StartNew();
         using var inferenceOff = torch.inference_mode(false);
@@ -81,15 +91,14 @@ public static class ConvolutionSelfCheck
         foreach (var shape in shapes)
         {
             using var scope = torch.NewDisposeScope();
-            var (name, error) = Compare(Reduced(shape), convolution, backward, precision, precision == ScalarType.BFloat16 ? Bf16Side : Side, generator);
+            var (name, error) = Compare(Reduced(shape), convolution, backward, precision, settings.Side, generator);
             if (error > worstError || count == 0)
             {
                 (worst, worstError) = ($"{shape} {name}", error);
             }
             count++;
         }
-        double tolerance = precision == ScalarType.BFloat16 ? Bf16Tolerance : Tolerance;
-        return new ConvolutionCheckResult(worstError <= tolerance, count, worst, worstError, clock.Elapsed);
+        return new ConvolutionCheckResult(worstError <= settings.Tolerance, count, worst, worstError, clock.Elapsed);
     }
 
     /// <summary>

@@ -21,6 +21,13 @@ public sealed record ConvolutionShape(int InChannels, int OutChannels, int Kerne
     /// </summary>
     public static ConvolutionShape PlaneBicubic { get; } = new(1, 4, 5);
 
+    /// <summary>
+    /// Of an inference form's convolutions, those that run in bfloat16 under <c>--precision bf16</c>:
+    /// all but <see cref="PlaneBicubic"/>, which stays float32.
+    /// </summary>
+    public static IEnumerable<ConvolutionShape> InBfloat16(IEnumerable<ConvolutionShape> inference) =>
+        inference.Where(shape => shape != PlaneBicubic);
+
     public override string ToString() =>
         $"{InChannels}->{OutChannels} {Kernel}x{Kernel}" + (Groups == 1 ? "" : $" groups {Groups}");
 
@@ -45,7 +52,7 @@ public sealed record ConvolutionShape(int InChannels, int OutChannels, int Kerne
             // The inference form runs the four branches as one convolution, grouped after the first
             // (the first one per branch where it would be too wide, FusedSplitSplice.FirstBranchLayer).
             shapes.Add(form == NetworkForm.Module ? new(width, options.BranchWidths[i], options.BranchKernels[i])
-                : i == 0 ? new(fused, 4 * options.BranchWidths[0] <= FusedSplitSplice.MaxFusedBranchOutputs ? 4 * options.BranchWidths[0] : options.BranchWidths[0], options.BranchKernels[0])
+                : i == 0 ? new(fused, FusedSplitSplice.FirstBranchConvolutionOutputs(4 * options.BranchWidths[0]), options.BranchKernels[0])
                 : new(4 * options.BranchWidths[i - 1], 4 * options.BranchWidths[i], options.BranchKernels[i], 4));
             width = options.BranchWidths[i];
         }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SeRanet.Video.Cli;
 using SeRanet.Video.Tests.Support;
 using SeRanet.Video.Upscaler;
@@ -30,7 +29,7 @@ public class PruneCommandTests
         Assert.Equal(ExitCodes.Failure, Processes.Seranet(["prune", source, "-o", output, "--data", Photos(temp)]).ExitCode);
 
         using var pruned = ModelFile.Load(output);
-        var options = JsonSerializer.Deserialize<SplitSpliceOptions>(pruned.Header.ArchitectureOptions, ModelJson.Options)!;
+        var options = ArchitectureRegistry.SplitSpliceOptionsOf(pruned.Header);
         Assert.False(options.Fusion);
         Assert.Equal("saturated-pruned", pruned.Header.Name);
         Assert.Single(pruned.Header.Conversions!);

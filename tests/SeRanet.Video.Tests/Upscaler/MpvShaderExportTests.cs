@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using SeRanet.Video.Cli;
 using SeRanet.Video.Tests.Support;
@@ -209,7 +208,7 @@ public class MpvShaderExportTests
     private static int TailLayerCount(string name)
     {
         var header = ModelFile.ReadHeader(Path.Combine(RepoModels.Folder, name + ModelFile.Extension));
-        return JsonSerializer.Deserialize<SplitSpliceOptions>(header.ArchitectureOptions, ModelJson.Options)!.TailWidths.Count;
+        return ArchitectureRegistry.SplitSpliceOptionsOf(header).TailWidths.Count;
     }
 
     /// <summary>The shipped models of one colour mode, by name.</summary>
