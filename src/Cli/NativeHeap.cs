@@ -8,6 +8,8 @@ namespace SeRanet.Video.Cli;
 /// page faults and zeroing of a few hundred megabytes; on two cores that was a third of the model's
 /// time (`seranet bench --size 640x360`: 1.6 against 3.0 output megapixels per second) for about
 /// 10% more peak memory. Process-wide, so only the tool sets it, never the libraries or the plugin.
+/// Blocks above 32 MiB, and any block a worker thread's arena cannot hold, still get a mapping of
+/// their own; <see cref="SingleArenaRestart"/> removes those for every command but <c>image</c>.
 /// </summary>
 internal static partial class NativeHeap
 {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SeRanet.Video.Cli;
 
+SingleArenaRestart.IfNeeded(args);
 NativeHeap.TuneForLargeTensors();
 TorchPreload.StartFor(args);
 int exitCode;

@@ -203,6 +203,10 @@ internal static class UpscaleCommand
                     }
                     // The engine warns about the safe kernels itself; the passing check is --verbose's.
                     NumericsNotice.AnnounceIfVerbose(result);
+                    if (result.GetValue(NumericsNotice.Verbose))
+                    {
+                        System.Console.Error.WriteLine(SingleArenaRestart.Describe());
+                    }
                     break;
                 default:
                     if (!asJson)
