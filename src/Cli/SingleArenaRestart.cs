@@ -14,10 +14,12 @@ namespace SeRanet.Video.Cli;
 /// unmapped on free, whatever <see cref="NativeHeap"/> asked; every frame then page-faulted in
 /// fresh, zeroed memory. With one arena and no mmap the buffers stay on the heap and are reused.
 /// On 6 frames of a 720p clip that took page faults from about 1.6 million to 0.35 million and the
-/// run about 2 to 4 times faster, for about 20% more peak memory (<c>bench/heap.sh</c>). The workers
+/// run 2.4 times faster, for a third more peak memory (<c>bench/heap.sh</c>). The workers
 /// allocate few, large blocks, so sharing one arena's lock costs nothing measurable.
-/// <c>image</c> is left out because the restart costs start-up time (the runtime starts twice, about
-/// 0.05 s) that a few small photos would feel, and its tiles are small. The new process is the same
+/// <c>image</c> is left out because the restart costs start-up time (the runtime starts twice: about
+/// 0.09 s for <c>--version</c>) that a few small photos would feel; the repository's <c>./seranet</c>
+/// launcher sets the same tunables before the tool starts, which costs nothing and covers <c>image</c>
+/// too, so only a tool run some other way (the NuGet tool package) restarts. The new process is the same
 /// program (<c>/proc/self/exe</c>) with the same arguments, environment, process id and open files;
 /// if the restart fails, this one goes on with glibc's defaults.
 /// </remarks>

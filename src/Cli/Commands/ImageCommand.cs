@@ -106,6 +106,7 @@ internal static class ImageCommand
             if (verbose)
             {
                 timings.WriteTo(System.Console.Error);
+                System.Console.Error.WriteLine(SingleArenaRestart.Describe());
             }
             return reports.Any(r => r.Error is not null) ? ExitCodes.Failure : ExitCodes.Success;
         }, cancellationToken));
