@@ -31,19 +31,18 @@ internal static unsafe partial class SingleArenaRestart
     private const string TunablesVariable = "GLIBC_TUNABLES";
 
     /// <summary>What this process's allocator does with large buffers, for --verbose.</summary>
-    public static string Describe()
-    {
-        string tunables = Environment.GetEnvironmentVariable(TunablesVariable) ?? "";
-        return tunables.Contains(Tunables, StringComparison.Ordinal)
-            ? $"memory: one malloc arena, no mmap per block, so frames reuse their buffers ({TunablesVariable}={tunables})"
-            : "memory: glibc's default malloc arenas (large buffers mapped afresh for each frame)";
-    }
+    public static string Describe() => InEffect
+        ? $"memory: one malloc arena, no mmap per block, so frames reuse their buffers ({TunablesVariable}={Environment.GetEnvironmentVariable(TunablesVariable)})"
+        : "memory: glibc's default malloc arenas (large buffers mapped afresh for each frame)";
+
+    /// <summary>Whether glibc read our tunables when this process started (the launcher's, or a restart's).</summary>
+    private static bool InEffect =>
+        (Environment.GetEnvironmentVariable(TunablesVariable) ?? "").Contains(Tunables, StringComparison.Ordinal);
 
     public static void IfNeeded(string[] args)
     {
         if (!OperatingSystem.IsLinux() || args.Length == 0 || args[0] == "image"
-            || Environment.GetEnvironmentVariable("SERANET_DEFAULT_MALLOC") == "1"
-            || (Environment.GetEnvironmentVariable(TunablesVariable) ?? "").Contains(Tunables, StringComparison.Ordinal))
+            || Environment.GetEnvironmentVariable("SERANET_DEFAULT_MALLOC") == "1" || InEffect)
         {
             return;
         }
