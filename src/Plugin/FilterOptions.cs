@@ -28,6 +28,9 @@ public sealed record FilterOptions
 
     public double Scale { get; init; } = 2;
 
+    /// <summary>Average the network over each tile's eight flips and turns (<see cref="UpscaleOptions.SelfEnsemble"/>).</summary>
+    public bool SelfEnsemble { get; init; }
+
     /// <summary>Frames per model pass when streaming.</summary>
     public int Batch { get; init; } = 1;
 
@@ -37,5 +40,5 @@ public sealed record FilterOptions
     public int? TilesPerPass { get; init; }
 
     /// <summary>How <see cref="RawFrameFilter"/> upscales, in the terms every shell passes the engine.</summary>
-    public ModelChoice ModelChoice => new(Model, Device, new UpscaleOptions { Scale = Scale, TileSize = TileSize, MaxBatch = TilesPerPass, Backend = Backend, Precision = Precision }) { Catalog = Catalog };
+    public ModelChoice ModelChoice => new(Model, Device, new UpscaleOptions { Scale = Scale, TileSize = TileSize, MaxBatch = TilesPerPass, Backend = Backend, Precision = Precision, SelfEnsemble = SelfEnsemble }) { Catalog = Catalog };
 }

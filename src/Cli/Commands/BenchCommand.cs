@@ -38,13 +38,14 @@ internal static class BenchCommand
         var device = CommonOptions.Device();
         var backend = CommonOptions.Backend();
         var precision = CommonOptions.Precision();
+        var tta = CommonOptions.Tta();
         var peak = new Option<bool>("--peak")
         {
             Description = "Measure this CPU's float32 multiply-add peak (a fused multiply-add loop on every core) instead of a model.",
         };
         var command = new Command("bench", "Time the model alone on synthetic frames (output megapixels per second).")
         {
-            model, preset, color, size, count, batch, tile, device, backend, precision, peak, json,
+            model, preset, color, size, count, batch, tile, device, backend, precision, tta, peak, json,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, () =>
         {
@@ -60,7 +61,7 @@ internal static class BenchCommand
             LoadedModel loaded = result.GetValue(preset) is { } presetName
                 ? Untrained(presetName, result.GetValue(color))
                 : ToolEnvironment.Models.Load(result.GetValue(model));
-            using var upscaler = ImageUpscaler.Open(loaded, torchDevice, new UpscaleOptions { TileSize = result.GetValue(tile), MaxBatch = batchSize, Backend = backendChoice, Precision = result.GetValue(precision) });
+            using var upscaler = ImageUpscaler.Open(loaded, torchDevice, new UpscaleOptions { TileSize = result.GetValue(tile), MaxBatch = batchSize, Backend = backendChoice, Precision = result.GetValue(precision), SelfEnsemble = result.GetValue(tta) });
             NumericsNotice.Announce(result);
 
             var random = new Random(1);
@@ -87,6 +88,7 @@ internal static class BenchCommand
                 device = deviceDescription,
                 backend = backendChoice.Name(),
                 precision = upscaler.Precision.Name(),
+                tta = upscaler.SelfEnsemble,
                 width,
                 height,
                 frames = done,
@@ -96,11 +98,11 @@ internal static class BenchCommand
                 output_megapixels_per_second = outputMegapixels / seconds,
                 multiply_adds_per_pixel = loaded.Network.MultiplyAddsPerPixel,
                 // Per input pixel, at the nominal count (the tiles' padded context is not counted).
-                multiply_adds_per_second = outputMegapixels * 1e6 / 4 / seconds * loaded.Network.MultiplyAddsPerPixel,
+                multiply_adds_per_second = outputMegapixels * 1e6 / 4 / seconds * loaded.Network.MultiplyAddsPerPixel * (upscaler.SelfEnsemble ? SelfEnsemble.Transforms : 1),
             };
             System.Console.WriteLine(result.GetValue(json)
                 ? JsonSerializer.Serialize(report, ModelJson.Options)
-                : $"{report.model} on {deviceDescription} ({report.backend}, {report.precision}), {width}x{height}, batch {batchSize}: {done} frames in {seconds:F2} s, " +
+                : $"{report.model} on {deviceDescription} ({report.backend}, {report.precision}{(report.tta ? ", tta" : "")}), {width}x{height}, batch {batchSize}: {done} frames in {seconds:F2} s, " +
                   $"{report.frames_per_second:F2} fps, {report.output_megapixels_per_second:F2} output megapixels per second");
             return Task.FromResult(ExitCodes.Success);
         }, cancellationToken));

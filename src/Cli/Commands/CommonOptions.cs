@@ -39,6 +39,13 @@ internal static class CommonOptions
         DefaultValueFactory = _ => InferencePrecision.Fp32,
     }.OneOf();
 
+    /// <summary>Test-time augmentation (<see cref="UpscaleOptions.SelfEnsemble"/>), named as waifu2x's and Video2X's users know it.</summary>
+    public static Option<bool> Tta() => new("--tta")
+    {
+        Description = "Test-time augmentation: average the network over the 8 flips and quarter turns of each tile, "
+            + "like waifu2x's -x. A little sharper and more accurate, about 8 times slower.",
+    };
+
     public static Option<double> Scale() => new Option<double>("--scale", "-s")
     {
         Description = "Upscaling factor, above 1 and at most 16: 2 and 4 are network passes; other factors take 2x passes, then a bicubic downscale.",

@@ -51,11 +51,12 @@ internal static class EvalCommand
         var device = CommonOptions.Device();
         var backend = CommonOptions.Backend();
         var precision = CommonOptions.Precision();
+        var tta = CommonOptions.Tta();
         var json = CommonOptions.Json();
 
         var command = new Command("eval", "Score models against bicubic and Lanczos on a folder of photos (Y-PSNR, RGB PSNR, SSIM).")
         {
-            data, models, external, writeLow, save, degrade, device, backend, precision, json,
+            data, models, external, writeLow, save, degrade, device, backend, precision, tta, json,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
@@ -71,9 +72,10 @@ internal static class EvalCommand
                 string[] names = result.GetValue(models) is { Length: > 0 } given ? given : [ModelCatalog.DefaultImageName];
                 foreach (string name in names)
                 {
-                    var upscaler = ImageUpscaler.Open(ToolEnvironment.Models, name, torchDevice, new UpscaleOptions { Scale = 2, Backend = backendChoice, Precision = result.GetValue(precision) });
+                    var upscaler = ImageUpscaler.Open(ToolEnvironment.Models, name, torchDevice, new UpscaleOptions { Scale = 2, Backend = backendChoice, Precision = result.GetValue(precision), SelfEnsemble = result.GetValue(tta) });
                     upscalers.Add(upscaler);
                     string method = upscaler.Precision == InferencePrecision.Fp32 ? upscaler.Header.Name : $"{upscaler.Header.Name} ({upscaler.Precision.Name()})";
+                    method += upscaler.SelfEnsemble ? " (tta)" : "";
                     evaluator.With(method, upscaler.Upscale);
                 }
                 NumericsNotice.Announce(result);

@@ -32,6 +32,7 @@ internal static class FilterCommand
         var device = CommonOptions.Device();
         var backend = CommonOptions.Backend();
         var precision = CommonOptions.Precision();
+        var tta = CommonOptions.Tta();
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
         var tileBatch = CommonOptions.TileBatch();
@@ -39,7 +40,7 @@ internal static class FilterCommand
 
         var command = new Command("filter", "Upscale a YUV4MPEG2 stream, or raw RGB frames of --size, from stdin to stdout (the entry point for pipes).")
         {
-            size, pixelFormat, model, device, backend, precision, scale, tile, tileBatch, batch,
+            size, pixelFormat, model, device, backend, precision, tta, scale, tile, tileBatch, batch,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
@@ -50,6 +51,7 @@ internal static class FilterCommand
                 MaxBatch = result.GetValue(tileBatch),
                 Backend = result.GetValue(backend),
                 Precision = result.GetValue(precision),
+                SelfEnsemble = result.GetValue(tta),
             })
             {
                 Catalog = ToolEnvironment.Models,
@@ -88,7 +90,7 @@ internal static class FilterCommand
                 ? "luma through the network, chroma resampled"
                 : $"an RGB model, converting with {format.Matrix} (assumed: y4m names no matrix)";
             System.Console.Error.WriteLine(
-                $"seranet filter: y4m {header.Width}x{header.Height} {format} -> {upscaled.Width}x{upscaled.Height}, model {upscaler.Model.Name} on {upscaler.DeviceDescription}, {colour}");
+                $"seranet filter: y4m {header.Width}x{header.Height} {format} -> {upscaled.Width}x{upscaled.Height}, model {upscaler.Model.Name} on {upscaler.DeviceDescription}{(choice.Upscale.SelfEnsemble ? " (tta)" : "")}, {colour}");
             NumericsNotice.Announce(result);
         }, cancellationToken);
         System.Console.Error.WriteLine($"seranet filter: {run.Frames} frames" + (run.OutputClosed ? " (the reader closed the pipe)" : ""));
@@ -111,8 +113,9 @@ internal static class FilterCommand
             TilesPerPass = choice.Upscale.MaxBatch,
             Backend = choice.Upscale.Backend,
             Precision = choice.Upscale.Precision,
+            SelfEnsemble = choice.Upscale.SelfEnsemble,
         });
-        System.Console.Error.WriteLine($"seranet filter: {size.Width}x{size.Height} -> {filter.OutputSize.Width}x{filter.OutputSize.Height}, model {filter.Model.Name} on {filter.DeviceDescription} ({filter.Backend.Name()})");
+        System.Console.Error.WriteLine($"seranet filter: {size.Width}x{size.Height} -> {filter.OutputSize.Width}x{filter.OutputSize.Height}, model {filter.Model.Name} on {filter.DeviceDescription} ({filter.Backend.Name()}{(choice.Upscale.SelfEnsemble ? ", tta" : "")})");
         NumericsNotice.Announce(result);
         long frames = await filter.RunAsync(input, output, cancellationToken);
         System.Console.Error.WriteLine($"seranet filter: {frames} frames");

@@ -41,6 +41,7 @@ internal static class ImageCommand
         var device = CommonOptions.Device();
         var backend = CommonOptions.Backend();
         var precision = CommonOptions.Precision();
+        var tta = CommonOptions.Tta();
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
         var tileBatch = CommonOptions.TileBatch();
@@ -57,7 +58,7 @@ internal static class ImageCommand
 
         var command = new Command("image", "Upscale images (PNG, JPEG, WebP, TIFF, BMP; 8 and 16 bits per channel).")
         {
-            inputs, output, format, model, device, backend, precision, scale, tile, tileBatch, memory, maxPixels, overwrite, json,
+            inputs, output, format, model, device, backend, precision, tta, scale, tile, tileBatch, memory, maxPixels, overwrite, json,
         };
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
@@ -73,6 +74,7 @@ internal static class ImageCommand
                 MaxBatch = result.GetValue(tileBatch),
                 Backend = result.GetValue(backend),
                 Precision = result.GetValue(precision),
+                SelfEnsemble = result.GetValue(tta),
                 MemoryBudgetBytes = result.GetValue(memory) ?? UpscaleOptions.DefaultMemoryBudgetBytes,
             }) { Catalog = ToolEnvironment.Models };
             // The model loads while the job decodes the first images, and its file is read while
@@ -95,7 +97,7 @@ internal static class ImageCommand
                 var loaded = await loading;
                 if (asJson)
                 {
-                    System.Console.WriteLine(JsonSerializer.Serialize(new { model = loaded.Upscaler.Header.Name, device = loaded.Device, backend = loaded.Upscaler.Backend.Name(), precision = loaded.Upscaler.Precision.Name(), images = reports }, ModelJson.Options));
+                    System.Console.WriteLine(JsonSerializer.Serialize(new { model = loaded.Upscaler.Header.Name, device = loaded.Device, backend = loaded.Upscaler.Backend.Name(), precision = loaded.Upscaler.Precision.Name(), tta = loaded.Upscaler.SelfEnsemble, images = reports }, ModelJson.Options));
                 }
             }
             finally
@@ -134,7 +136,7 @@ internal static class ImageCommand
         NumericsNotice.Announce(result);
         if (!asJson)
         {
-            System.Console.Error.WriteLine($"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device} ({loaded.Upscaler.Backend.Name()}, {loaded.Upscaler.Precision.Name()}), tile {loaded.Upscaler.TileSize}");
+            System.Console.Error.WriteLine($"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device} ({loaded.Upscaler.Backend.Name()}, {loaded.Upscaler.Precision.Name()}{(loaded.Upscaler.SelfEnsemble ? ", tta" : "")}), tile {loaded.Upscaler.TileSize}");
         }
         return loaded;
     }

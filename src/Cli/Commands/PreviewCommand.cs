@@ -54,6 +54,7 @@ internal static class PreviewCommand
         var device = CommonOptions.Device();
         var backend = CommonOptions.Backend();
         var precision = CommonOptions.Precision();
+        var tta = CommonOptions.Tta();
         var scale = CommonOptions.Scale();
         var tile = CommonOptions.Tile();
         var overwrite = CommonOptions.Overwrite();
@@ -61,7 +62,7 @@ internal static class PreviewCommand
 
         var command = new Command("preview", "Write one frame (or a range) side by side, bicubic | SeRanet, as PNG.")
         {
-            input, at, frame, frames, output, crop, report, samples, model, device, backend, precision, scale, tile, overwrite, json,
+            input, at, frame, frames, output, crop, report, samples, model, device, backend, precision, tta, scale, tile, overwrite, json,
         };
         command.Check(result =>
         {
@@ -75,6 +76,10 @@ internal static class PreviewCommand
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
             bool asJson = result.GetValue(json);
+            var upscaleOptions = new UpscaleOptions
+            {
+                Scale = result.GetValue(scale), TileSize = result.GetValue(tile), Backend = result.GetValue(backend), Precision = result.GetValue(precision), SelfEnsemble = result.GetValue(tta),
+            };
             if (result.GetValue(report) is { } reportPath)
             {
                 bool reportAnnounced = false;
@@ -84,7 +89,7 @@ internal static class PreviewCommand
                     Input = result.GetValue(input)!,
                     Output = reportPath,
                     Samples = result.GetValue(samples),
-                    Model = new ModelChoice(reportModel, result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), Backend = result.GetValue(backend), Precision = result.GetValue(precision) }) { Catalog = ToolEnvironment.Models },
+                    Model = new ModelChoice(reportModel, result.GetValue(device), upscaleOptions) { Catalog = ToolEnvironment.Models },
                     Ffmpeg = ToolEnvironment.Ffmpeg,
                     Overwrite = result.GetValue(overwrite),
                 }, new SynchronousProgress<ReportSample>(sample =>
@@ -119,7 +124,7 @@ internal static class PreviewCommand
             {
                 Input = result.GetValue(input)!,
                 Output = result.GetValue(output)!,
-                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), Backend = result.GetValue(backend), Precision = result.GetValue(precision) }) { Catalog = ToolEnvironment.Models },
+                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), upscaleOptions) { Catalog = ToolEnvironment.Models },
                 Ffmpeg = ToolEnvironment.Ffmpeg,
                 Frames = result.GetValue(frames) ?? (result.GetValue(frame) is { } index ? (index, index) : null),
                 AtSeconds = result.GetValue(at),

@@ -57,9 +57,10 @@ public sealed class ImageUpscaler : IDisposable
         network.ModuleForm.to(_device);
         network.ModuleForm.eval();
         // Last: nothing after it can throw and leave its copy of the weights behind.
-        _inference = torchNetwork
+        IInferenceNetwork inference = torchNetwork
             ? network.CreateInferenceForm(options.Precision == InferencePrecision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32)
             : OnnxRuntimeNetwork.Create(model, cuda: device.type == DeviceType.CUDA, options.Precision);
+        _inference = options.SelfEnsemble ? new SelfEnsemble(inference) : inference;
     }
 
     /// <summary>
@@ -97,6 +98,9 @@ public sealed class ImageUpscaler : IDisposable
 
     /// <summary>The number format inside the network.</summary>
     public InferencePrecision Precision => _options.Precision;
+    /// <summary>Whether each tile is averaged over its eight flips and turns (<see cref="UpscaleOptions.SelfEnsemble"/>).</summary>
+    public bool SelfEnsemble => _options.SelfEnsemble;
+
     /// <summary>Where the network runs; tensors for it are made here.</summary>
     public torch.Device Device => _device;
 

@@ -60,6 +60,28 @@ public class ImageCommandTests : IDisposable
     }
 
     [Fact]
+    public void Tta_is_reported_and_changes_the_picture_but_not_its_size()
+    {
+        var plain = Processes.Seranet("image", Photo, "-o", _temp.File("plain.png"), "--json");
+        var averaged = Processes.Seranet("image", Photo, "-o", _temp.File("tta.png"), "--tta", "--json");
+        Assert.True(plain.ExitCode == 0, plain.Stderr);
+        Assert.True(averaged.ExitCode == 0, averaged.Stderr);
+        using var plainReport = System.Text.Json.JsonDocument.Parse(plain.Stdout);
+        using var averagedReport = System.Text.Json.JsonDocument.Parse(averaged.Stdout);
+        Assert.False(plainReport.RootElement.GetProperty("tta").GetBoolean());
+        Assert.True(averagedReport.RootElement.GetProperty("tta").GetBoolean());
+
+        Processes.Ffmpeg("-i", _temp.File("plain.png"), "-f", "rawvideo", "-pix_fmt", "rgb24", _temp.File("plain.rgb"));
+        Processes.Ffmpeg("-i", _temp.File("tta.png"), "-f", "rawvideo", "-pix_fmt", "rgb24", _temp.File("tta.rgb"));
+        byte[] one = File.ReadAllBytes(_temp.File("plain.rgb")), eight = File.ReadAllBytes(_temp.File("tta.rgb"));
+        Assert.Equal(one.Length, eight.Length);
+        // An average of eight estimates of the same picture: close to one pass, not the same.
+        int changed = one.Zip(eight).Count(pair => pair.First != pair.Second);
+        Assert.InRange(changed, one.Length / 100, one.Length - 1);
+        Assert.True(one.Zip(eight).Average(pair => Math.Abs(pair.First - pair.Second)) < 2, "tta moved the picture by 2 levels or more on average");
+    }
+
+    [Fact]
     public void The_onnxruntime_backend_writes_the_torch_picture_and_reports_itself()
     {
         byte[] Pixels(string backend)
