@@ -38,6 +38,8 @@ internal static class SegmentedVideoJob
             ModelSha256 = loaded.Upscaler.Header.PayloadSha256,
             Scale = request.Model.Upscale.Scale,
             Backend = request.Model.Upscale.Backend.Name(),
+            Precision = request.Model.Upscale.Precision.Name(),
+            Tta = request.Model.Upscale.SelfEnsemble,
             Codec = request.Encoder.Codec,
             Crf = request.Encoder.Crf,
             Preset = request.Encoder.Preset,

@@ -87,4 +87,19 @@ public class SegmentPlanTests
         Assert.Equal(["frames to the model"], planar.Differences(planar with { Frames = "rgb24 frames" }));
         Assert.Equal(["frames to the model"], planar.Differences(planar with { Frames = "" }));
     }
+
+    /// <summary>bf16 and fp32 chunks, or chunks with and without --tta, differ in their pictures and must not be joined.</summary>
+    [Fact]
+    public void Precision_and_tta_are_part_of_a_chunk_s_settings()
+    {
+        var fp32 = new JobSettings
+        {
+            InputName = "in.mkv", InputBytes = 1, InputModifiedUtc = DateTime.UnixEpoch, InputProbe = "p", Model = "m", ModelSha256 = "s",
+            Scale = 2, Codec = "libx264", PixelFormat = "yuv420p", FramesPerSegment = 25, Frames = "yuv420p planes", Precision = "fp32",
+        };
+
+        Assert.Equal(["precision"], fp32.Differences(fp32 with { Precision = "bf16" }));
+        Assert.Equal(["precision"], fp32.Differences(fp32 with { Precision = "" }));
+        Assert.Equal(["tta"], fp32.Differences(fp32 with { Tta = true }));
+    }
 }

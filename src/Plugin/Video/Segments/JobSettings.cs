@@ -30,6 +30,15 @@ public sealed record JobSettings
     /// <summary>The inference backend: another one may round differently.</summary>
     public string Backend { get; init; } = "";
 
+    /// <summary>
+    /// The number format inside the network, and whether each tile was averaged over its flips and
+    /// turns: either changes the pictures. Empty in folders made before it was recorded, which
+    /// therefore start again.
+    /// </summary>
+    public string Precision { get; init; } = "";
+
+    public bool Tta { get; init; }
+
     public required string Codec { get; init; }
 
     public int? Crf { get; init; }
@@ -79,6 +88,8 @@ public sealed record JobSettings
         Compare("model weights", ModelSha256, other.ModelSha256);
         Compare("scale", Scale, other.Scale);
         Compare("backend", Backend, other.Backend);
+        Compare("precision", Precision, other.Precision);
+        Compare("tta", Tta, other.Tta);
         Compare("codec", Codec, other.Codec);
         Compare("crf", Crf, other.Crf);
         Compare("preset", Preset, other.Preset);
