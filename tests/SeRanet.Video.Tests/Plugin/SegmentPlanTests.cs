@@ -70,6 +70,12 @@ public class SegmentPlanTests
         Assert.Equal("ffconcat version 1.0\nfile chunk-00000.nut\nduration 1.501500\nfile chunk-00001.nut\n", list);
     }
 
+    private static JobSettings Settings => new()
+    {
+        InputName = "in.mkv", InputBytes = 1, InputModifiedUtc = DateTime.UnixEpoch, InputProbe = "p", Model = "m", ModelSha256 = "s",
+        Scale = 2, Codec = "libx264", PixelFormat = "yuv420p", FramesPerSegment = 25,
+    };
+
     /// <summary>
     /// Chunks made from RGB frames and from the source's planes round differently, so a work folder
     /// made on the other path (or before the path was recorded: empty) starts again instead of mixing them.
@@ -77,11 +83,7 @@ public class SegmentPlanTests
     [Fact]
     public void The_frames_given_to_the_model_are_part_of_a_chunk_s_settings()
     {
-        var planar = new JobSettings
-        {
-            InputName = "in.mkv", InputBytes = 1, InputModifiedUtc = DateTime.UnixEpoch, InputProbe = "p", Model = "m", ModelSha256 = "s",
-            Scale = 2, Codec = "libx264", PixelFormat = "yuv420p", FramesPerSegment = 25, Frames = "yuv420p planes",
-        };
+        var planar = Settings with { Frames = "yuv420p planes" };
 
         Assert.Empty(planar.Differences(planar with { }));
         Assert.Equal(["frames to the model"], planar.Differences(planar with { Frames = "rgb24 frames" }));
@@ -92,11 +94,7 @@ public class SegmentPlanTests
     [Fact]
     public void Precision_and_tta_are_part_of_a_chunk_s_settings()
     {
-        var fp32 = new JobSettings
-        {
-            InputName = "in.mkv", InputBytes = 1, InputModifiedUtc = DateTime.UnixEpoch, InputProbe = "p", Model = "m", ModelSha256 = "s",
-            Scale = 2, Codec = "libx264", PixelFormat = "yuv420p", FramesPerSegment = 25, Frames = "yuv420p planes", Precision = "fp32",
-        };
+        var fp32 = Settings with { Precision = "fp32" };
 
         Assert.Equal(["precision"], fp32.Differences(fp32 with { Precision = "bf16" }));
         Assert.Equal(["precision"], fp32.Differences(fp32 with { Precision = "" }));
