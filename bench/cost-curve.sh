@@ -6,8 +6,8 @@
 #   bench/cost-curve.sh [ROUNDS]
 # COST_CURVE_MODELS overrides the models timed every round (names, not paths; NAME-pruned is shipped model
 # NAME through `seranet prune`); COST_CURVE_SLOW names models timed in one round only (seranet-v1 takes
-# minutes per run). Writes bench/results/cost-curve.json and the
-# plot bench/results/cost-curve.svg (PSNR against multiply-adds, waifu2x's models as lines; bench/plot-cost-curve.py
+# minutes per run). Writes bench/results/cost-curve.json (or the file COST_CURVE_RESULT names, for a
+# run over a few models that should not replace the full one) and the plot beside it, bench/results/cost-curve.svg (PSNR against multiply-adds, waifu2x's models as lines; bench/plot-cost-curve.py
 # draws it from the JSON, so the plot can be redrawn without timing anything again).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,6 +16,7 @@ rounds="${1:-3}"
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "usage: bench/cost-curve.sh [ROUNDS >= 1]" >&2; exit 2; }
 read -r -a models <<<"${COST_CURVE_MODELS:-seranet-fast seranet-fast-deep seranet-fast-deep-rgb seranet-fast-d5 seranet-fast-wide}"
 read -r -a slow <<<"${COST_CURVE_SLOW-seranet-v1}"
+result="${COST_CURVE_RESULT:-bench/results/cost-curve.json}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 scripts/fetch-data.sh >/dev/null
@@ -54,12 +55,12 @@ run() {
 first_round_only=("${slow[@]}")
 rotating_rounds "$rounds" run waifu2x "${models[@]}"
 
-python3 - "$work" "${times[waifu2x]}" $(for m in "${all[@]}"; do printf '%s=%s ' "$m" "$(echo ${times[$m]} | tr ' ' ',')"; done) <<'PY'
+python3 - "$result" "$work" "${times[waifu2x]}" $(for m in "${all[@]}"; do printf '%s=%s ' "$m" "$(echo ${times[$m]} | tr ' ' ',')"; done) <<'PY'
 import json, statistics, sys
-work, theirs = sys.argv[1], [float(t) for t in sys.argv[2].split()]
+result_path, work, theirs = sys.argv[1], sys.argv[2], [float(t) for t in sys.argv[3].split()]
 quality = {m["method"]: m for m in json.load(open(f"{work}/quality.json"))["means"]}
 points = []
-for arg in sys.argv[3:]:
+for arg in sys.argv[4:]:
     name, _, values = arg.partition("=")
     times = [float(t) for t in values.split(",")]
     cost = json.load(open(f"{work}/cost-{name}.json"))["multiply_adds_per_pixel"]
@@ -75,11 +76,11 @@ points.sort(key=lambda p: p["multiply_adds_per_pixel"])
 references = {"waifu2x upconv_7": 32.80, "waifu2x cunet (issue 15, AVX2 machine)": 33.43}
 result = {"waifu2x_median_seconds": round(statistics.median(theirs), 3), "bicubic_y_psnr": round(quality["bicubic"]["y_psnr"], 3),
           "references_y_psnr": references, "models": points}
-json.dump(result, open("bench/results/cost-curve.json", "w"), indent=2)
+json.dump(result, open(result_path, "w"), indent=2)
 
 print(f'{"model":<24}{"MAC/px":>10}{"Y-PSNR":>9}{"RGB PSNR":>10}{"SSIM":>8}{"x waifu2x":>11}')
 for p in points:
     print(f'{p["model"]:<24}{p["multiply_adds_per_pixel"]:>10}{p["y_psnr"]:>9.2f}{p["rgb_psnr"]:>10.2f}{p["ssim"]:>8.4f}{p["speedup"]:>10.2f}x')
 PY
-bench/plot-cost-curve.py bench/results/cost-curve.json bench/results/cost-curve.svg
-echo "written: bench/results/cost-curve.json, bench/results/cost-curve.svg"
+bench/plot-cost-curve.py "$result" "${result%.json}.svg"
+echo "written: $result, ${result%.json}.svg"
