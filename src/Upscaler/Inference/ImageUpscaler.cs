@@ -99,6 +99,7 @@ public sealed class ImageUpscaler : IDisposable
 
     /// <summary>The number format inside the network.</summary>
     public InferencePrecision Precision => _options.Precision;
+
     /// <summary>Whether each tile is averaged over its eight flips and turns (<see cref="UpscaleOptions.SelfEnsemble"/>).</summary>
     public bool SelfEnsemble => _options.SelfEnsemble;
 
@@ -132,8 +133,8 @@ public sealed class ImageUpscaler : IDisposable
         int outHeight = (int)result.shape[2];
         int outWidth = (int)result.shape[3];
         // Straight from the tensor's memory: TorchSharp's data<float>().ToArray() copies one element
-        // at a time through an index enumerator, which took longer than the network for the
-        // photo default on small frames.
+        // at a time through an index enumerator, which was a sixth of `seranet bench`'s time for
+        // the photo default on 320x180 frames.
         ReadOnlySpan<float> values = MemoryMarshal.Cast<byte, float>(result.bytes);
         int size = 3 * outHeight * outWidth;
         var upscaled = new List<ImagePlanes>(images.Count);
