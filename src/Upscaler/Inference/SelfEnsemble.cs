@@ -35,7 +35,8 @@ public sealed class SelfEnsemble : IInferenceNetwork
         for (int transform = 0; transform < Transforms; transform++)
         {
             using var scope = torch.NewDisposeScope();
-            Tensor output = Untransform(_network.Forward(Transform(input, transform).contiguous()), transform);
+            // Each backend lays out its own input (tiles are views already), so the transformed view goes as it is.
+            Tensor output = Untransform(_network.Forward(Transform(input, transform)), transform);
             if (sum is null)
             {
                 sum = output.contiguous().MoveToOuterDisposeScope();
