@@ -17,9 +17,15 @@ internal static partial class NativeHeap
     private const int TopPad = -2;
     private const int MmapThreshold = -3;
 
+    /// <summary>
+    /// <c>SERANET_DEFAULT_MALLOC=1</c>: the user asks for glibc's allocator as it comes, without these
+    /// thresholds and without <see cref="SingleArenaRestart"/>.
+    /// </summary>
+    public static bool DefaultsRequested => Environment.GetEnvironmentVariable("SERANET_DEFAULT_MALLOC") == "1";
+
     public static void TuneForLargeTensors()
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("SERANET_DEFAULT_MALLOC") == "1")
+        if (!OperatingSystem.IsLinux() || DefaultsRequested)
         {
             return;
         }

@@ -41,8 +41,7 @@ internal static unsafe partial class SingleArenaRestart
 
     public static void IfNeeded(string[] args)
     {
-        if (!OperatingSystem.IsLinux() || args.Length == 0 || args[0] == "image"
-            || Environment.GetEnvironmentVariable("SERANET_DEFAULT_MALLOC") == "1" || InEffect)
+        if (!OperatingSystem.IsLinux() || args.Length == 0 || args[0] == Commands.ImageCommand.Name || NativeHeap.DefaultsRequested || InEffect)
         {
             return;
         }

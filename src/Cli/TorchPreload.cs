@@ -17,7 +17,7 @@ internal static class TorchPreload
 
     public static void StartFor(string[] args)
     {
-        if (args.Length > 0 && args[0] == "image" && !args.Contains("--help") && !args.Contains("-h") && !args.Contains("-?"))
+        if (args.Length > 0 && args[0] == Commands.ImageCommand.Name && !args.Contains("--help") && !args.Contains("-h") && !args.Contains("-?"))
         {
             _loading = Task.Run(() => torch.InitializeDeviceType(DeviceType.CPU));
         }

@@ -18,6 +18,9 @@ namespace SeRanet.Video.Cli.Commands;
 /// <summary><c>seranet image</c>: upscale photos, one file or a folder at a time.</summary>
 internal static class ImageCommand
 {
+    /// <summary>The command's word, which start-up also reads before parsing (TorchPreload, SingleArenaRestart).</summary>
+    public const string Name = "image";
+
     private static readonly string[] FolderFormats = ["png", "jpg", "jpeg", "webp", "tif", "tiff", "bmp"];
 
     public static Command Create()
@@ -56,7 +59,7 @@ internal static class ImageCommand
             ? (true, value)
             : (false, 0));
 
-        var command = new Command("image", "Upscale images (PNG, JPEG, WebP, TIFF, BMP; 8 and 16 bits per channel).")
+        var command = new Command(Name, "Upscale images (PNG, JPEG, WebP, TIFF, BMP; 8 and 16 bits per channel).")
         {
             inputs, output, format, model, device, backend, precision, tta, scale, tile, tileBatch, memory, maxPixels, overwrite, json,
         };
