@@ -33,9 +33,6 @@ public sealed class RawFrameFilter : IDisposable
 
     public string DeviceDescription { get; }
 
-    /// <summary>What runs the network.</summary>
-    public InferenceBackend Backend => _upscaler.Backend;
-
     public ModelHeader Model => _upscaler.Header;
 
     public int InputFrameBytes => _options.Width * _options.Height * _options.Format.BytesPerPixel();

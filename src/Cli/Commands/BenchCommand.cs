@@ -34,19 +34,19 @@ internal static class BenchCommand
         var color = new Option<ColorMode>("--color") { Description = "Colour mode of an untrained --preset: rgb or y.", DefaultValueFactory = _ => ColorMode.Rgb }.OneOf();
         var batch = CommonOptions.Batch(1);
         var json = CommonOptions.Json();
-        var tile = CommonOptions.Tile();
         var device = CommonOptions.Device();
-        var backend = CommonOptions.Backend();
-        var precision = CommonOptions.Precision();
-        var tta = CommonOptions.Tta();
+        var modelRun = new ModelRunOptions(tile: true);
         var peak = new Option<bool>("--peak")
         {
             Description = "Measure this CPU's float32 multiply-add peak (a fused multiply-add loop on every core) instead of a model.",
         };
         var command = new Command("bench", "Time the model alone on synthetic frames (output megapixels per second).")
         {
-            model, preset, color, size, count, batch, tile, device, backend, precision, tta, peak, json,
+            model, preset, color, size, count, batch, device,
         };
+        modelRun.AddTo(command);
+        command.Add(peak);
+        command.Add(json);
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, () =>
         {
             if (result.GetValue(peak))
@@ -56,12 +56,13 @@ internal static class BenchCommand
             var (width, height) = result.GetValue(size);
             int frames = result.GetValue(count);
             int batchSize = result.GetValue(batch);
-            var backendChoice = result.GetValue(backend);
-            var torchDevice = ComputeDevice.Resolve(result.GetValue(device), backendChoice, out string deviceDescription);
+            // Frames per model pass is this command's --batch.
+            var options = modelRun.Read(result) with { MaxBatch = batchSize };
+            var torchDevice = ComputeDevice.Resolve(result.GetValue(device), options.Backend, out string deviceDescription);
             LoadedModel loaded = result.GetValue(preset) is { } presetName
                 ? Untrained(presetName, result.GetValue(color))
                 : ToolEnvironment.Models.Load(result.GetValue(model));
-            using var upscaler = ImageUpscaler.Open(loaded, torchDevice, new UpscaleOptions { TileSize = result.GetValue(tile), MaxBatch = batchSize, Backend = backendChoice, Precision = result.GetValue(precision), SelfEnsemble = result.GetValue(tta) });
+            using var upscaler = ImageUpscaler.Open(loaded, torchDevice, options);
             NumericsNotice.Announce(result);
 
             var random = new Random(1);
@@ -86,7 +87,7 @@ internal static class BenchCommand
             {
                 model = upscaler.Header.Name,
                 device = deviceDescription,
-                backend = backendChoice.Name(),
+                backend = options.Backend.Name(),
                 precision = upscaler.Precision.Name(),
                 tta = upscaler.SelfEnsemble,
                 width,
@@ -102,7 +103,7 @@ internal static class BenchCommand
             };
             System.Console.WriteLine(result.GetValue(json)
                 ? JsonSerializer.Serialize(report, ModelJson.Options)
-                : $"{report.model} on {deviceDescription} ({report.backend}, {report.precision}{(report.tta ? ", tta" : "")}), {width}x{height}, batch {batchSize}: {done} frames in {seconds:F2} s, " +
+                : $"{report.model} on {deviceDescription} ({options.DescribeRun()}), {width}x{height}, batch {batchSize}: {done} frames in {seconds:F2} s, " +
                   $"{report.frames_per_second:F2} fps, {report.output_megapixels_per_second:F2} output megapixels per second");
             return Task.FromResult(ExitCodes.Success);
         }, cancellationToken));

@@ -49,7 +49,7 @@ internal static class CommonOptions
     public static Option<double> Scale() => new Option<double>("--scale", "-s")
     {
         Description = "Upscaling factor, above 1 and at most 16: 2 and 4 are network passes; other factors take 2x passes, then a bicubic downscale.",
-        DefaultValueFactory = _ => 2,
+        DefaultValueFactory = _ => UpscaleOptions.DefaultScale,
     }.Number("a factor above 1 and at most 16, such as 2 or 4", value => value > 1 && value <= 16);
 
     public static Option<int?> Tile() => new Option<int?>("--tile")

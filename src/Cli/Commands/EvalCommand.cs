@@ -49,22 +49,22 @@ internal static class EvalCommand
             },
         };
         var device = CommonOptions.Device();
-        var backend = CommonOptions.Backend();
-        var precision = CommonOptions.Precision();
-        var tta = CommonOptions.Tta();
+        var modelRun = new ModelRunOptions();
         var json = CommonOptions.Json();
 
         var command = new Command("eval", "Score models against bicubic and Lanczos on a folder of photos (Y-PSNR, RGB PSNR, SSIM).")
         {
-            data, models, external, writeLow, save, degrade, device, backend, precision, tta, json,
+            data, models, external, writeLow, save, degrade, device,
         };
+        modelRun.AddTo(command);
+        command.Add(json);
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
             string folder = result.GetValue(data)!;
             var images = ImageFolders.RequireImages(folder, $"Evaluation folder not found: {folder}. Fetch the public set with scripts/fetch-data.sh.");
 
-            var backendChoice = result.GetValue(backend);
-            var torchDevice = ComputeDevice.Resolve(result.GetValue(device), backendChoice, out _);
+            var options = modelRun.Read(result);
+            var torchDevice = ComputeDevice.Resolve(result.GetValue(device), options.Backend, out _);
             var evaluator = new Evaluator(ToolEnvironment.Ffmpeg).WithConventionalBaselines().WithInputDegradation(result.GetValue(degrade));
             var upscalers = new List<ImageUpscaler>();
             try
@@ -72,7 +72,7 @@ internal static class EvalCommand
                 string[] names = result.GetValue(models) is { Length: > 0 } given ? given : [ModelCatalog.DefaultImageName];
                 foreach (string name in names)
                 {
-                    var upscaler = ImageUpscaler.Open(ToolEnvironment.Models, name, torchDevice, new UpscaleOptions { Scale = 2, Backend = backendChoice, Precision = result.GetValue(precision), SelfEnsemble = result.GetValue(tta) });
+                    var upscaler = ImageUpscaler.Open(ToolEnvironment.Models, name, torchDevice, options);
                     upscalers.Add(upscaler);
                     string method = upscaler.Precision == InferencePrecision.Fp32 ? upscaler.Header.Name : $"{upscaler.Header.Name} ({upscaler.Precision.Name()})";
                     method += upscaler.SelfEnsemble ? " (tta)" : "";

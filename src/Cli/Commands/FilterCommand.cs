@@ -30,32 +30,18 @@ internal static class FilterCommand
         }.OneOf(["rgb24", "rgb48le"]);
         var model = CommonOptions.Model();
         var device = CommonOptions.Device();
-        var backend = CommonOptions.Backend();
-        var precision = CommonOptions.Precision();
-        var tta = CommonOptions.Tta();
-        var scale = CommonOptions.Scale();
-        var tile = CommonOptions.Tile();
-        var tileBatch = CommonOptions.TileBatch();
+        var modelRun = new ModelRunOptions(scale: true, tile: true, tileBatch: true);
         var batch = CommonOptions.Batch(1);
 
         var command = new Command("filter", "Upscale a YUV4MPEG2 stream, or raw RGB frames of --size, from stdin to stdout (the entry point for pipes).")
         {
-            size, pixelFormat, model, device, backend, precision, tta, scale, tile, tileBatch, batch,
+            size, pixelFormat, model, device,
         };
+        modelRun.AddTo(command);
+        command.Add(batch);
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
-            var choice = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions
-            {
-                Scale = result.GetValue(scale),
-                TileSize = result.GetValue(tile),
-                MaxBatch = result.GetValue(tileBatch),
-                Backend = result.GetValue(backend),
-                Precision = result.GetValue(precision),
-                SelfEnsemble = result.GetValue(tta),
-            })
-            {
-                Catalog = ToolEnvironment.Models,
-            };
+            var choice = new ModelChoice(result.GetValue(model), result.GetValue(device), modelRun.Read(result)) { Catalog = ToolEnvironment.Models };
             int frames = result.GetValue(batch);
             var (isY4m, input) = await Y4mDetection.DetectAsync(System.Console.OpenStandardInput(), cancellationToken);
             await using (input)
@@ -90,7 +76,7 @@ internal static class FilterCommand
                 ? "luma through the network, chroma resampled"
                 : $"an RGB model, converting with {format.Matrix} (assumed: y4m names no matrix)";
             System.Console.Error.WriteLine(
-                $"seranet filter: y4m {header.Width}x{header.Height} {format} -> {upscaled.Width}x{upscaled.Height}, model {upscaler.Model.Name} on {upscaler.DeviceDescription}{(choice.Upscale.SelfEnsemble ? " (tta)" : "")}, {colour}");
+                $"seranet filter: y4m {header.Width}x{header.Height} {format} -> {upscaled.Width}x{upscaled.Height}, model {upscaler.Model.Name} on {upscaler.DeviceDescription} ({choice.Upscale.DescribeRun()}), {colour}");
             NumericsNotice.Announce(result);
         }, cancellationToken);
         System.Console.Error.WriteLine($"seranet filter: {run.Frames} frames" + (run.OutputClosed ? " (the reader closed the pipe)" : ""));
@@ -104,18 +90,10 @@ internal static class FilterCommand
             Width = size.Width,
             Height = size.Height,
             Format = format,
-            Model = choice.Model,
-            Catalog = choice.Catalog,
-            Device = choice.Device,
-            Scale = choice.Upscale.Scale,
             Batch = batch,
-            TileSize = choice.Upscale.TileSize,
-            TilesPerPass = choice.Upscale.MaxBatch,
-            Backend = choice.Upscale.Backend,
-            Precision = choice.Upscale.Precision,
-            SelfEnsemble = choice.Upscale.SelfEnsemble,
+            ModelChoice = choice,
         });
-        System.Console.Error.WriteLine($"seranet filter: {size.Width}x{size.Height} -> {filter.OutputSize.Width}x{filter.OutputSize.Height}, model {filter.Model.Name} on {filter.DeviceDescription} ({filter.Backend.Name()}{(choice.Upscale.SelfEnsemble ? ", tta" : "")})");
+        System.Console.Error.WriteLine($"seranet filter: {size.Width}x{size.Height} -> {filter.OutputSize.Width}x{filter.OutputSize.Height}, model {filter.Model.Name} on {filter.DeviceDescription} ({choice.Upscale.DescribeRun()})");
         NumericsNotice.Announce(result);
         long frames = await filter.RunAsync(input, output, cancellationToken);
         System.Console.Error.WriteLine($"seranet filter: {frames} frames");

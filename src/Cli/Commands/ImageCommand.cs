@@ -42,13 +42,7 @@ internal static class ImageCommand
         }.OneOf(FolderFormats);
         var model = CommonOptions.Model(ModelCatalog.DefaultImageName);
         var device = CommonOptions.Device();
-        var backend = CommonOptions.Backend();
-        var precision = CommonOptions.Precision();
-        var tta = CommonOptions.Tta();
-        var scale = CommonOptions.Scale();
-        var tile = CommonOptions.Tile();
-        var tileBatch = CommonOptions.TileBatch();
-        var memory = CommonOptions.Memory();
+        var modelRun = new ModelRunOptions(scale: true, tile: true, tileBatch: true, memory: true);
         var overwrite = CommonOptions.Overwrite();
         var json = CommonOptions.Json();
         var maxPixels = new Option<long>("--max-pixels")
@@ -61,8 +55,12 @@ internal static class ImageCommand
 
         var command = new Command(Name, "Upscale images (PNG, JPEG, WebP, TIFF, BMP; 8 and 16 bits per channel).")
         {
-            inputs, output, format, model, device, backend, precision, tta, scale, tile, tileBatch, memory, maxPixels, overwrite, json,
+            inputs, output, format, model, device,
         };
+        modelRun.AddTo(command);
+        command.Add(maxPixels);
+        command.Add(overwrite);
+        command.Add(json);
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
             var timings = new StartupTimings();
@@ -70,16 +68,7 @@ internal static class ImageCommand
             bool verbose = result.GetValue(NumericsNotice.Verbose);
             var jobs = ImageJobPlanner.Plan(result.GetValue(inputs)!, result.GetValue(output)!, result.GetValue(format)!);
             bool asJson = result.GetValue(json);
-            var choice = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions
-            {
-                Scale = result.GetValue(scale),
-                TileSize = result.GetValue(tile),
-                MaxBatch = result.GetValue(tileBatch),
-                Backend = result.GetValue(backend),
-                Precision = result.GetValue(precision),
-                SelfEnsemble = result.GetValue(tta),
-                MemoryBudgetBytes = result.GetValue(memory) ?? UpscaleOptions.DefaultMemoryBudgetBytes,
-            }) { Catalog = ToolEnvironment.Models };
+            var choice = new ModelChoice(result.GetValue(model), result.GetValue(device), modelRun.Read(result)) { Catalog = ToolEnvironment.Models };
             // The model loads while the job decodes the first images, and its file is read while
             // libtorch loads (TorchPreload started that on the first line): for a few small photos,
             // start-up is most of the wait.
@@ -139,7 +128,7 @@ internal static class ImageCommand
         NumericsNotice.Announce(result);
         if (!asJson)
         {
-            System.Console.Error.WriteLine($"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device} ({loaded.Upscaler.Backend.Name()}, {loaded.Upscaler.Precision.Name()}{(loaded.Upscaler.SelfEnsemble ? ", tta" : "")}), tile {loaded.Upscaler.TileSize}");
+            System.Console.Error.WriteLine($"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device} ({choice.Upscale.DescribeRun()}), tile {loaded.Upscaler.TileSize}");
         }
         return loaded;
     }

@@ -52,18 +52,17 @@ internal static class PreviewCommand
         // A preview shows what upscale would write, so it runs upscale's model unless told otherwise.
         var model = CommonOptions.Model(ModelCatalog.DefaultVideoName);
         var device = CommonOptions.Device();
-        var backend = CommonOptions.Backend();
-        var precision = CommonOptions.Precision();
-        var tta = CommonOptions.Tta();
-        var scale = CommonOptions.Scale();
-        var tile = CommonOptions.Tile();
+        var modelRun = new ModelRunOptions(scale: true, tile: true);
         var overwrite = CommonOptions.Overwrite();
         var json = CommonOptions.Json();
 
         var command = new Command("preview", "Write one frame (or a range) side by side, bicubic | SeRanet, as PNG.")
         {
-            input, at, frame, frames, output, crop, report, samples, model, device, backend, precision, tta, scale, tile, overwrite, json,
+            input, at, frame, frames, output, crop, report, samples, model, device,
         };
+        modelRun.AddTo(command);
+        command.Add(overwrite);
+        command.Add(json);
         command.Check(result =>
         {
             int given = (result.GetValue(at) is null ? 0 : 1) + (result.GetValue(frame) is null ? 0 : 1) + (result.GetValue(frames) is null ? 0 : 1);
@@ -76,10 +75,7 @@ internal static class PreviewCommand
         command.SetAction((result, cancellationToken) => CommandErrors.RunAsync(result, async () =>
         {
             bool asJson = result.GetValue(json);
-            var upscaleOptions = new UpscaleOptions
-            {
-                Scale = result.GetValue(scale), TileSize = result.GetValue(tile), Backend = result.GetValue(backend), Precision = result.GetValue(precision), SelfEnsemble = result.GetValue(tta),
-            };
+            var upscaleOptions = modelRun.Read(result);
             if (result.GetValue(report) is { } reportPath)
             {
                 bool reportAnnounced = false;
@@ -109,7 +105,7 @@ internal static class PreviewCommand
                 {
                     System.Console.WriteLine(JsonSerializer.Serialize(new
                     {
-                        report = reportRun.Path, model = reportRun.Model, device = reportRun.Device, backend = result.GetValue(backend).Name(), samples = reportRun.Samples,
+                        report = reportRun.Path, model = reportRun.Model, device = reportRun.Device, backend = upscaleOptions.Backend.Name(), samples = reportRun.Samples,
                         estimate = new { estimate.Frames, estimate.ModelSecondsPerFrame, estimate.ModelSeconds, estimate.VideoBytes },
                     }, ModelJson.Options));
                 }

@@ -36,13 +36,7 @@ internal static class UpscaleCommand
         // Videos are compressed: their default model is the one trained on compressed input.
         var model = CommonOptions.Model(ModelCatalog.DefaultVideoName);
         var device = CommonOptions.Device();
-        var backend = CommonOptions.Backend();
-        var precision = CommonOptions.Precision();
-        var tta = CommonOptions.Tta();
-        var scale = CommonOptions.Scale();
-        var tile = CommonOptions.Tile();
-        var tileBatch = CommonOptions.TileBatch();
-        var memory = CommonOptions.Memory();
+        var modelRun = new ModelRunOptions(scale: true, tile: true, tileBatch: true, memory: true);
         var batch = CommonOptions.Batch(DefaultFramesPerBatch);
         var overwrite = CommonOptions.Overwrite();
         var json = CommonOptions.Json();
@@ -93,7 +87,7 @@ internal static class UpscaleCommand
         var command = join
             ? new Command("join", "Join the chunks that 'seranet upscale --shard' runs left beside the output (give the same options as they had).")
             : new Command("upscale", "Upscale a video 2x or 4x, keeping its audio, subtitles, timing and colours.");
-        foreach (var option in new Option[] { output, model, device, backend, precision, tta, scale, tile, tileBatch, memory, batch, codec, crf, encoderPreset, pixelFormat, ffmpegArgs, dropUnsupported, strict, segmentSeconds })
+        foreach (var option in (Option[])[output, model, device, .. modelRun.Options, batch, codec, crf, encoderPreset, pixelFormat, ffmpegArgs, dropUnsupported, strict, segmentSeconds])
         {
             command.Add(option);
         }
@@ -116,8 +110,7 @@ internal static class UpscaleCommand
                 Input = result.GetValue(input)!,
                 Output = result.GetValue(output)!,
                 Overwrite = result.GetValue(overwrite),
-                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), new UpscaleOptions { Scale = result.GetValue(scale), TileSize = result.GetValue(tile), MaxBatch = result.GetValue(tileBatch), Backend = result.GetValue(backend), Precision = result.GetValue(precision),
-                    SelfEnsemble = result.GetValue(tta), MemoryBudgetBytes = result.GetValue(memory) ?? UpscaleOptions.DefaultMemoryBudgetBytes }) { Catalog = ToolEnvironment.Models },
+                Model = new ModelChoice(result.GetValue(model), result.GetValue(device), modelRun.Read(result)) { Catalog = ToolEnvironment.Models },
                 Ffmpeg = ToolEnvironment.Ffmpeg,
                 Encoder = new EncoderOptions
                 {

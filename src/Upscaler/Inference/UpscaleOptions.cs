@@ -4,7 +4,9 @@ namespace SeRanet.Video.Upscaler.Inference;
 public sealed record UpscaleOptions
 {
     /// <summary>Overall factor: 2 and 4 are exact network passes; others are 2x passes, then a bicubic downscale.</summary>
-    public double Scale { get; init; } = 2;
+    public double Scale { get; init; } = DefaultScale;
+
+    public const double DefaultScale = 2;
 
     /// <summary>Tile side in input pixels; null picks one from <see cref="MemoryBudgetBytes"/>.</summary>
     public int? TileSize { get; init; }
@@ -35,6 +37,9 @@ public sealed record UpscaleOptions
     /// (<see cref="SelfEnsemble"/>): a little more accurate, about eight times slower.
     /// </summary>
     public bool SelfEnsemble { get; init; }
+
+    /// <summary>How the network runs, for status lines: backend and precision, and "tta" when it averages ("torch, fp32, tta").</summary>
+    public string DescribeRun() => $"{Backend.Name()}, {Precision.Name()}{(SelfEnsemble ? ", tta" : "")}";
 
     public void Validate()
     {
