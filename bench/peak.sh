@@ -19,11 +19,12 @@ model="${2:-seranet-fast-deep}"
 result=bench/results/peak.json
 ./seranet --version >/dev/null
 
-# backend/precision pairs; bf16 only where the tool accepts it (bf16 instructions and kernels that
-# pass its bfloat16 self-check) and int8 only where the CPU has VNNI (the tool refuses them elsewhere).
+# backend/precision pairs; bf16 only where it runs on bfloat16 kernels (bf16 instructions and kernels
+# that pass its bfloat16 self-check; elsewhere on float32 kernels, slower than fp32) and int8 only
+# where the CPU has VNNI (the tool refuses it elsewhere).
 . "$(dirname "${BASH_SOURCE[0]}")/timing.sh"
 configs=(torch/fp32 onnxruntime/fp32)
-if bf16_accepted "$model"; then configs+=(torch/bf16); fi
+if bf16_on_bf16_kernels "$model"; then configs+=(torch/bf16); fi
 if grep -qwE 'avx512_vnni|avx_vnni' /proc/cpuinfo; then configs+=(onnxruntime/int8); fi
 
 field() { grep -o "\"$1\": [0-9.eE+-]*" | head -1 | grep -o '[0-9.eE+-]*$'; }

@@ -41,13 +41,14 @@ count=$(ls "$frames"/*.png | wc -l)
 model="$(./seranet models --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["defaults"]["image"])')"
 
 # Every backend and shipped precision end to end, each as `seranet image` options (SPEED_CONFIGS
-# overrides: "backend:precision ..."); bf16 and int8 only where the tool accepts them (bf16 units
-# and kernels that pass its bfloat16 self-check; VNNI), as it refuses them elsewhere.
+# overrides: "backend:precision ..."); bf16 only where it runs on bfloat16 kernels (bf16 units and
+# kernels that pass its bfloat16 self-check; elsewhere it runs slower than fp32), int8 only where
+# the tool accepts it (VNNI).
 if [ -n "${SPEED_CONFIGS:-}" ]; then
   read -r -a configs <<<"$SPEED_CONFIGS"
 else
   configs=(torch:fp32 onnxruntime:fp32)
-  if bf16_accepted "$model"; then configs+=(torch:bf16); fi
+  if bf16_on_bf16_kernels "$model"; then configs+=(torch:bf16); fi
   if grep -qwE 'avx512_vnni|avx_vnni' /proc/cpuinfo; then configs+=(onnxruntime:int8); fi
 fi
 run_ours() { seconds ./seranet image "$frames" -o "$work/ours" --overwrite --json --backend "${1%%:*}" --precision "${1##*:}"; }

@@ -90,6 +90,8 @@ internal static class BenchCommand
                 backend = options.Backend.Name(),
                 precision = upscaler.Precision.Name(),
                 tta = upscaler.SelfEnsemble,
+                // bf16 on float32 kernels: this CPU lacks bfloat16 kernels, or has wrong ones.
+                bf16_on_fp32_kernels = upscaler.Numbers == ConvolutionNumbers.Bf16OnFp32Kernels,
                 width,
                 height,
                 frames = done,

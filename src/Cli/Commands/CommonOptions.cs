@@ -34,8 +34,8 @@ internal static class CommonOptions
 
     public static Option<InferencePrecision> Precision() => new Option<InferencePrecision>("--precision")
     {
-        Description = "Number format inside the network: fp32 (default, the same result on every CPU), bf16 (torch backend, CPUs with AVX512-BF16 or AMX-BF16 only) "
-            + "or int8 (onnxruntime backend, CPUs with VNNI only, models that keep int8 activation ranges); refused elsewhere.",
+        Description = "Number format inside the network: fp32 (default, the same result on every CPU), bf16 (torch backend, CPU; the same result on every CPU to "
+            + "within one 8-bit level, faster where it has AVX512-BF16 or AMX-BF16, slower than fp32 elsewhere) or int8 (onnxruntime backend, CPUs with VNNI only, models that keep int8 activation ranges); refused elsewhere.",
         DefaultValueFactory = _ => InferencePrecision.Fp32,
     }.OneOf();
 

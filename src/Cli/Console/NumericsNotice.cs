@@ -5,8 +5,8 @@ namespace SeRanet.Video.Cli.Console;
 
 /// <summary>
 /// Tells the user what the convolution self-check (run when a model is loaded) found: always when
-/// this CPU needed the safe kernels (never silently slower, never silently wrong), and with
-/// --verbose also when all was well.
+/// this CPU needed the safe kernels, or bf16 float32 kernels (never silently slower, never silently
+/// wrong), and with --verbose also when all was well.
 /// </summary>
 internal static class NumericsNotice
 {
@@ -38,6 +38,11 @@ internal static class NumericsNotice
         else if (result.GetValue(Verbose))
         {
             System.Console.Error.WriteLine(report.Describe());
+        }
+        // Always: whoever asked for bf16 asked for speed, and here it is slower than fp32.
+        if (report.DescribeBf16() is { } bf16)
+        {
+            System.Console.Error.WriteLine($"note: {bf16}");
         }
     }
 }

@@ -45,21 +45,25 @@ public sealed class FusedSplitSplice : IInferenceNetwork
     private readonly Tensor? _bicubicBeforeSplice;
     private readonly ScalarType _computeType;
 
+    /// <summary>Whether activations are rounded to bfloat16 where bfloat16 kernels would round them (<see cref="ConvolutionNumbers.Bf16OnFp32Kernels"/>).</summary>
+    private readonly bool _roundsToBfloat16;
+
     /// <summary>Copies the weights of <paramref name="network"/>; later changes to it are not seen.</summary>
-    /// <param name="computeType">
-    /// What the convolutions hold their weights and activations in. With bfloat16 the input is
+    /// <param name="numbers">
+    /// What the convolutions compute in. With bfloat16 (on either kernels) the input is
     /// converted once, and the residual's bicubic, the sum and the clip stay float32: the
     /// residual carries most of each output value, and bfloat16's 8-bit mantissa would round it
     /// more coarsely than the 8-bit image itself.
     /// </param>
-    public FusedSplitSplice(SplitSpliceNet network, ScalarType computeType = ScalarType.Float32)
+    public FusedSplitSplice(SplitSpliceNet network, ConvolutionNumbers numbers = ConvolutionNumbers.Fp32)
     {
-        if (computeType is not (ScalarType.Float32 or ScalarType.BFloat16))
+        if (!Enum.IsDefined(numbers))
         {
-            throw new ArgumentException($"The inference form computes in float32 or bfloat16, not {computeType}.", nameof(computeType));
+            throw new ArgumentOutOfRangeException(nameof(numbers), numbers, "Unknown convolution numbers.");
         }
         _options = network.Options;
-        _computeType = computeType;
+        _computeType = numbers == ConvolutionNumbers.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32;
+        _roundsToBfloat16 = numbers == ConvolutionNumbers.Bf16OnFp32Kernels;
         var weights = network.state_dict();
         using var noGrad = torch.no_grad();
         // Frees the intermediate copies and views; the tensors kept are detached from it (Owned).
@@ -92,7 +96,7 @@ public sealed class FusedSplitSplice : IInferenceNetwork
             }
             _tail.Add(Stack(weights, ["tail"], "output"));
         }
-        if (computeType != ScalarType.Float32)
+        if (numbers != ConvolutionNumbers.Fp32)
         {
             foreach (var layers in new[] { _lreluPath, _sigmoidPath, _branches, _tail })
             {
@@ -105,10 +109,10 @@ public sealed class FusedSplitSplice : IInferenceNetwork
         }
     }
 
-    /// <summary>A float32 layer as a <see cref="_computeType"/> one, freeing the float32 copy.</summary>
+    /// <summary>A float32 layer as a <see cref="_computeType"/> one (rounded to bfloat16 either way), freeing the float32 copy.</summary>
     private (Tensor Weight, Tensor Bias) ToComputeType((Tensor Weight, Tensor Bias) layer)
     {
-        var converted = (Owned(ChannelsLast(layer.Weight.to(_computeType))), Owned(layer.Bias.to(_computeType)));
+        var converted = (Owned(ChannelsLast(layer.Weight.to(ScalarType.BFloat16).to(_computeType))), Owned(layer.Bias.to(ScalarType.BFloat16).to(_computeType)));
         layer.Weight.Dispose();
         layer.Bias.Dispose();
         return converted;
@@ -184,16 +188,16 @@ public sealed class FusedSplitSplice : IInferenceNetwork
             throw new ArgumentException($"Input {input.shape[3]}x{input.shape[2]} is smaller than the network's context ({padding} px per side).");
         }
         input = ChannelsLast(input);
-        Tensor features = _computeType == input.dtype ? input : input.to(_computeType);
+        Tensor features = Rounded(_computeType == input.dtype ? input : input.to(_computeType));
 
         Tensor lrelu = features;
         Tensor sigmoid = features;
         for (int i = 0; i < _lreluPath.Count; i++)
         {
-            lrelu = nn.functional.conv2d(lrelu, _lreluPath[i].Weight, _lreluPath[i].Bias).leaky_relu_(TorchScalars.LeakySlope);
+            lrelu = Rounded(Rounded(nn.functional.conv2d(lrelu, _lreluPath[i].Weight, _lreluPath[i].Bias)).leaky_relu_(TorchScalars.LeakySlope));
             if (_options.Fusion)
             {
-                sigmoid = nn.functional.conv2d(sigmoid, _sigmoidPath[i].Weight, _sigmoidPath[i].Bias).sigmoid_();
+                sigmoid = Rounded(Rounded(nn.functional.conv2d(sigmoid, _sigmoidPath[i].Weight, _sigmoidPath[i].Bias)).sigmoid_());
             }
         }
         Tensor x = _options.Fusion ? torch.cat([lrelu, sigmoid], dim: 1) : lrelu;
@@ -201,8 +205,8 @@ public sealed class FusedSplitSplice : IInferenceNetwork
         // Branches: channels [k b, (k + 1) b) belong to branch k = lu, ru, ld, rd.
         for (int i = 0; i < _branches.Count; i++)
         {
-            x = i == 0 ? FirstBranchLayer(x, _branches[0]) : nn.functional.conv2d(x, _branches[i].Weight, _branches[i].Bias, groups: 4);
-            x.leaky_relu_(TorchScalars.LeakySlope);
+            x = Rounded(i == 0 ? FirstBranchLayer(x, _branches[0]) : nn.functional.conv2d(x, _branches[i].Weight, _branches[i].Bias, groups: 4));
+            x = Rounded(x.leaky_relu_(TorchScalars.LeakySlope));
         }
 
         if (_outputBeforeSplice is { } output)
@@ -210,7 +214,7 @@ public sealed class FusedSplitSplice : IInferenceNetwork
             // Channel 4c + 2dy + dx of the result is output channel c at sub-pixel (dy, dx), the
             // order pixel_shuffle reads. The padding rule normally leaves exactly the context needed.
             long reach = output.Weight.shape[2] - 1;
-            x = nn.functional.conv2d(CenterCrop(x, outHeight / 2 + reach, outWidth / 2 + reach), output.Weight, output.Bias).to(input.dtype);
+            x = Rounded(nn.functional.conv2d(CenterCrop(x, outHeight / 2 + reach, outWidth / 2 + reach), output.Weight, output.Bias)).to(input.dtype);
             if (_bicubicBeforeSplice is { } bicubic)
             {
                 long margin = padding - SubPixelBicubicRadius;
@@ -223,10 +227,10 @@ public sealed class FusedSplitSplice : IInferenceNetwork
         x = Splice(x);
         for (int i = 0; i < _tail.Count; i++)
         {
-            x = nn.functional.conv2d(x, _tail[i].Weight, _tail[i].Bias);
+            x = Rounded(nn.functional.conv2d(x, _tail[i].Weight, _tail[i].Bias));
             if (i < _tail.Count - 1)
             {
-                x.leaky_relu_(TorchScalars.LeakySlope);
+                x = Rounded(x.leaky_relu_(TorchScalars.LeakySlope));
             }
         }
         x = CenterCrop(x, outHeight, outWidth).to(input.dtype);
@@ -237,6 +241,13 @@ public sealed class FusedSplitSplice : IInferenceNetwork
         }
         return x.clamp_(TorchScalars.Zero, TorchScalars.One);
     }
+
+    /// <summary>
+    /// <paramref name="x"/> rounded to bfloat16 (and held in float32) under <see cref="ConvolutionNumbers.Bf16OnFp32Kernels"/>,
+    /// as a bfloat16 kernel's output is rounded; unchanged otherwise. Rounding is to nearest, ties to
+    /// even, as oneDNN and libtorch both round.
+    /// </summary>
+    private Tensor Rounded(Tensor x) => _roundsToBfloat16 ? x.to(ScalarType.BFloat16).to(ScalarType.Float32) : x;
 
     /// <summary>
     /// The four branches' first layers, which all read the same features: one convolution, or

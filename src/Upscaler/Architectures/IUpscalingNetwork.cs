@@ -36,11 +36,29 @@ public interface IUpscalingNetwork : IDisposable
     /// The inference form: the same function as <see cref="ModuleForm"/> in evaluation mode, laid out
     /// to run fast. It copies the weights, so later changes to the module are not seen.
     /// </summary>
-    /// <param name="computeType">
-    /// The type its weights and activations are held in: float32, or bfloat16 for bf16 inference
-    /// (images in and out stay float32 either way).
+    /// <param name="numbers">
+    /// What its convolutions compute in: float32, or bfloat16's numbers for bf16 inference, on bfloat16
+    /// kernels or on float32 ones (images in and out stay float32 either way).
     /// </param>
-    IInferenceNetwork CreateInferenceForm(ScalarType computeType = ScalarType.Float32);
+    IInferenceNetwork CreateInferenceForm(ConvolutionNumbers numbers = ConvolutionNumbers.Fp32);
+}
+
+/// <summary>What an inference form's convolutions compute in.</summary>
+public enum ConvolutionNumbers
+{
+    /// <summary>float32 weights and activations.</summary>
+    Fp32,
+
+    /// <summary>bfloat16 weights and activations on the CPU's bfloat16 kernels, summed in float32.</summary>
+    Bf16,
+
+    /// <summary>
+    /// <see cref="Bf16"/>'s numbers on float32 kernels: the weights, and the activations wherever
+    /// the bfloat16 kernels round them, rounded to bfloat16, then summed in float32. The products of
+    /// two bfloat16 numbers are exact in float32, so this gives <see cref="Bf16"/>'s results up to
+    /// the order of the float32 sums, on a CPU without bfloat16 instructions too.
+    /// </summary>
+    Bf16OnFp32Kernels,
 }
 
 /// <summary>The inference form of a network; disposing frees its copy of the weights.</summary>

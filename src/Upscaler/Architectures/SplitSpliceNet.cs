@@ -58,7 +58,7 @@ public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>, IUpscalingNetwor
 
     public IReadOnlyList<Numerics.ConvolutionShape> ConvolutionShapes(Numerics.NetworkForm form) => Numerics.ConvolutionShape.Of(Options, form);
 
-    public IInferenceNetwork CreateInferenceForm(ScalarType computeType = ScalarType.Float32) => new FusedSplitSplice(this, computeType);
+    public IInferenceNetwork CreateInferenceForm(ConvolutionNumbers numbers = ConvolutionNumbers.Fp32) => new FusedSplitSplice(this, numbers);
 
     /// <summary>
     /// Stores every convolution weight channels-last, as PyTorch's

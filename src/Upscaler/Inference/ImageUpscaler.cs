@@ -36,30 +36,36 @@ public sealed class ImageUpscaler : IDisposable
         options.Validate();
         IUpscalingNetwork network = model.Network;
         bool torchNetwork = options.Backend == InferenceBackend.Torch;
-        if (InferencePrecisions.Refusal(options.Precision, device.type, CpuFeatures.HasBf16, CpuFeatures.HasVnni) is { } refusal)
+        if (InferencePrecisions.Refusal(options.Precision, device.type, CpuFeatures.HasVnni) is { } refusal)
         {
             throw new InvalidOperationException(refusal);
         }
+        var numbers = ConvolutionNumbers.Fp32;
         if (torchNetwork && device.type == DeviceType.CPU)
         {
             // Before the first model call: wrong CPU kernels must not make wrong pixels.
             ConvolutionGuard.EnsureVerified(network.ConvolutionShapes(NetworkForm.Inference), backward: false);
             if (options.Precision == InferencePrecision.Bf16)
             {
-                // The residual's bicubic stays float32 (FusedSplitSplice), checked above.
-                ConvolutionGuard.EnsureBf16Verified(ConvolutionShape.InBfloat16(network.ConvolutionShapes(NetworkForm.Inference)));
+                // The residual's bicubic stays float32 (FusedSplitSplice), checked above. Where the
+                // bfloat16 kernels are missing or wrong, float32 kernels compute bfloat16's numbers,
+                // so bf16 gives the same pictures on every CPU.
+                numbers = ConvolutionGuard.Bf16KernelsUsable(ConvolutionShape.InBfloat16(network.ConvolutionShapes(NetworkForm.Inference)), CpuFeatures.HasBf16)
+                    ? ConvolutionNumbers.Bf16
+                    : ConvolutionNumbers.Bf16OnFp32Kernels;
             }
         }
         _model = model;
         _device = torchNetwork ? device : torch.CPU;
         _options = options;
+        Numbers = numbers;
         _floatsPerPixel = network.ActivationFloatsPerPixel;
         _tileSize = options.TileSize ?? TilePlanner.AutoTileSize(_floatsPerPixel, network.Padding, options.MemoryBudgetBytes);
         network.ModuleForm.to(_device);
         network.ModuleForm.eval();
         // Last: nothing after it can throw and leave its copy of the weights behind.
         IInferenceNetwork inference = torchNetwork
-            ? network.CreateInferenceForm(options.Precision == InferencePrecision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32)
+            ? network.CreateInferenceForm(numbers)
             : OnnxRuntimeNetwork.Create(model, cuda: device.type == DeviceType.CUDA, options.Precision);
         _inference = options.SelfEnsemble ? new SelfEnsemble(inference) : inference;
     }
@@ -99,6 +105,9 @@ public sealed class ImageUpscaler : IDisposable
 
     /// <summary>The number format inside the network.</summary>
     public InferencePrecision Precision => _options.Precision;
+
+    /// <summary>What the torch backend's convolutions compute in: bf16 runs on float32 kernels where this CPU's bfloat16 kernels are missing or wrong.</summary>
+    public ConvolutionNumbers Numbers { get; }
 
     /// <summary>Whether each tile is averaged over its eight flips and turns (<see cref="UpscaleOptions.SelfEnsemble"/>).</summary>
     public bool SelfEnsemble => _options.SelfEnsemble;

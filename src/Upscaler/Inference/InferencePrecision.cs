@@ -12,8 +12,10 @@ public enum InferencePrecision
     Fp32,
 
     /// <summary>
-    /// bfloat16 weights and activations on libtorch (oneDNN's AVX512-BF16/AMX kernels), float32
-    /// accumulation; only on CPUs with bf16 instructions (<see cref="CpuFeatures.HasBf16"/>).
+    /// bfloat16 weights and activations on libtorch, float32 accumulation: on oneDNN's
+    /// AVX512-BF16/AMX kernels where the CPU has them (<see cref="CpuFeatures.HasBf16"/>) and they
+    /// pass the self-check, elsewhere on float32 kernels over the same bfloat16 numbers
+    /// (<see cref="Architectures.ConvolutionNumbers.Bf16OnFp32Kernels"/>): the same pictures, slower.
     /// </summary>
     Bf16,
 
@@ -40,21 +42,18 @@ public static class InferencePrecisions
 
     /// <summary>
     /// Why <paramref name="precision"/> cannot run on <paramref name="device"/>, or null when it can.
-    /// bf16 is refused, not quietly replaced by fp32, where it would not run as measured: without
-    /// bf16 instructions oneDNN would convert through fp32, which cannot beat fp32, and only the
-    /// CPU path was measured.
+    /// bf16 runs on every CPU (on float32 kernels where bfloat16 ones are missing or wrong) and
+    /// was measured on the CPU only.
     /// </summary>
-    /// <param name="cpuHasBf16">Whether the CPU has bf16 instructions (<see cref="CpuFeatures.HasBf16"/>).</param>
     /// <param name="cpuHasVnni">Whether the CPU has 8-bit dot-product instructions (<see cref="CpuFeatures.HasVnni"/>).</param>
     /// <remarks>
-    /// int8 is refused without VNNI for the same reason as bf16 without bf16 instructions, and one
-    /// more: ONNX Runtime's AVX2 kernels for uint8 times int8 add pairs of products in 16 bits,
-    /// which can saturate with full-range weights, so the measured picture would not hold there.
+    /// int8 is refused without VNNI: ONNX Runtime's other kernels for uint8 times int8 (AVX2) add
+    /// pairs of products in 16 bits, which can saturate with full-range weights, so the measured
+    /// picture would not hold there.
     /// </remarks>
-    public static string? Refusal(InferencePrecision precision, DeviceType device, bool cpuHasBf16, bool cpuHasVnni) => precision switch
+    public static string? Refusal(InferencePrecision precision, DeviceType device, bool cpuHasVnni) => precision switch
     {
         InferencePrecision.Bf16 when device != DeviceType.CPU => "bf16 precision is implemented for the CPU only; run on the CPU or in fp32.",
-        InferencePrecision.Bf16 when !cpuHasBf16 => "bf16 precision needs a CPU with AVX512-BF16 or AMX-BF16 instructions, which this one lacks; use fp32.",
         InferencePrecision.Int8 when device != DeviceType.CPU => "int8 precision is implemented for the CPU only; run on the CPU or in fp32.",
         InferencePrecision.Int8 when !cpuHasVnni => "int8 precision needs a CPU with AVX512-VNNI or AVX-VNNI instructions, which this one lacks; use fp32.",
         _ => null,

@@ -5,10 +5,16 @@ namespace SeRanet.Video.Upscaler.Numerics;
 /// <summary>What <see cref="ConvolutionGuard"/> has checked in this process, and which kernels it uses because of it.</summary>
 /// <param name="Checked">Everything compared so far on the kernels now in use.</param>
 /// <param name="FastPathFailure">How oneDNN's kernels failed, when they did; then oneDNN is off.</param>
-public sealed record ConvolutionGuardReport(ConvolutionCheckResult Checked, ConvolutionCheckResult? FastPathFailure)
+/// <param name="Bf16KernelsRefused">Why bf16 runs on float32 kernels in this process (<see cref="ConvolutionGuard.Bf16KernelsUsable"/>), when it does.</param>
+public sealed record ConvolutionGuardReport(ConvolutionCheckResult Checked, ConvolutionCheckResult? FastPathFailure, string? Bf16KernelsRefused = null)
 {
     /// <summary>oneDNN was wrong on this CPU and has been switched off for the process.</summary>
     public bool UsesSafePath => FastPathFailure is not null;
+
+    /// <summary>One line for the user when bf16 runs on float32 kernels; null when it does not.</summary>
+    public string? DescribeBf16() => Bf16KernelsRefused is { } why
+        ? $"bf16 runs on float32 kernels here ({why}): the pictures of a CPU with working bf16 kernels, to within one 8-bit level, but slower than fp32"
+        : null;
 
     /// <summary>One line for the user.</summary>
     public string Describe() => FastPathFailure is not { } failure
@@ -33,8 +39,10 @@ public static class ConvolutionGuard
     private static readonly Lock Gate = new();
     private static readonly HashSet<(ConvolutionShape, bool)> Verified = [];
     private static readonly HashSet<ConvolutionShape> VerifiedBf16 = [];
+    private static readonly HashSet<ConvolutionShape> WrongBf16 = [];
     private static ConvolutionCheckResult? _checked;
     private static ConvolutionCheckResult? _fastPathFailure;
+    private static string? _bf16KernelsRefused;
 
     /// <summary>What has been checked so far; null before the first check.</summary>
     public static ConvolutionGuardReport? Current
@@ -43,7 +51,7 @@ public static class ConvolutionGuard
         {
             lock (Gate)
             {
-                return _checked is null ? null : new ConvolutionGuardReport(_checked, _fastPathFailure);
+                return _checked is null ? null : new ConvolutionGuardReport(_checked, _fastPathFailure, _bf16KernelsRefused);
             }
         }
     }
@@ -79,35 +87,57 @@ public static class ConvolutionGuard
                 Verified.UnionWith(unchecked_.Select(shape => (shape, backward)));
                 _checked = Merge(_checked, result);
             }
-            return new ConvolutionGuardReport(_checked!, _fastPathFailure);
+            return new ConvolutionGuardReport(_checked!, _fastPathFailure, _bf16KernelsRefused);
         }
     }
 
     /// <summary>
-    /// Checks the bfloat16 forms of the shapes not checked yet (thread-safe), for <c>--precision
-    /// bf16</c>. Unlike float32 there is no slower exact fallback worth having (bfloat16 on
-    /// libtorch's own kernels cannot beat float32), so wrong kernels refuse the precision.
+    /// Whether <c>--precision bf16</c> may run on this CPU's bfloat16 kernels: the CPU has bf16
+    /// instructions and the bfloat16 forms of <paramref name="shapes"/> pass the self-check (each
+    /// shape once per process; thread-safe). When not, the network runs bf16 on float32 kernels over
+    /// bfloat16's numbers (<see cref="Architectures.ConvolutionNumbers.Bf16OnFp32Kernels"/>), and
+    /// <see cref="Current"/> says why.
     /// </summary>
-    /// <exception cref="InvalidOperationException">This CPU's bfloat16 convolutions are wrong.</exception>
-    public static void EnsureBf16Verified(IEnumerable<ConvolutionShape> shapes)
+    /// <param name="shapes">The convolutions the bf16 form runs in bfloat16 (<see cref="ConvolutionShape.InBfloat16"/>).</param>
+    /// <param name="cpuHasBf16">Whether the CPU has bf16 instructions (<see cref="Inference.CpuFeatures.HasBf16"/>):
+    /// without them oneDNN would convert through float32, slower than the float32 kernels themselves.</param>
+    public static bool Bf16KernelsUsable(IEnumerable<ConvolutionShape> shapes, bool cpuHasBf16)
     {
         lock (Gate)
         {
+            if (!cpuHasBf16)
+            {
+                _bf16KernelsRefused = "this CPU has no AVX512-BF16 or AMX-BF16 instructions";
+                return false;
+            }
             NnpackSwitch.Disable();
-            var unchecked_ = shapes.Where(shape => !VerifiedBf16.Contains(shape)).Distinct().ToList();
-            if (unchecked_.Count == 0)
+            bool usable = true;
+            // One shape at a time, so that a wrong kernel condemns its own shape only, not another
+            // model's that shares the rest.
+            foreach (var shape in shapes.Distinct())
             {
-                return;
+                if (WrongBf16.Contains(shape))
+                {
+                    usable = false;
+                    continue;
+                }
+                if (VerifiedBf16.Contains(shape))
+                {
+                    continue;
+                }
+                var result = ConvolutionSelfCheck.Run([shape], backward: false, precision: ScalarType.BFloat16);
+                if (result.Passed)
+                {
+                    VerifiedBf16.Add(shape);
+                    continue;
+                }
+                // Seen on an AMD EPYC with AVX512-BF16 and no AMX (oneDNN 3.7.1's jit_bf16 kernels,
+                // one input channel): 4.5 dB lost on a real photo. Intel's AMX kernels were exact.
+                WrongBf16.Add(shape);
+                _bf16KernelsRefused = $"this CPU's bf16 convolutions are wrong: {result.Worst}, relative error {result.WorstRelativeError:0.0e0}";
+                usable = false;
             }
-            var result = ConvolutionSelfCheck.Run(unchecked_, backward: false, precision: ScalarType.BFloat16);
-            if (!result.Passed)
-            {
-                // Seen on an AMD EPYC with AVX512-BF16 and no AMX (oneDNN 3.7.1's jit_bf16 kernels):
-                // 4.5 dB lost on a real photo. Intel's AMX kernels were exact.
-                throw new InvalidOperationException(
-                    $"bf16 precision: this CPU's bf16 convolutions are wrong ({result.Worst}: relative error {result.WorstRelativeError:0.0e0}); use fp32.");
-            }
-            VerifiedBf16.UnionWith(unchecked_);
+            return usable;
         }
     }
 
