@@ -6,7 +6,8 @@
 #   bench/cost-curve.sh [ROUNDS]
 # COST_CURVE_MODELS overrides the models timed every round (names, not paths; NAME-pruned is shipped model
 # NAME through `seranet prune`); COST_CURVE_SLOW names models timed in one round only (seranet-v1 takes
-# minutes per run). Writes bench/results/cost-curve.json (or the file COST_CURVE_RESULT names, for a
+# minutes per run); COST_CURVE_PRECISION runs every model in that precision (fp32 by default; bf16
+# gives the same pictures on every CPU, and is fast only where it runs on bfloat16 kernels). Writes bench/results/cost-curve.json (or the file COST_CURVE_RESULT names, for a
 # run over a few models that should not replace the full one) and the plot beside it, bench/results/cost-curve.svg (PSNR against multiply-adds, waifu2x's models as lines; bench/plot-cost-curve.py
 # draws it from the JSON, so the plot can be redrawn without timing anything again).
 set -euo pipefail
@@ -17,6 +18,7 @@ rounds="${1:-3}"
 read -r -a models <<<"${COST_CURVE_MODELS:-seranet-fast seranet-fast-deep seranet-fast-deep-rgb seranet-fast-d5 seranet-fast-wide}"
 read -r -a slow <<<"${COST_CURVE_SLOW-seranet-v1}"
 result="${COST_CURVE_RESULT:-bench/results/cost-curve.json}"
+precision="${COST_CURVE_PRECISION:-fp32}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 scripts/fetch-data.sh >/dev/null
@@ -35,9 +37,9 @@ for m in "${all[@]}"; do
 done
 model_args=()
 for m in "${all[@]}"; do model_args+=(--model "${source[$m]}"); done
-./seranet eval --data data/eval "${model_args[@]}" --json > "$work/quality.json"
+./seranet eval --data data/eval "${model_args[@]}" --precision "$precision" --json > "$work/quality.json"
 for m in "${all[@]}"; do
-  ./seranet bench --model "${source[$m]}" --size 64x64 --count 1 --json > "$work/cost-$m.json"
+  ./seranet bench --model "${source[$m]}" --size 64x64 --count 1 --precision "$precision" --json > "$work/cost-$m.json"
 done
 
 mkdir -p "$work/frames"
@@ -47,7 +49,7 @@ run() {
   if [ "$1" = waifu2x ]; then
     WAIFU2X_MODE=batch WAIFU2X_WARMUP=0 WAIFU2X_MIN_PSNR=0 seconds bench/waifu2x/upscale.sh "$work/frames" "$work/w2x"
   else
-    seconds ./seranet image "$work/frames" -o "$work/ours" --overwrite --json --model "${source[$1]}"
+    seconds ./seranet image "$work/frames" -o "$work/ours" --overwrite --json --model "${source[$1]}" --precision "$precision"
   fi
 }
 
@@ -55,26 +57,30 @@ run() {
 first_round_only=("${slow[@]}")
 rotating_rounds "$rounds" run waifu2x "${models[@]}"
 
-python3 - "$result" "$work" "${times[waifu2x]}" $(for m in "${all[@]}"; do printf '%s=%s ' "$m" "$(echo ${times[$m]} | tr ' ' ',')"; done) <<'PY'
+python3 - "$result" "$work" "$precision" "${times[waifu2x]}" $(for m in "${all[@]}"; do printf '%s=%s ' "$m" "$(echo ${times[$m]} | tr ' ' ',')"; done) <<'PY'
 import json, statistics, sys
-result_path, work, theirs = sys.argv[1], sys.argv[2], [float(t) for t in sys.argv[3].split()]
+result_path, work, precision, theirs = sys.argv[1], sys.argv[2], sys.argv[3], [float(t) for t in sys.argv[4].split()]
 quality = {m["method"]: m for m in json.load(open(f"{work}/quality.json"))["means"]}
 points = []
-for arg in sys.argv[4:]:
+for arg in sys.argv[5:]:
     name, _, values = arg.partition("=")
     times = [float(t) for t in values.split(",")]
-    cost = json.load(open(f"{work}/cost-{name}.json"))["multiply_adds_per_pixel"]
+    bench = json.load(open(f"{work}/cost-{name}.json"))
+    cost = bench["multiply_adds_per_pixel"]
+    # seranet eval names a model run in another precision "NAME (PRECISION)".
+    label = name if precision == "fp32" else f"{name} ({precision})"
     ratios = [w / o for w, o in zip(theirs, times)]
     points.append({
         "model": name, "multiply_adds_per_pixel": cost,
-        "y_psnr": round(quality[name]["y_psnr"], 3), "rgb_psnr": round(quality[name]["rgb_psnr"], 3), "ssim": round(quality[name]["ssim"], 4),
+        "y_psnr": round(quality[label]["y_psnr"], 3), "rgb_psnr": round(quality[label]["rgb_psnr"], 3), "ssim": round(quality[label]["ssim"], 4),
         "median_seconds": round(statistics.median(times), 3),
         "speedup_per_round": [round(r, 3) for r in ratios], "speedup": round(statistics.median(ratios), 2),
+        "bf16_on_fp32_kernels": bench.get("bf16_on_fp32_kernels", False),
     })
 points.sort(key=lambda p: p["multiply_adds_per_pixel"])
 # waifu2x's figures from bench/quality.sh (upconv_7, run here) and the issue's cunet (an AVX2 machine).
 references = {"waifu2x upconv_7": 32.80, "waifu2x cunet (issue 15, AVX2 machine)": 33.43}
-result = {"waifu2x_median_seconds": round(statistics.median(theirs), 3), "bicubic_y_psnr": round(quality["bicubic"]["y_psnr"], 3),
+result = {"precision": precision, "waifu2x_median_seconds": round(statistics.median(theirs), 3), "bicubic_y_psnr": round(quality["bicubic"]["y_psnr"], 3),
           "references_y_psnr": references, "models": points}
 json.dump(result, open(result_path, "w"), indent=2)
 
