@@ -11,35 +11,28 @@ namespace SeRanet.Video.Cli.Commands;
 /// </summary>
 internal sealed class ModelRunOptions
 {
+    private readonly Option<InferenceBackend> _backend = CommonOptions.Backend();
+    private readonly Option<InferencePrecision> _precision = CommonOptions.Precision();
+    private readonly Option<bool> _tta = CommonOptions.Tta();
+
+    // Null where the command does not offer the option: it always upscales 2x, picks the tile side,
+    // sets the tiles per pass itself or keeps the default memory budget.
+    private readonly Option<double>? _scale;
+    private readonly Option<int?>? _tile;
+    private readonly Option<int?>? _tileBatch;
+    private readonly Option<long?>? _memory;
+
     public ModelRunOptions(bool scale = false, bool tile = false, bool tileBatch = false, bool memory = false)
     {
-        Scale = scale ? CommonOptions.Scale() : null;
-        Tile = tile ? CommonOptions.Tile() : null;
-        TileBatch = tileBatch ? CommonOptions.TileBatch() : null;
-        Memory = memory ? CommonOptions.Memory() : null;
+        _scale = scale ? CommonOptions.Scale() : null;
+        _tile = tile ? CommonOptions.Tile() : null;
+        _tileBatch = tileBatch ? CommonOptions.TileBatch() : null;
+        _memory = memory ? CommonOptions.Memory() : null;
     }
-
-    public Option<InferenceBackend> Backend { get; } = CommonOptions.Backend();
-
-    public Option<InferencePrecision> Precision { get; } = CommonOptions.Precision();
-
-    public Option<bool> Tta { get; } = CommonOptions.Tta();
-
-    /// <summary><c>--scale</c>, or null where the command always upscales 2x.</summary>
-    public Option<double>? Scale { get; }
-
-    /// <summary><c>--tile</c>, or null where the command always picks the tile side.</summary>
-    public Option<int?>? Tile { get; }
-
-    /// <summary><c>--tile-batch</c>, or null where the command sets the tiles per pass itself (or fits them to memory).</summary>
-    public Option<int?>? TileBatch { get; }
-
-    /// <summary><c>--memory</c>, or null where the command keeps the default budget.</summary>
-    public Option<long?>? Memory { get; }
 
     /// <summary>The options this command offers, in the order its help lists them.</summary>
     public IEnumerable<Option> Options =>
-        new Option?[] { Backend, Precision, Tta, Scale, Tile, TileBatch, Memory }.OfType<Option>();
+        new Option?[] { _backend, _precision, _tta, _scale, _tile, _tileBatch, _memory }.OfType<Option>();
 
     public void AddTo(Command command)
     {
@@ -52,12 +45,12 @@ internal sealed class ModelRunOptions
     /// <summary>What was given, with the engine's defaults for what this command does not offer.</summary>
     public UpscaleOptions Read(ParseResult result) => new()
     {
-        Scale = Scale is null ? UpscaleOptions.DefaultScale : result.GetValue(Scale),
-        TileSize = Tile is null ? null : result.GetValue(Tile),
-        MaxBatch = TileBatch is null ? null : result.GetValue(TileBatch),
-        MemoryBudgetBytes = (Memory is null ? null : result.GetValue(Memory)) ?? UpscaleOptions.DefaultMemoryBudgetBytes,
-        Backend = result.GetValue(Backend),
-        Precision = result.GetValue(Precision),
-        SelfEnsemble = result.GetValue(Tta),
+        Scale = _scale is null ? UpscaleOptions.DefaultScale : result.GetValue(_scale),
+        TileSize = _tile is null ? null : result.GetValue(_tile),
+        MaxBatch = _tileBatch is null ? null : result.GetValue(_tileBatch),
+        MemoryBudgetBytes = (_memory is null ? null : result.GetValue(_memory)) ?? UpscaleOptions.DefaultMemoryBudgetBytes,
+        Backend = result.GetValue(_backend),
+        Precision = result.GetValue(_precision),
+        SelfEnsemble = result.GetValue(_tta),
     };
 }
