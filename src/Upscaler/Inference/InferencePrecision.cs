@@ -15,7 +15,8 @@ public enum InferencePrecision
     /// bfloat16 weights and activations on libtorch, float32 accumulation: on oneDNN's
     /// AVX512-BF16/AMX kernels where the CPU has them (<see cref="CpuFeatures.HasBf16"/>) and they
     /// pass the self-check, elsewhere on float32 kernels over the same bfloat16 numbers
-    /// (<see cref="Architectures.ConvolutionNumbers.Bf16OnFp32Kernels"/>): the same pictures, slower.
+    /// (<see cref="Architectures.ConvolutionNumbers.Bf16OnFp32Kernels"/>): the same pictures to within
+    /// one 8-bit level, slower.
     /// </summary>
     Bf16,
 

@@ -100,7 +100,8 @@ public static class ConvolutionGuard
     /// </summary>
     /// <param name="shapes">The convolutions the bf16 form runs in bfloat16 (<see cref="ConvolutionShape.InBfloat16"/>).</param>
     /// <param name="cpuHasBf16">Whether the CPU has bf16 instructions (<see cref="Inference.CpuFeatures.HasBf16"/>):
-    /// without them oneDNN would convert through float32, slower than the float32 kernels themselves.</param>
+    /// without them oneDNN's bfloat16 path converts through float32, which was never measured here, so
+    /// bf16 runs on float32 kernels whose numbers are known.</param>
     public static bool Bf16KernelsUsable(IEnumerable<ConvolutionShape> shapes, bool cpuHasBf16)
     {
         lock (Gate)
