@@ -42,7 +42,7 @@ bf16_on_bf16_kernels() {
   local output
   output=$(./seranet bench --model "$1" --precision bf16 --device cpu --size 64x64 --count 1 --json 2>&1) || { echo "$output" >&2; return 1; }
   if grep -q '"bf16_on_fp32_kernels": true' <<<"$output"; then
-    echo "bf16 left out for $1: $(grep '^note:' <<<"$output" | tail -1)" >&2
+    echo "bf16 left out for $1: $(grep '^warning:' <<<"$output" | tail -1)" >&2
     return 1
   fi
 }

@@ -128,7 +128,7 @@ internal static class ImageCommand
         NumericsNotice.Announce(result);
         if (!asJson)
         {
-            System.Console.Error.WriteLine($"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device} ({choice.Upscale.DescribeRun()}), tile {loaded.Upscaler.TileSize}");
+            System.Console.Error.WriteLine($"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device} ({loaded.Upscaler.RunDescription}), tile {loaded.Upscaler.TileSize}");
         }
         return loaded;
     }

@@ -42,7 +42,7 @@ internal static class NumericsNotice
         // Always: whoever asked for bf16 asked for speed, and here it is slower than fp32.
         if (report.DescribeBf16() is { } bf16)
         {
-            System.Console.Error.WriteLine($"note: {bf16}");
+            System.Console.Error.WriteLine($"warning: {bf16}");
         }
     }
 }

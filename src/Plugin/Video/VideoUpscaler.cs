@@ -9,6 +9,7 @@ using SeRanet.Video.Core.Pipeline;
 using SeRanet.Video.Decoder.Video;
 using SeRanet.Video.Encoder.Video;
 using SeRanet.Video.Plugin.Video.Segments;
+using SeRanet.Video.Upscaler.Architectures;
 using SeRanet.Video.Upscaler.Inference;
 using SeRanet.Video.Upscaler.Numerics;
 using SeRanet.Video.Upscaler.Weights;
@@ -236,14 +237,21 @@ public static class VideoUpscaler
         return new PipelineResult(Interlocked.Read(ref encoded), modelSeconds, encoder.CopiedStreamList, encoder.DroppedStreams, encoder.ConvertedStreams);
     }
 
-    /// <summary>What a job says once the model is ready: a numerics warning where it applies, then the model, device, tiles, batches and frames.</summary>
+    /// <summary>
+    /// What a job says once the model is ready: numerics warnings where they apply (slower kernels
+    /// than the user would expect), then the model, device, how it runs, tiles, batches and frames.
+    /// </summary>
     internal static IEnumerable<VideoNote> ModelNotes(LoadedUpscaler loaded, VideoFramePath path, int framesPerBatch)
     {
         if (ConvolutionGuard.Current is { UsesSafePath: true } numerics)
         {
             yield return new VideoNote(VideoNoteKind.Warning, numerics.Describe());
         }
+        if (loaded.Upscaler.Numbers == ConvolutionNumbers.Bf16OnFp32Kernels && ConvolutionGuard.Current?.DescribeBf16() is { } bf16)
+        {
+            yield return new VideoNote(VideoNoteKind.Warning, bf16);
+        }
         yield return new VideoNote(VideoNoteKind.ModelReady,
-            $"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device}, tile {loaded.Upscaler.TileSize}, {framesPerBatch} frames per batch, {path.Description}");
+            $"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device} ({loaded.Upscaler.RunDescription}), tile {loaded.Upscaler.TileSize}, {framesPerBatch} frames per batch, {path.Description}");
     }
 }

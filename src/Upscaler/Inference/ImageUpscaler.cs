@@ -106,6 +106,9 @@ public sealed class ImageUpscaler : IDisposable
     /// <summary>The number format inside the network.</summary>
     public InferencePrecision Precision => _options.Precision;
 
+    /// <summary>How the network runs, for status lines (<see cref="UpscaleOptions.DescribeRun"/>).</summary>
+    public string RunDescription => _options.DescribeRun();
+
     /// <summary>What the torch backend's convolutions compute in: bf16 runs on float32 kernels where this CPU's bfloat16 kernels are missing or wrong.</summary>
     public ConvolutionNumbers Numbers { get; }
 
