@@ -37,7 +37,7 @@ rotating_rounds() {
 # bf16_on_bf16_kernels MODEL: whether `--precision bf16` runs MODEL on bfloat16 kernels here. It
 # runs everywhere, but on float32 kernels (slower than fp32) where the CPU lacks bf16 instructions
 # or its bfloat16 self-check finds them wrong (README, "Same numbers on every CPU"); the tool's
-# note says which, and the caller leaves bf16 out of its speed table.
+# warning says which, and the caller leaves bf16 out of its speed table.
 bf16_on_bf16_kernels() {
   local output
   output=$(./seranet bench --model "$1" --precision bf16 --device cpu --size 64x64 --count 1 --json 2>&1) || { echo "$output" >&2; return 1; }
