@@ -11,18 +11,33 @@ namespace SeRanet.Video.Native;
 /// </summary>
 internal static unsafe class Exports
 {
-    public const int AbiVersionNumber = 2;
+    public const int AbiVersionNumber = 3;
+
+    // Far beyond any seranet_options there will be; a larger size is a caller's mistake.
+    private const uint MaxOptionsSize = 4096;
 
     [UnmanagedCallersOnly(EntryPoint = "seranet_abi_version")]
     public static int AbiVersion() => AbiVersionNumber;
 
+    [UnmanagedCallersOnly(EntryPoint = "seranet_init_options")]
+    public static void InitOptions(NativeOptions* options, uint size) => WriteDefaults(options, size);
+
+    // ABI 2's function, which programs built against that header call: its struct is 40 bytes, so
+    // writing today's larger one would overrun theirs.
     [UnmanagedCallersOnly(EntryPoint = "seranet_default_options")]
-    public static void DefaultOptions(NativeOptions* options)
+    public static void DefaultOptions(NativeOptions* options) => WriteDefaults(options, NativeOptions.Abi2Size);
+
+    private static void WriteDefaults(NativeOptions* options, uint size)
     {
-        if (options is not null)
+        // Nothing can be reported from here: a size that is no struct's is left alone.
+        if (options is null || size < sizeof(uint) || size > MaxOptionsSize)
         {
-            *options = new NativeOptions { StructSize = (uint)sizeof(NativeOptions), Scale = 2, Batch = 1 };
+            return;
         }
+        // A newer header's fields this library does not know: zero, which is their default.
+        new Span<byte>(options, (int)size).Clear();
+        var defaults = new NativeOptions { StructSize = size, Scale = 2, Batch = 1 };
+        Buffer.MemoryCopy(&defaults, options, size, Math.Min(size, (uint)sizeof(NativeOptions)));
     }
 
     [UnmanagedCallersOnly(EntryPoint = "seranet_open")]

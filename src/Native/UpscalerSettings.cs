@@ -22,6 +22,12 @@ internal sealed record UpscalerSettings(ModelChoice Choice, int Batch)
             // An older caller's smaller struct: copy what it has, the rest stays zero (default).
             uint size = Math.Min(options->StructSize, (uint)sizeof(NativeOptions));
             Buffer.MemoryCopy(options, &read, sizeof(NativeOptions), size);
+            if (options->StructSize <= NativeOptions.Abi2Size)
+            {
+                // ABI 2's struct ends in padding where Precision now lies: whatever is there is no field.
+                read.Precision = 0;
+                read.Tta = 0;
+            }
         }
         string? model = read.Model == 0 ? null : Marshal.PtrToStringUTF8(read.Model);
         double scale = read.Scale == 0 ? 2 : read.Scale;
@@ -36,7 +42,13 @@ internal sealed record UpscalerSettings(ModelChoice Choice, int Batch)
         {
             throw new ArgumentException($"options.tile ({read.Tile}) and options.batch ({read.Batch}) must not be negative.", nameof(options));
         }
-        var upscale = new UpscaleOptions { Scale = scale, TileSize = read.Tile == 0 ? null : read.Tile };
+        var precision = read.Precision switch
+        {
+            0 => InferencePrecision.Fp32,
+            1 => InferencePrecision.Bf16,
+            _ => throw new ArgumentException($"options.precision is {read.Precision}; use SERANET_PRECISION_FP32 or _BF16.", nameof(options)),
+        };
+        var upscale = new UpscaleOptions { Scale = scale, TileSize = read.Tile == 0 ? null : read.Tile, Precision = precision, SelfEnsemble = read.Tta != 0 };
         return new UpscalerSettings(new ModelChoice(BesideLibrary(model), device, upscale), Math.Max(1, read.Batch));
     }
 

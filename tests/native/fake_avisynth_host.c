@@ -220,11 +220,12 @@ static AVS_Clip *source_clip(int width, int height, int frames, int pixel_type, 
     return clip;
 }
 
-/* Applies the registered function to (clip, model) as a script would. */
-static AVS_Value invoke(AVS_ScriptEnvironment *env, AVS_Clip *clip, const char *model)
+/* Applies the registered function to (clip, model, precision) as a script would: every argument
+   of its signature (c[model]s[tile]i[scale]f[device]s[precision]s[tta]b), void where not given. */
+static AVS_Value invoke_with(AVS_ScriptEnvironment *env, AVS_Clip *clip, const char *model, const char *precision)
 {
-    AVS_Value args[5];
-    for (int i = 0; i < 5; i++) {
+    AVS_Value args[7];
+    for (int i = 0; i < 7; i++) {
         args[i].type = 'v';
     }
     avs_set_to_clip(&args[0], clip);
@@ -232,10 +233,19 @@ static AVS_Value invoke(AVS_ScriptEnvironment *env, AVS_Clip *clip, const char *
         args[1].type = 's';
         args[1].d.string = model;
     }
-    AVS_Value array = {.type = 'a', .array_size = 5, .d.array = args};
+    if (precision != NULL) {
+        args[5].type = 's';
+        args[5].d.string = precision;
+    }
+    AVS_Value array = {.type = 'a', .array_size = 7, .d.array = args};
     AVS_Value result = env->apply(env, array, env->user_data);
     avs_release_clip(clip);
     return result;
+}
+
+static AVS_Value invoke(AVS_ScriptEnvironment *env, AVS_Clip *clip, const char *model)
+{
+    return invoke_with(env, clip, model, NULL);
 }
 
 /* Pulls every frame of an upscaled clip into path (when given); prints frame errors. */
@@ -316,6 +326,8 @@ int main(int argc, char **argv)
 
     AVS_Value bad = invoke(&env, source_clip(width, height, frames, AVS_CS_YV12, data), "/nonexistent/model.srnv");
     printf("bad model: %s\n", bad.type == 'e' ? bad.d.string : "(no error)");
+    AVS_Value imprecise = invoke_with(&env, source_clip(width, height, frames, AVS_CS_YV12, data), NULL, "int4");
+    printf("bad precision: %s\n", imprecise.type == 'e' ? imprecise.d.string : "(no error)");
     AVS_Value floating = invoke(&env, source_clip(width, height, frames, AVS_CS_Y8 | AVS_CS_SAMPLE_BITS_32, data), NULL);
     printf("float clip: %s\n", floating.type == 'e' ? floating.d.string : "(no error)");
 

@@ -18,6 +18,7 @@
  *   bad model: MESSAGE                           the map error for a missing model file
  *   half clip: MESSAGE                           the map error for a 16-bit float clip
  *   bad batch: MESSAGE                           the map error for batch=0
+ *   bad precision: MESSAGE                       the map error for precision="int4"
  * and for each case (one call of Upscale on a clip made from IN.yuv, all frames pulled):
  *   CASE output W H FAMILY SAMPLETYPE BITS SUBW SUBH N MODE   the filter's video info and mode
  *   CASE calls BATCHCALLS FRAMES LARGEST SINGLECALLS         libseranet calls during the frames
@@ -338,22 +339,36 @@ static VSNode *source_node(int width, int height, int frames, int sample_type, i
     return node;
 }
 
-static VSMap *call(VSNode *clip, const char *model, int batch)
+static void set_data(VSMap *map, const char *key, const char *data)
+{
+    map->entries[map->count].key = key;
+    map->entries[map->count].type = 'd';
+    map->entries[map->count].data = data;
+    map->count++;
+}
+
+/* Upscale(clip, model=, batch=, precision=) with the arguments that are not NULL or -1. */
+static VSMap *call_with(VSNode *clip, const char *model, int batch, const char *precision)
 {
     VSMap in = {0};
     VSMap *out = calloc(1, sizeof *out);
     set_node(&in, "clip", clip);
     if (model != NULL) {
-        in.entries[in.count].key = "model";
-        in.entries[in.count].type = 'd';
-        in.entries[in.count].data = model;
-        in.count++;
+        set_data(&in, "model", model);
     }
     if (batch >= 0) {
         set_int(&in, "batch", batch);
     }
+    if (precision != NULL) {
+        set_data(&in, "precision", precision);
+    }
     registered(&in, out, NULL, NULL, api());
     return out;
+}
+
+static VSMap *call(VSNode *clip, const char *model, int batch)
+{
+    return call_with(clip, model, batch, NULL);
 }
 
 /* One Upscale call on source, every frame pulled as VapourSynth would, written to path when given. */
@@ -440,6 +455,7 @@ int main(int argc, char **argv)
     printf("bad model: %s\n", call(source_node(width, height, frames, stInteger, 8, data), "/nonexistent/model.srnv", -1)->error);
     printf("half clip: %s\n", call(source_node(width, height, frames, stFloat, 16, data), NULL, -1)->error);
     printf("bad batch: %s\n", call(source_node(width, height, frames, stInteger, 8, data), NULL, 0)->error);
+    printf("bad precision: %s\n", call_with(source_node(width, height, frames, stInteger, 8, data), NULL, -1, "int4")->error);
 
     snprintf(path, sizeof path, "%s/int.yuv", argv[6]);
     int status = run_case("int", source_node(width, height, frames, stInteger, 8, data), path);

@@ -3,11 +3,12 @@
  * would: the frame is copied into planes with padded strides at odd addresses, upscaled with
  * seranet_process and again with seranet_process_batch, and written packed.
  *
- *   upscale_frame WIDTH HEIGHT IN.yuv OUT.yuv
+ *   upscale_frame WIDTH HEIGHT IN.yuv OUT.yuv [fp32|bf16] [tta]
  *
  * Checks what only a C caller sees (the ABI version, errors as status plus message, NULL
  * handles, the batched call matching the single one, float planes (SERANET_BITS_FLOAT) matching
- * the 8-bit result to within its rounding) and exits non-zero with a line on stderr when one fails. LibSeranetTests compares OUT.yuv with the engine's own output.
+ * the 8-bit result to within its rounding, a program built against ABI 2 calling in with its
+ * smaller seranet_options) and exits non-zero with a line on stderr when one fails. LibSeranetTests compares OUT.yuv with the engine's own output.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,10 +119,35 @@ static size_t packed_bytes(int width, int height)
     return (size_t)width * height + 2 * (size_t)((width + 1) / 2) * ((height + 1) / 2);
 }
 
+/*
+ * What a program built against ABI 2 does: its seranet_options is 40 bytes and ends in padding
+ * where ABI 3's precision lies, and it calls the function seranet_default_options (the macro of
+ * this header is bypassed by the parentheses).
+ */
+static void check_abi2_caller(void)
+{
+    union {
+        seranet_options options;
+        unsigned char bytes[64];
+    } abi2;
+    memset(abi2.bytes, 0xAB, sizeof abi2.bytes);
+    (seranet_default_options)(&abi2.options);
+    check(abi2.options.struct_size == 40, "ABI 2's seranet_default_options sets struct_size to ABI 2's 40 bytes");
+    int untouched = 1;
+    for (size_t i = 40; i < sizeof abi2.bytes; i++) {
+        untouched &= abi2.bytes[i] == 0xAB;
+    }
+    check(untouched, "ABI 2's seranet_default_options writes nothing past ABI 2's struct");
+    memset(abi2.bytes + 36, 0xFF, 4); /* padding there may hold anything: it is not a precision */
+    seranet_upscaler *upscaler = NULL;
+    check(seranet_open(&abi2.options, &upscaler) == SERANET_OK, "an ABI 2 caller's struct opens, its padding unread");
+    seranet_close(upscaler);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: %s WIDTH HEIGHT IN.yuv OUT.yuv\n", argv[0]);
+    if (argc < 5 || argc > 7) {
+        fprintf(stderr, "usage: %s WIDTH HEIGHT IN.yuv OUT.yuv [fp32|bf16] [tta]\n", argv[0]);
         return 2;
     }
     int width = atoi(argv[1]), height = atoi(argv[2]);
@@ -147,8 +173,20 @@ int main(int argc, char **argv)
     check(seranet_output_size(NULL, 4, 4, &w, &h) == SERANET_ERROR_ARGUMENT, "a NULL handle is SERANET_ERROR_ARGUMENT");
     check(strlen(seranet_last_error()) > 0, "a NULL handle has a message");
 
+    check_abi2_caller();
+
+    memset(&options, 0xAB, sizeof options);
+    seranet_default_options(&options);
+    check(options.struct_size == sizeof options && options.precision == SERANET_PRECISION_FP32 && options.tta == 0,
+          "seranet_default_options fills the whole struct of this header");
+    options.precision = 7;
+    check(seranet_open(&options, &upscaler) == SERANET_ERROR_ARGUMENT, "an unknown precision is SERANET_ERROR_ARGUMENT");
+    check(strstr(seranet_last_error(), "precision") != NULL, "the error names the precision");
+
     seranet_default_options(&options);
     options.batch = 2;
+    options.precision = argc > 5 && strcmp(argv[5], "bf16") == 0 ? SERANET_PRECISION_BF16 : SERANET_PRECISION_FP32;
+    options.tta = argc > 6 && strcmp(argv[6], "tta") == 0;
     if (seranet_open(&options, &upscaler) != SERANET_OK) {
         fprintf(stderr, "seranet_open: %s\n", seranet_last_error());
         return 1;

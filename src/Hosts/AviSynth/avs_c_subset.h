@@ -93,6 +93,7 @@ static inline double avs_as_float(AVS_Value v)
 {
     return v.type == 'i' ? v.d.integer : v.type == 'l' ? (double)v.d.longlong : v.type == 'd' ? v.d.double_pt : v.d.floating_pt;
 }
+static inline int avs_as_bool(AVS_Value v) { return v.d.boolean; }
 static inline const char *avs_as_string(AVS_Value v) { return v.type == 's' || v.type == 'e' ? v.d.string : 0; }
 static inline AVS_Value avs_array_elt(AVS_Value v, int index) { return v.type == 'a' ? v.d.array[index] : v; }
 static inline AVS_Value avs_new_value_error(const char *message)

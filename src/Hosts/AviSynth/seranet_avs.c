@@ -1,5 +1,6 @@
 /*
- * SeRanetUpscale(clip, string "model", int "tile", float "scale", string "device"): an AviSynth+
+ * SeRanetUpscale(clip, string "model", int "tile", float "scale", string "device", string "precision",
+ * bool "tta"): an AviSynth+
  * C plugin on libseranet (include/seranet.h) for planar YUV (4:2:0, 4:2:2, 4:4:4), grey (Y) and
  * planar RGB clips of 8 to 16 bits. Each frame's planes go to the engine as they are.
  *
@@ -141,7 +142,7 @@ static AVS_Value create(AVS_ScriptEnvironment *env, AVS_Value args, void *user_d
 {
     (void)user_data;
     AVS_Value model = avs_array_elt(args, 1), tile = avs_array_elt(args, 2), scale = avs_array_elt(args, 3),
-              device = avs_array_elt(args, 4);
+              device = avs_array_elt(args, 4), precision = avs_array_elt(args, 5), tta = avs_array_elt(args, 6);
     AVS_FilterInfo *fi;
     AVS_Clip *clip = avs_new_c_filter(env, &fi, avs_array_elt(args, 0), 1);
     AVS_Value result;
@@ -165,11 +166,18 @@ static AVS_Value create(AVS_ScriptEnvironment *env, AVS_Value args, void *user_d
     } else {
         options.device = -1;
     }
+    const char *precision_name = avs_defined(precision) ? avs_as_string(precision) : "fp32";
+    options.precision = strcmp(precision_name, "fp32") == 0   ? SERANET_PRECISION_FP32
+                        : strcmp(precision_name, "bf16") == 0 ? SERANET_PRECISION_BF16
+                                                              : -1;
+    options.tta = avs_defined(tta) && avs_as_bool(tta);
 
     if (format < 0) {
         result = script_error(env, "the clip must be planar YUV 4:2:0/4:2:2/4:4:4, Y or planar RGB of 8 to 16 bits.");
     } else if (options.device < 0) {
         result = script_error(env, "device must be \"auto\", \"cpu\" or \"cuda\".");
+    } else if (options.precision < 0) {
+        result = script_error(env, "precision must be \"fp32\" or \"bf16\".");
     } else if (seranet_open(&options, &filter->upscaler) != SERANET_OK
                || seranet_output_size(filter->upscaler, fi->vi.width, fi->vi.height, &fi->vi.width, &fi->vi.height)
                       != SERANET_OK) {
@@ -198,6 +206,6 @@ static AVS_Value create(AVS_ScriptEnvironment *env, AVS_Value args, void *user_d
 
 const char *avisynth_c_plugin_init(AVS_ScriptEnvironment *env)
 {
-    avs_add_function(env, "SeRanetUpscale", "c[model]s[tile]i[scale]f[device]s", create, NULL);
+    avs_add_function(env, "SeRanetUpscale", "c[model]s[tile]i[scale]f[device]s[precision]s[tta]b", create, NULL);
     return "SeRanetUpscale: SeRanet super-resolution upscaling";
 }

@@ -1,5 +1,5 @@
 /*
- * core.seranet.Upscale(clip, model=, scale=, tile=, device=, batch=): a VapourSynth (API 4)
+ * core.seranet.Upscale(clip, model=, scale=, tile=, device=, batch=, precision=, tta=): a VapourSynth (API 4)
  * plugin on libseranet (include/seranet.h) for constant-format GRAY, YUV (4:2:0, 4:2:2, 4:4:4)
  * and RGB clips of 8 to 16-bit integer or 32-bit float samples.
  *
@@ -331,6 +331,12 @@ static void create(const VSMap *in, VSMap *out, void *user_data, VSCore *core, c
                                                            : -1;
     int64_t batch = vsapi->mapGetInt(in, "batch", 0, &missing);
     batch = missing ? DEFAULT_BATCH : batch;
+    const char *precision = vsapi->mapGetData(in, "precision", 0, &missing);
+    options.precision = missing || strcmp(precision, "fp32") == 0 ? SERANET_PRECISION_FP32
+                        : strcmp(precision, "bf16") == 0           ? SERANET_PRECISION_BF16
+                                                                   : -1;
+    int64_t tta = vsapi->mapGetInt(in, "tta", 0, &missing);
+    options.tta = !missing && tta != 0;
 
     const char *why = NULL;
     int format = format_of(&filter->vi.format, &why);
@@ -343,6 +349,8 @@ static void create(const VSMap *in, VSMap *out, void *user_data, VSCore *core, c
         snprintf(message, sizeof message, "Upscale: %s", why);
     } else if (options.device < 0) {
         snprintf(message, sizeof message, "Upscale: device must be \"auto\", \"cpu\" or \"cuda\".");
+    } else if (options.precision < 0) {
+        snprintf(message, sizeof message, "Upscale: precision must be \"fp32\" or \"bf16\".");
     } else if (batch < 1 || batch > MAX_BATCH) {
         snprintf(message, sizeof message, "Upscale: batch must be 1 to %d frames, not %lld.", MAX_BATCH, (long long)batch);
     } else if ((options.batch = (int32_t)batch, seranet_open(&options, &filter->upscaler)) != SERANET_OK
@@ -380,6 +388,7 @@ void VapourSynthPluginInit2(VSPlugin *plugin, const VSPLUGINAPI *vspapi)
     vspapi->configPlugin("video.seranet", "seranet", "SeRanet super-resolution upscaling", VS_MAKE_VERSION(0, 2),
                          VAPOURSYNTH_API_VERSION, 0, plugin);
     vspapi->registerFunction("Upscale",
-                             "clip:vnode;model:data:opt;scale:float:opt;tile:int:opt;device:data:opt;batch:int:opt;",
+                             "clip:vnode;model:data:opt;scale:float:opt;tile:int:opt;device:data:opt;batch:int:opt;"
+                             "precision:data:opt;tta:int:opt;",
                              "clip:vnode;", create, NULL, plugin);
 }

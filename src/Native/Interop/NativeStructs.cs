@@ -25,6 +25,12 @@ internal struct NativeOptions
     public int Device;
     public int Tile;
     public int Batch;
+    // Since ABI 3. An ABI 2 caller's struct ends in 4 bytes of padding where Precision now is.
+    public int Precision;
+    public int Tta;
+
+    /// <summary>sizeof(seranet_options) in ABI 2: the fields through Batch and the padding after it.</summary>
+    public const uint Abi2Size = 40;
 }
 
 /// <summary>seranet_frame.</summary>

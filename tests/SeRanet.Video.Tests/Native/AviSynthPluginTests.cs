@@ -36,9 +36,10 @@ public class AviSynthPluginTests
 
         Assert.True(run.ExitCode == 0, $"the stand-in host failed ({run.ExitCode}):\n{run.Stdout}\n{run.Stderr}");
         string[] lines = run.Stdout.Split('\n');
-        Assert.Contains("registered SeRanetUpscale c[model]s[tile]i[scale]f[device]s", lines);
+        Assert.Contains("registered SeRanetUpscale c[model]s[tile]i[scale]f[device]s[precision]s[tta]b", lines);
         Assert.Contains($"output {2 * Width} {2 * Height} {Yv12} {Frames}", lines);
         Assert.Contains("bad model: SeRanetUpscale: Model file not found: /nonexistent/model.srnv", lines);
+        Assert.Contains("bad precision: SeRanetUpscale: precision must be \"fp32\" or \"bf16\".", lines);
         Assert.Contains(lines, line => line.StartsWith("float clip: SeRanetUpscale: the clip must be planar", StringComparison.Ordinal));
 
         // Frame properties are read per frame and kept on the output frames; top siting on 4:2:0 is refused.

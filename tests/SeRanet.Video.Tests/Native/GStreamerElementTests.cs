@@ -27,13 +27,15 @@ public class GStreamerElementTests
     private static Processes.Result Launch(params string[] pipeline) =>
         Processes.Run("gst-launch-1.0", ["-q", .. pipeline], Host(), TimeSpan.FromMinutes(10));
 
+    private static string[] Words(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
     [Fact]
     public void Gst_inspect_finds_the_element_with_its_properties_and_formats()
     {
         var result = Processes.Run("gst-inspect-1.0", ["seranetupscale"], Host(), TimeSpan.FromMinutes(2));
 
         Assert.True(result.ExitCode == 0, result.Output);
-        foreach (string expected in new[] { "seranetupscale", "libgstseranet.so", "GstVideoFilter", "model", "scale", "tile", "device", "I420", "Y42B", "Y444", "GRAY8", "I420_10LE" })
+        foreach (string expected in new[] { "seranetupscale", "libgstseranet.so", "GstVideoFilter", "model", "scale", "tile", "device", "precision", "tta", "I420", "Y42B", "Y444", "GRAY8", "I420_10LE" })
         {
             Assert.Contains(expected, result.Stdout, StringComparison.Ordinal);
         }
@@ -67,16 +69,18 @@ public class GStreamerElementTests
         }
     }
 
-    [Fact]
-    public void A_pipeline_gives_the_frames_of_seranet_filter_on_the_same_y4m()
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("precision=bf16 tta=true", "--precision bf16 --tta")]
+    public void A_pipeline_gives_the_frames_of_seranet_filter_on_the_same_y4m(string properties, string filterOptions)
     {
         using var temp = new TempFolder();
         string source = temp.File("same.y4m"), upscaled = temp.File("g.y4m"), filtered = temp.File("f.y4m");
         Assert.Equal(0, Launch("videotestsrc", "num-buffers=10", "!", Caps, "!", "y4menc", "!", "filesink", $"location={source}").ExitCode);
-        var run = Launch("videotestsrc", "num-buffers=10", "!", Caps, "!", "seranetupscale", "!", "y4menc", "!", "filesink", $"location={upscaled}");
+        var run = Launch(["videotestsrc", "num-buffers=10", "!", Caps, "!", "seranetupscale", .. Words(properties), "!", "y4menc", "!", "filesink", $"location={upscaled}"]);
         Assert.True(run.ExitCode == 0, $"gst-launch failed:\n{run.Stderr}");
 
-        var filter = Processes.Run("bash", ["-c", "dotnet \"$0\" filter < \"$1\" > \"$2\"", RepoPaths.CliDll, source, filtered], environment: null, TimeSpan.FromMinutes(10));
+        var filter = Processes.Run("bash", ["-c", $"dotnet \"$0\" filter {filterOptions} < \"$1\" > \"$2\"", RepoPaths.CliDll, source, filtered], environment: null, TimeSpan.FromMinutes(10));
 
         Assert.True(filter.ExitCode == 0, $"seranet filter failed:\n{filter.Stderr}");
         var (_, expected) = Y4mFile.Read(filtered);
@@ -146,6 +150,15 @@ public class GStreamerElementTests
         string said = run.Output;
         Assert.Contains("seranetupscale", said, StringComparison.Ordinal);
         Assert.Contains(missing, said, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_precision_stops_the_pipeline_and_names_the_choices()
+    {
+        var run = Launch("videotestsrc", "num-buffers=2", "!", Caps, "!", "seranetupscale", "precision=int4", "!", "fakesink");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("Unknown precision 'int4': use fp32 or bf16.", run.Output, StringComparison.Ordinal);
     }
 
     /// <summary>Just enough YUV4MPEG2 to read y4menc's output: the header line and each frame's bytes.</summary>

@@ -35,12 +35,14 @@ public partial class LibSeranetTests
             .ToHashSet(StringComparer.Ordinal);
         var declared = HeaderFunction().Matches(File.ReadAllText(NativePlugins.Header)).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
 
-        Assert.Equal(8, declared.Count);
+        Assert.Equal(9, declared.Count);
         Assert.Equal(declared.Append(RuntimeDebugHeader).Order(StringComparer.Ordinal), exported.Order(StringComparer.Ordinal));
     }
 
-    [Fact]
-    public void A_C_program_upscales_a_photo_frame_to_the_engines_pixels()
+    [Theory]
+    [InlineData(InferencePrecision.Fp32, false)]
+    [InlineData(InferencePrecision.Bf16, true)]
+    public void A_C_program_upscales_a_photo_frame_to_the_engines_pixels(InferencePrecision precision, bool tta)
     {
         // Odd sizes: chroma planes round up, and the program pads every row.
         const int width = 97, height = 71;
@@ -50,13 +52,13 @@ public partial class LibSeranetTests
         Processes.Ffmpeg("-i", photo, "-vf", $"scale={width}:{height}:flags=area", "-pix_fmt", "yuv420p", "-f", "rawvideo", input);
         string program = NativePlugins.CompileC(temp, "upscale_frame", [Path.Combine(RepoPaths.Root, "tests", "native", "upscale_frame.c")]);
 
-        var run = Processes.Run(program, [$"{width}", $"{height}", input, output], environment: null, TimeSpan.FromMinutes(5));
+        var run = Processes.Run(program, [$"{width}", $"{height}", input, output, precision.Name(), tta ? "tta" : "plain"], environment: null, TimeSpan.FromMinutes(5));
 
         Assert.True(run.ExitCode == 0, $"upscale_frame failed ({run.ExitCode}):\n{run.Stdout}\n{run.Stderr}");
         Assert.Contains($"ok: {width}x{height} -> {2 * width}x{2 * height}", run.Stdout, StringComparison.Ordinal);
         var format = new PlaneFormat(PlaneLayout.Yuv420) { Range = ColorRange.Limited, Matrix = YuvMatrix.Bt709, Siting = ChromaSiting.Center };
         byte[] expected = new byte[format.FrameBytes(2 * width, 2 * height)];
-        using (var engine = PlanarUpscaler.Open(new ModelChoice(null, DeviceChoice.Cpu, new UpscaleOptions())))
+        using (var engine = PlanarUpscaler.Open(new ModelChoice(null, DeviceChoice.Cpu, new UpscaleOptions { Precision = precision, SelfEnsemble = tta })))
         {
             engine.Upscale(PlanarImage.Packed(width, height, format, File.ReadAllBytes(input)), PlanarImage.Packed(2 * width, 2 * height, format, expected));
         }

@@ -39,10 +39,11 @@ public class VapourSynthPluginTests
         Assert.True(run.ExitCode == 0, $"the stand-in host failed ({run.ExitCode}):\n{run.Stdout}\n{run.Stderr}");
         string[] lines = run.Stdout.Split('\n');
         Assert.Contains("config video.seranet seranet SeRanet super-resolution upscaling api 4.0", lines);
-        Assert.Contains("registered Upscale clip:vnode;model:data:opt;scale:float:opt;tile:int:opt;device:data:opt;batch:int:opt; clip:vnode;", lines);
+        Assert.Contains("registered Upscale clip:vnode;model:data:opt;scale:float:opt;tile:int:opt;device:data:opt;batch:int:opt;precision:data:opt;tta:int:opt; clip:vnode;", lines);
         Assert.Contains("bad model: Upscale: Model file not found: /nonexistent/model.srnv", lines);
         Assert.Contains(lines, line => line.StartsWith("half clip: Upscale: the clip must have 8 to 16-bit integer or 32-bit float samples", StringComparison.Ordinal));
         Assert.Contains("bad batch: Upscale: batch must be 1 to 64 frames, not 0.", lines);
+        Assert.Contains("bad precision: Upscale: precision must be \"fp32\" or \"bf16\".", lines);
         Assert.DoesNotContain(lines, line => line.Contains("without being requested", StringComparison.Ordinal));
 
         // YUV (3), integer (0) 8 bits or float (1) 32 bits, 4:2:0 kept, all frames, parallel requests (1).
