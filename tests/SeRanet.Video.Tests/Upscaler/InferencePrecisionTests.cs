@@ -1,4 +1,8 @@
 using SeRanet.Video.Core.Ffmpeg;
+using SeRanet.Video.Core.Pipeline;
+using SeRanet.Video.Encoder.Video;
+using SeRanet.Video.Plugin;
+using SeRanet.Video.Plugin.Video;
 using SeRanet.Video.Tests.Support;
 using SeRanet.Video.Training.Evaluation;
 using SeRanet.Video.Training.Metrics;
@@ -112,6 +116,32 @@ public class InferencePrecisionTests(ITestOutputHelper log)
             Assert.Equal(ConvolutionNumbers.Bf16OnFp32Kernels, bf16.Numbers);
             Assert.Contains("no AVX512-BF16", ConvolutionGuard.Current!.DescribeBf16(), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    [Trait("Category", "Integration")]
+    public async Task A_video_job_in_bf16_says_so_and_warns_exactly_when_it_runs_on_float32_kernels()
+    {
+        using var temp = new TempFolder();
+        string input = temp.File("in.mp4"), output = temp.File("out.mp4");
+        Processes.Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25", "-frames:v", "3", "-c:v", "libx264", "-pix_fmt", "yuv420p", input);
+        var notes = new List<VideoNote>();
+
+        await VideoUpscaler.RunAsync(new VideoUpscaleRequest
+        {
+            Input = input,
+            Output = output,
+            Model = new ModelChoice(Presets.SeRanetFastDeep, DeviceChoice.Cpu, new UpscaleOptions { Precision = InferencePrecision.Bf16 }) { Catalog = RepoModels.Catalog },
+            Encoder = new EncoderOptions(),
+            FramesPerBatch = 2,
+        }, new SynchronousProgress<VideoProgress>(p => { if (p.Note is { } note) { lock (notes) { notes.Add(note); } } }), CancellationToken.None);
+
+        using var model = RepoModels.Catalog.Load(Presets.SeRanetFastDeep);
+        bool onBf16Kernels = ConvolutionGuard.Bf16KernelsUsable(ConvolutionShape.InBfloat16(model.Network.ConvolutionShapes(NetworkForm.Inference)), CpuFeatures.HasBf16);
+        Assert.Contains(notes, note => note.Kind == VideoNoteKind.ModelReady && note.Text.Contains("(torch, bf16)", StringComparison.Ordinal));
+        var warnings = notes.Where(note => note.Kind == VideoNoteKind.Warning && note.Text.StartsWith("bf16 runs on float32 kernels here", StringComparison.Ordinal)).ToList();
+        Assert.Equal(onBf16Kernels ? 0 : 1, warnings.Count);
+        log.WriteLine(onBf16Kernels ? "on bfloat16 kernels: no warning" : $"warned: {warnings[0].Text}");
     }
 
     [Fact]
