@@ -57,18 +57,20 @@ run() {
 first_round_only=("${slow[@]}")
 rotating_rounds "$rounds" run waifu2x "${models[@]}"
 
-python3 - "$result" "$work" "$precision" "${times[waifu2x]}" $(for m in "${all[@]}"; do printf '%s=%s ' "$m" "$(echo ${times[$m]} | tr ' ' ',')"; done) <<'PY'
+python3 - "$result" "$work" "$precision" "${times[waifu2x]}" $(for m in "${all[@]}"; do printf '%s=%s=%s ' "$m" "${source[$m]}" "$(echo ${times[$m]} | tr ' ' ',')"; done) <<'PY'
 import json, statistics, sys
 result_path, work, precision, theirs = sys.argv[1], sys.argv[2], sys.argv[3], [float(t) for t in sys.argv[4].split()]
-quality = {m["method"]: m for m in json.load(open(f"{work}/quality.json"))["means"]}
+evaluation = json.load(open(f"{work}/quality.json"))
+quality = {m["method"]: m for m in evaluation["means"]}
+# seranet eval's column for each model as it was asked for (a name, or the file of NAME-pruned).
+column = {run["model"]: run["method"] for run in evaluation["runs"]}
 points = []
 for arg in sys.argv[5:]:
-    name, _, values = arg.partition("=")
+    name, source, values = arg.split("=")
     times = [float(t) for t in values.split(",")]
     bench = json.load(open(f"{work}/cost-{name}.json"))
     cost = bench["multiply_adds_per_pixel"]
-    # seranet eval names a model run in another precision "NAME (PRECISION)".
-    label = name if precision == "fp32" else f"{name} ({precision})"
+    label = column[source]
     ratios = [w / o for w, o in zip(theirs, times)]
     points.append({
         "model": name, "multiply_adds_per_pixel": cost,

@@ -67,6 +67,7 @@ internal static class EvalCommand
             var torchDevice = ComputeDevice.Resolve(result.GetValue(device), options.Backend, out _);
             var evaluator = new Evaluator(ToolEnvironment.Ffmpeg).WithConventionalBaselines().WithInputDegradation(result.GetValue(degrade));
             var upscalers = new List<ImageUpscaler>();
+            var runs = new List<ModelRun>();
             try
             {
                 string[] names = result.GetValue(models) is { Length: > 0 } given ? given : [ModelCatalog.DefaultImageName];
@@ -74,9 +75,9 @@ internal static class EvalCommand
                 {
                     var upscaler = ImageUpscaler.Open(ToolEnvironment.Models, name, torchDevice, options);
                     upscalers.Add(upscaler);
-                    string method = upscaler.Precision == InferencePrecision.Fp32 ? upscaler.Header.Name : $"{upscaler.Header.Name} ({upscaler.Precision.Name()})";
-                    method += upscaler.SelfEnsemble ? " (tta)" : "";
-                    evaluator.With(method, upscaler.Upscale);
+                    var run = ModelRun.Of(name, upscaler);
+                    runs.Add(run);
+                    evaluator.With(run.Method, upscaler.Upscale);
                 }
                 NumericsNotice.Announce(result);
                 foreach (string pair in result.GetValue(external) ?? [])
@@ -92,7 +93,10 @@ internal static class EvalCommand
                 var evaluation = await evaluator.RunAsync(images, result.GetValue(writeLow), result.GetValue(save), cancellationToken);
                 if (result.GetValue(json))
                 {
-                    System.Console.WriteLine(JsonSerializer.Serialize(evaluation, ModelJson.Options));
+                    // The runs say which method is which model as asked for, so scripts need not rebuild the labels.
+                    var report = JsonSerializer.SerializeToNode(evaluation, ModelJson.Options)!.AsObject();
+                    report.Add("runs", JsonSerializer.SerializeToNode(runs, ModelJson.Options));
+                    System.Console.WriteLine(report.ToJsonString(ModelJson.Options));
                 }
                 else
                 {
@@ -106,6 +110,17 @@ internal static class EvalCommand
             }
         }, cancellationToken));
         return command;
+    }
+
+    /// <summary>One model scored: as asked for (<c>--model</c>), its name, how it ran, and its column.</summary>
+    private sealed record ModelRun(string Model, string Name, string Precision, bool Tta, string Method)
+    {
+        public static ModelRun Of(string asked, ImageUpscaler upscaler)
+        {
+            string method = upscaler.Precision == InferencePrecision.Fp32 ? upscaler.Header.Name : $"{upscaler.Header.Name} ({upscaler.Precision.Name()})";
+            method += upscaler.SelfEnsemble ? " (tta)" : "";
+            return new ModelRun(asked, upscaler.Header.Name, upscaler.Precision.Name(), upscaler.SelfEnsemble, method);
+        }
     }
 
     private static void Print(EvaluationResult evaluation)
