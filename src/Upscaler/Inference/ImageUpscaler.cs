@@ -43,14 +43,15 @@ public sealed class ImageUpscaler : IDisposable
         var numbers = ConvolutionNumbers.Fp32;
         if (torchNetwork && device.type == DeviceType.CPU)
         {
+            var shapes = network.ConvolutionShapes(NetworkForm.Inference);
             // Before the first model call: wrong CPU kernels must not make wrong pixels.
-            ConvolutionGuard.EnsureVerified(network.ConvolutionShapes(NetworkForm.Inference), backward: false);
+            ConvolutionGuard.EnsureVerified(shapes, backward: false);
             if (options.Precision == InferencePrecision.Bf16)
             {
                 // The residual's bicubic stays float32 (FusedSplitSplice), checked above. Where the
                 // bfloat16 kernels are missing or wrong, float32 kernels compute bfloat16's numbers,
                 // so bf16 gives the same pictures on every CPU.
-                numbers = ConvolutionGuard.Bf16KernelsUsable(ConvolutionShape.InBfloat16(network.ConvolutionShapes(NetworkForm.Inference)), CpuFeatures.HasBf16)
+                numbers = ConvolutionGuard.Bf16KernelsUsable(ConvolutionShape.InBfloat16(shapes), CpuFeatures.HasBf16)
                     ? ConvolutionNumbers.Bf16
                     : ConvolutionNumbers.Bf16OnFp32Kernels;
             }
