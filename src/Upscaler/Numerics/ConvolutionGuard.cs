@@ -108,7 +108,7 @@ public static class ConvolutionGuard
         {
             if (!cpuHasBf16)
             {
-                _bf16KernelsRefused = "this CPU has no AVX512-BF16 or AMX-BF16 instructions";
+                _bf16KernelsRefused = "this CPU has no AVX512-BF16 or AMX-BF16 instructions, or ONEDNN_MAX_CPU_ISA keeps oneDNN from them";
                 return false;
             }
             NnpackSwitch.Disable();

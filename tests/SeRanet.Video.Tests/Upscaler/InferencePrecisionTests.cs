@@ -20,7 +20,10 @@ namespace SeRanet.Video.Tests.Upscaler;
 /// <c>--precision</c>: bf16 keeps the picture (the evaluation protocol's PSNR on a real photo,
 /// within the 0.05 dB the precision was allowed to lose) on every CPU, gives the same pictures on
 /// bfloat16 kernels and on float32 ones, and only combines with the torch backend on the CPU.
+/// In the numerics category: run again with the kernels capped at AVX2, they take bf16's path on
+/// float32 kernels, the one an AVX2 machine takes.
 /// </summary>
+[Trait("Category", "Numerics")]
 public class InferencePrecisionTests(ITestOutputHelper log)
 {
     // The public set lost 0.001 dB on average (README, "Precision"); one photo may lose more than
@@ -171,5 +174,20 @@ public class InferencePrecisionTests(ITestOutputHelper log)
     {
         var flags = CpuFeatures.ParseFlags(["processor\t: 0", line]);
         Assert.Equal(bf16, flags.Contains("avx512_bf16"));
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("", true)]
+    [InlineData("AVX2", false)]
+    [InlineData("avx2", false)]
+    [InlineData("AVX512_CORE", false)]
+    [InlineData("AVX512_CORE_VNNI", false)]
+    [InlineData("AVX512_CORE_BF16", true)]
+    [InlineData("AVX512_CORE_AMX", true)]
+    [InlineData("ALL", true)]
+    public void A_onednn_cap_below_bf16_instructions_takes_bf16_off_its_kernels(string? cap, bool allowed)
+    {
+        Assert.Equal(allowed, CpuFeatures.IsaCapAllowsBf16(cap));
     }
 }
