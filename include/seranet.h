@@ -106,10 +106,19 @@ typedef struct seranet_options {
     int32_t tile;                /* tile side in input pixels; 0 picks one for the memory budget */
     int32_t batch;               /* frames per model pass in seranet_process_batch; 0 means 1 */
     /* Since ABI 3: */
-    int32_t precision;           /* a seranet_precision */
+    int32_t precision;           /* a seranet_precision; BF16 runs on the CPU only (with a CUDA device, or
+                                    AUTO where it picks CUDA, seranet_open fails with SERANET_ERROR_ARGUMENT) */
     int32_t tta;                 /* nonzero: test-time augmentation, the network run on the eight flips and
                                     quarter turns of each tile and averaged: about 0.1 dB sharper, 8x the time */
+    int32_t reserved;            /* zero (see below) */
 } seranet_options;
+/*
+ * Sizes on 64-bit Linux, the platform libseranet is built for: 40 bytes in ABI 2 (its last 4
+ * bytes padding, where precision now lies), 48 in ABI 3. Each ABI grows the struct by whole
+ * 8 bytes with no padding at the end (hence reserved), so that struct_size alone tells the library
+ * which fields its caller has: it reads a field only from a caller whose struct_size reaches the
+ * size of the ABI that added it.
+ */
 
 typedef struct seranet_frame {
     uint32_t struct_size;        /* sizeof(seranet_frame) */
@@ -131,17 +140,20 @@ int32_t seranet_abi_version(void);
 /*
  * Fills the first size bytes of *options with the defaults (the default model, scale 2, auto
  * device, auto tile, batch 1, FP32, no TTA) and sets struct_size to size; bytes of fields this
- * library does not know are zeroed. Since ABI 3.
+ * library does not know are zeroed. size is the caller's sizeof(seranet_options); a NULL options
+ * or a size below 4 or above 4096 is left alone (nothing can be reported). Since ABI 3.
  */
 void seranet_init_options(seranet_options *options, uint32_t size);
 
 /*
  * ABI 2's form, kept for programs built against it: fills the fields up to batch only (the
- * 40 bytes of ABI 2's seranet_options), so that it never writes past an older caller's struct.
- * Code built against this header calls seranet_init_options through the macro below.
+ * 40 bytes of ABI 2's seranet_options, struct_size 40), so that it never writes past an older
+ * caller's struct; fields set after it past those 40 bytes are not read. C and C++ built against
+ * this header call seranet_init_options through the macro below. Bindings that do not expand C
+ * macros (dlsym, ctypes, cgo, bindgen) must call seranet_init_options(options, sizeof) themselves.
  */
 void seranet_default_options(seranet_options *options);
-#define seranet_default_options(options) seranet_init_options((options), (uint32_t)sizeof *(options))
+#define seranet_default_options(options) seranet_init_options((options), sizeof(seranet_options))
 
 /* Loads the model and prepares the device; *upscaler is NULL on failure. Slow (seconds). */
 seranet_status seranet_open(const seranet_options *options, seranet_upscaler **upscaler);

@@ -45,7 +45,9 @@ fi
 
 # Host plugins are plain C against the header, each compiled when its sources are newer.
 cflags=(-std=c11 -O2 -fPIC -shared -Wall -Wextra -Werror -I"$root/include" -I"$root/src/Hosts/Common")
-link=(-L"$out" -lseranet -Wl,-rpath,'$ORIGIN')
+# -z now: against an older libseranet a host fails to load the plugin, naming the missing
+# function, rather than dying at its first call.
+link=(-L"$out" -lseranet -Wl,-rpath,'$ORIGIN' -Wl,-z,now)
 # compile OUTPUT SOURCE_FOLDER [gcc arguments...]
 compile() {
   local name="$1" folder="$2"; shift 2

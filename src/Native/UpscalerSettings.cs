@@ -22,7 +22,7 @@ internal sealed record UpscalerSettings(ModelChoice Choice, int Batch)
             // An older caller's smaller struct: copy what it has, the rest stays zero (default).
             uint size = Math.Min(options->StructSize, (uint)sizeof(NativeOptions));
             Buffer.MemoryCopy(options, &read, sizeof(NativeOptions), size);
-            if (options->StructSize <= NativeOptions.Abi2Size)
+            if (options->StructSize < NativeOptions.Abi3Size)
             {
                 // ABI 2's struct ends in padding where Precision now lies: whatever is there is no field.
                 read.Precision = 0;

@@ -8,6 +8,10 @@
  *     registered NAME PARAMS          the registration strings
  *     output W H PIXEL_TYPE FRAMES    the filter's video info
  *     bad model: MESSAGE              script error for a missing model file
+ *     bad precision: MESSAGE          script error for precision "int4"
+ *     NAME opens precision P tta T    what seranet_open received (seranet_interpose.h; built with
+ *                                     -rdynamic) without precision and tta (plain), with
+ *                                     precision "bf16" (bf16), and with tta true (tta)
  *     float clip: MESSAGE             script error for a clip the engine does not take
  *     props output: KEY=VALUE...      the frame properties of the props clip's first output frame
  *     top frame N error: MESSAGE      the error for frames with _ChromaLocation 3 (top)
@@ -21,6 +25,7 @@
 #include <string.h>
 
 #include "avs_c_subset.h"
+#include "seranet_interpose.h"
 
 struct AVS_ScriptEnvironment {
     const char *name, *params;
@@ -220,9 +225,10 @@ static AVS_Clip *source_clip(int width, int height, int frames, int pixel_type, 
     return clip;
 }
 
-/* Applies the registered function to (clip, model, precision) as a script would: every argument
-   of its signature (c[model]s[tile]i[scale]f[device]s[precision]s[tta]b), void where not given. */
-static AVS_Value invoke_with(AVS_ScriptEnvironment *env, AVS_Clip *clip, const char *model, const char *precision)
+/* Applies the registered function to (clip, model, precision, tta) as a script would: every
+   argument of its signature (c[model]s[tile]i[scale]f[device]s[precision]s[tta]b), void where not
+   given (NULL, or tta < 0). */
+static AVS_Value invoke_with(AVS_ScriptEnvironment *env, AVS_Clip *clip, const char *model, const char *precision, int tta)
 {
     AVS_Value args[7];
     for (int i = 0; i < 7; i++) {
@@ -237,6 +243,10 @@ static AVS_Value invoke_with(AVS_ScriptEnvironment *env, AVS_Clip *clip, const c
         args[5].type = 's';
         args[5].d.string = precision;
     }
+    if (tta >= 0) {
+        args[6].type = 'b';
+        args[6].d.boolean = (char)tta;
+    }
     AVS_Value array = {.type = 'a', .array_size = 7, .d.array = args};
     AVS_Value result = env->apply(env, array, env->user_data);
     avs_release_clip(clip);
@@ -245,7 +255,7 @@ static AVS_Value invoke_with(AVS_ScriptEnvironment *env, AVS_Clip *clip, const c
 
 static AVS_Value invoke(AVS_ScriptEnvironment *env, AVS_Clip *clip, const char *model)
 {
-    return invoke_with(env, clip, model, NULL);
+    return invoke_with(env, clip, model, NULL, -1);
 }
 
 /* Pulls every frame of an upscaled clip into path (when given); prints frame errors. */
@@ -280,6 +290,16 @@ static void pull(const char *name, AVS_Clip *upscaled, const char *path)
 }
 
 /* The upscaled clip for a source clip, as a script's SeRanetUpscale(clip) gives it, or NULL. */
+/* What seranet_open receives for SeRanetUpscale(clip, precision=, tta=); the clip is released unused. */
+static void print_open(AVS_ScriptEnvironment *env, const char *name, AVS_Clip *source, const char *precision, int tta)
+{
+    AVS_Value result = invoke_with(env, source, NULL, precision, tta);
+    printf("%s opens precision %d tta %d%s\n", name, opened_precision, opened_tta, result.type == 'e' ? result.d.string : "");
+    if (result.type == 'c') {
+        avs_release_clip(result.d.clip);
+    }
+}
+
 static AVS_Clip *upscale(AVS_ScriptEnvironment *env, AVS_Clip *source)
 {
     AVS_Value result = invoke(env, source, NULL);
@@ -326,8 +346,11 @@ int main(int argc, char **argv)
 
     AVS_Value bad = invoke(&env, source_clip(width, height, frames, AVS_CS_YV12, data), "/nonexistent/model.srnv");
     printf("bad model: %s\n", bad.type == 'e' ? bad.d.string : "(no error)");
-    AVS_Value imprecise = invoke_with(&env, source_clip(width, height, frames, AVS_CS_YV12, data), NULL, "int4");
+    AVS_Value imprecise = invoke_with(&env, source_clip(width, height, frames, AVS_CS_YV12, data), NULL, "int4", -1);
     printf("bad precision: %s\n", imprecise.type == 'e' ? imprecise.d.string : "(no error)");
+    print_open(&env, "plain", source_clip(width, height, frames, AVS_CS_YV12, data), NULL, -1);
+    print_open(&env, "bf16", source_clip(width, height, frames, AVS_CS_YV12, data), "bf16", 0);
+    print_open(&env, "tta", source_clip(width, height, frames, AVS_CS_YV12, data), "fp32", 1);
     AVS_Value floating = invoke(&env, source_clip(width, height, frames, AVS_CS_Y8 | AVS_CS_SAMPLE_BITS_32, data), NULL);
     printf("float clip: %s\n", floating.type == 'e' ? floating.d.string : "(no error)");
 

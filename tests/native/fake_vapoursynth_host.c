@@ -9,7 +9,8 @@
  *
  * Built with -rdynamic, it also defines seranet_process and seranet_process_batch, which the
  * plugin's calls bind to (the executable comes first in symbol lookup); they count the calls and
- * frames and pass them on to libseranet's own functions.
+ * frames and pass them on to libseranet's own functions. seranet_open is noted the same way
+ * (seranet_interpose.h).
  *
  *   fake_vapoursynth_host PLUGIN.so WIDTH HEIGHT FRAMES IN.yuv OUTDIR
  * IN.yuv holds FRAMES packed YUV420P8 frames (limited range). It prints what a test checks:
@@ -19,6 +20,8 @@
  *   half clip: MESSAGE                           the map error for a 16-bit float clip
  *   bad batch: MESSAGE                           the map error for batch=0
  *   bad precision: MESSAGE                       the map error for precision="int4"
+ *   plain|bf16|tta opens precision P tta T       what seranet_open received without the two
+ *                                                arguments, with precision="bf16", and with tta=1
  * and for each case (one call of Upscale on a clip made from IN.yuv, all frames pulled):
  *   CASE output W H FAMILY SAMPLETYPE BITS SUBW SUBH N MODE   the filter's video info and mode
  *   CASE calls BATCHCALLS FRAMES LARGEST SINGLECALLS         libseranet calls during the frames
@@ -33,6 +36,7 @@
 #include <string.h>
 
 #include "seranet.h"
+#include "seranet_interpose.h"
 #include "vs4_subset.h"
 
 #define MAX_KEYS 8
@@ -70,18 +74,6 @@ struct VSFrameContext {
 
 /* libseranet calls made by the plugin, counted on their way through. */
 static int batch_calls, batch_frames, largest_batch, single_calls;
-
-/* libseranet's own function: the library is loaded by then, as the plugin's dependency. */
-static void *libseranet_function(const char *name)
-{
-    void *library = dlopen("libseranet.so", RTLD_NOW | RTLD_NOLOAD);
-    void *function = library != NULL ? dlsym(library, name) : NULL;
-    if (function == NULL) {
-        fprintf(stderr, "fatal: libseranet's %s not found\n", name);
-        exit(6);
-    }
-    return function;
-}
 
 seranet_status seranet_process_batch(seranet_upscaler *upscaler, const seranet_frame *inputs,
                                      const seranet_frame *outputs, int32_t count)
@@ -347,8 +339,8 @@ static void set_data(VSMap *map, const char *key, const char *data)
     map->count++;
 }
 
-/* Upscale(clip, model=, batch=, precision=) with the arguments that are not NULL or -1. */
-static VSMap *call_with(VSNode *clip, const char *model, int batch, const char *precision)
+/* Upscale(clip, model=, batch=, precision=, tta=) with the arguments that are not NULL or -1. */
+static VSMap *call_with(VSNode *clip, const char *model, int batch, const char *precision, int tta)
 {
     VSMap in = {0};
     VSMap *out = calloc(1, sizeof *out);
@@ -362,13 +354,28 @@ static VSMap *call_with(VSNode *clip, const char *model, int batch, const char *
     if (precision != NULL) {
         set_data(&in, "precision", precision);
     }
+    if (tta >= 0) {
+        set_int(&in, "tta", tta);
+    }
     registered(&in, out, NULL, NULL, api());
     return out;
 }
 
 static VSMap *call(VSNode *clip, const char *model, int batch)
 {
-    return call_with(clip, model, batch, NULL);
+    return call_with(clip, model, batch, NULL, -1);
+}
+
+/* What seranet_open receives for Upscale(clip, precision=, tta=); the filter is freed unused. */
+static void print_open(const char *name, VSNode *clip, const char *precision, int tta)
+{
+    VSMap *out = call_with(clip, NULL, -1, precision, tta);
+    printf("%s opens precision %d tta %d%s\n", name, opened_precision, opened_tta, out->error);
+    if (out->error[0] == '\0') {
+        VSNode *upscaled = map_get_node(out, "clip", 0, NULL);
+        upscaled->free(upscaled->instance, NULL, api());
+    }
+    free(out);
 }
 
 /* One Upscale call on source, every frame pulled as VapourSynth would, written to path when given. */
@@ -455,7 +462,10 @@ int main(int argc, char **argv)
     printf("bad model: %s\n", call(source_node(width, height, frames, stInteger, 8, data), "/nonexistent/model.srnv", -1)->error);
     printf("half clip: %s\n", call(source_node(width, height, frames, stFloat, 16, data), NULL, -1)->error);
     printf("bad batch: %s\n", call(source_node(width, height, frames, stInteger, 8, data), NULL, 0)->error);
-    printf("bad precision: %s\n", call_with(source_node(width, height, frames, stInteger, 8, data), NULL, -1, "int4")->error);
+    printf("bad precision: %s\n", call_with(source_node(width, height, frames, stInteger, 8, data), NULL, -1, "int4", -1)->error);
+    print_open("plain", source_node(width, height, frames, stInteger, 8, data), NULL, -1);
+    print_open("bf16", source_node(width, height, frames, stInteger, 8, data), "bf16", 0);
+    print_open("tta", source_node(width, height, frames, stInteger, 8, data), "fp32", 1);
 
     snprintf(path, sizeof path, "%s/int.yuv", argv[6]);
     int status = run_case("int", source_node(width, height, frames, stInteger, 8, data), path);

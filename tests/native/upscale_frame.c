@@ -18,6 +18,10 @@
 
 #define PAD 40
 
+/* ABI 3's layout on 64-bit Linux, as the header's comment and the library's reading of struct_size assume. */
+_Static_assert(sizeof(seranet_options) == 48 && offsetof(seranet_options, precision) == 36,
+               "seranet_options is not ABI 3's 48 bytes with precision at offset 36");
+
 static size_t packed_bytes_of(int width, int height)
 {
     return (size_t)width * height + 2 * (size_t)((width + 1) / 2) * ((height + 1) / 2);

@@ -1,8 +1,8 @@
 /*
- * SeRanetUpscale(clip, string "model", int "tile", float "scale", string "device", string "precision",
- * bool "tta"): an AviSynth+
- * C plugin on libseranet (include/seranet.h) for planar YUV (4:2:0, 4:2:2, 4:4:4), grey (Y) and
- * planar RGB clips of 8 to 16 bits. Each frame's planes go to the engine as they are.
+ * SeRanetUpscale(clip, string "model", int "tile", float "scale", string "device",
+ * string "precision", bool "tta"): an AviSynth+ C plugin on libseranet (include/seranet.h) for
+ * planar YUV (4:2:0, 4:2:2, 4:4:4), grey (Y) and planar RGB clips of 8 to 16 bits. Each frame's
+ * planes go to the engine as they are.
  *
  * Frame properties: _ColorRange (0 full, 1 limited) and _ChromaLocation (0 left, 1 center,
  * 2 top-left; top and bottom sitings are refused for 4:2:0) are read from each frame and passed

@@ -162,7 +162,8 @@ static gboolean gst_seranet_upscale_start(GstBaseTransform *trans)
         GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Unknown precision '%s': use fp32 or bf16.", precision), (NULL));
     } else if (seranet_open(&options, &self->upscaler) != SERANET_OK) {
         GST_ELEMENT_ERROR(self, LIBRARY, INIT, ("%s", seranet_last_error()),
-                          ("seranet_open(model=%s, device=%s) failed", model ? model : "(default)", device));
+                          ("seranet_open(model=%s, device=%s, precision=%s, tta=%d) failed", model ? model : "(default)",
+                           device, precision, options.tta));
     } else {
         ok = TRUE;
     }

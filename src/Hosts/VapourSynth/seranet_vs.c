@@ -1,7 +1,7 @@
 /*
- * core.seranet.Upscale(clip, model=, scale=, tile=, device=, batch=, precision=, tta=): a VapourSynth (API 4)
- * plugin on libseranet (include/seranet.h) for constant-format GRAY, YUV (4:2:0, 4:2:2, 4:4:4)
- * and RGB clips of 8 to 16-bit integer or 32-bit float samples.
+ * core.seranet.Upscale(clip, model=, scale=, tile=, device=, batch=, precision=, tta=): a
+ * VapourSynth (API 4) plugin on libseranet (include/seranet.h) for constant-format GRAY, YUV
+ * (4:2:0, 4:2:2, 4:4:4) and RGB clips of 8 to 16-bit integer or 32-bit float samples.
  *
  * Batching: the filter is registered with fmParallelRequests, so frame requests (arInitial)
  * arrive from any thread while the frames-ready activations run one at a time: one worker. A

@@ -28,9 +28,16 @@ internal struct NativeOptions
     // Since ABI 3. An ABI 2 caller's struct ends in 4 bytes of padding where Precision now is.
     public int Precision;
     public int Tta;
+    public int Reserved;
 
-    /// <summary>sizeof(seranet_options) in ABI 2: the fields through Batch and the padding after it.</summary>
+    // sizeof(seranet_options) of each ABI that grew it (64-bit Linux). Later ABIs grow it by whole
+    // 8 bytes with no padding at the end (as Reserved does here), so each size is its own.
+
+    /// <summary>ABI 2: the fields through Batch and the padding after it.</summary>
     public const uint Abi2Size = 40;
+
+    /// <summary>ABI 3: Precision, Tta and Reserved added.</summary>
+    public const uint Abi3Size = 48;
 }
 
 /// <summary>seranet_frame.</summary>

@@ -8,6 +8,10 @@ public static class CpuFeatures
 {
     private static readonly Lazy<IReadOnlySet<string>> Flags = new(ReadFlags);
 
+    // oneDNN's ISA names without bf16 arithmetic (AVX2_VNNI_2 only converts to and from it).
+    private static readonly HashSet<string> BelowBf16 = new(
+        ["SSE41", "AVX", "AVX2", "AVX2_VNNI", "AVX2_VNNI_2", "AVX512_CORE", "AVX512_CORE_VNNI"], StringComparer.OrdinalIgnoreCase);
+
     /// <summary>
     /// Whether oneDNN has native bf16 convolutions here: the CPU has AVX512-BF16 or AMX-BF16 and
     /// oneDNN is not capped below them (<see cref="IsaCapAllowsBf16"/>). Without them it would
@@ -15,22 +19,21 @@ public static class CpuFeatures
     /// </summary>
     public static bool HasBf16 =>
         (Flags.Value.Contains("avx512_bf16") || Flags.Value.Contains("amx_bf16"))
-        && IsaCapAllowsBf16(Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") ?? Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA"));
+        && IsaCapAllowsBf16(IsaCap());
 
     /// <summary>
-    /// Whether oneDNN's instruction-set cap (<c>ONEDNN_MAX_CPU_ISA</c>, null when unset) leaves it
+    /// Whether oneDNN's instruction-set cap (<c>ONEDNN_MAX_CPU_ISA</c> or <c>DNNL_MAX_CPU_ISA</c>, null when unset) leaves it
     /// its bf16 instructions. Capped below AVX512_CORE_BF16 it still runs bfloat16 convolutions,
     /// but through conversions: 1.3 to 1.5 frames a second against 19 to 21 uncapped for
     /// seranet-fast-nofusion-d6 on an AMD EPYC (<c>seranet bench --precision bf16</c>), far
     /// slower than float32 kernels over bfloat16's numbers. The cap is also how the tests stand
     /// in for an AVX2 machine, which has no bf16 instructions.
     /// </summary>
-    public static bool IsaCapAllowsBf16(string? cap) =>
-        string.IsNullOrWhiteSpace(cap) || !BelowBf16.Contains(cap.Trim());
+    public static bool IsaCapAllowsBf16(string? cap) => string.IsNullOrEmpty(cap) || !BelowBf16.Contains(cap);
 
-    // oneDNN's ISA names without bf16 arithmetic (AVX2_VNNI_2 only converts to and from it).
-    private static readonly HashSet<string> BelowBf16 = new(
-        ["SSE41", "AVX", "AVX2", "AVX2_VNNI", "AVX2_VNNI_2", "AVX512_CORE", "AVX512_CORE_VNNI"], StringComparer.OrdinalIgnoreCase);
+    // As oneDNN reads it: ONEDNN_MAX_CPU_ISA, or its older name when that is unset or empty.
+    private static string? IsaCap() =>
+        Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") is { Length: > 0 } cap ? cap : Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA");
 
     /// <summary>
     /// Whether the CPU has 8-bit dot products (AVX512-VNNI or AVX-VNNI), which ONNX Runtime's int8

@@ -38,7 +38,7 @@ public sealed class ImageUpscaler : IDisposable
         bool torchNetwork = options.Backend == InferenceBackend.Torch;
         if (InferencePrecisions.Refusal(options.Precision, device.type, CpuFeatures.HasVnni) is { } refusal)
         {
-            throw new InvalidOperationException(refusal);
+            throw new ArgumentException(refusal);
         }
         var numbers = ConvolutionNumbers.Fp32;
         if (torchNetwork && device.type == DeviceType.CPU)

@@ -99,9 +99,9 @@ public static class ConvolutionGuard
     /// <see cref="Current"/> says why.
     /// </summary>
     /// <param name="shapes">The convolutions the bf16 form runs in bfloat16 (<see cref="ConvolutionShape.InBfloat16"/>).</param>
-    /// <param name="cpuHasBf16">Whether the CPU has bf16 instructions (<see cref="Inference.CpuFeatures.HasBf16"/>):
-    /// without them oneDNN's bfloat16 path converts through float32, which was never measured here, so
-    /// bf16 runs on float32 kernels whose numbers are known.</param>
+    /// <param name="cpuHasBf16">Whether the CPU has bf16 instructions that oneDNN may use (<see cref="Inference.CpuFeatures.HasBf16"/>):
+    /// without them oneDNN's bfloat16 path converts through float32, many times slower than float32
+    /// kernels over bfloat16's numbers (measured in <see cref="Inference.CpuFeatures.IsaCapAllowsBf16"/>).</param>
     public static bool Bf16KernelsUsable(IEnumerable<ConvolutionShape> shapes, bool cpuHasBf16)
     {
         lock (Gate)

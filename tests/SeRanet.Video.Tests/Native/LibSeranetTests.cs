@@ -41,7 +41,8 @@ public partial class LibSeranetTests
 
     [Theory]
     [InlineData(InferencePrecision.Fp32, false)]
-    [InlineData(InferencePrecision.Bf16, true)]
+    [InlineData(InferencePrecision.Bf16, false)]
+    [InlineData(InferencePrecision.Fp32, true)]
     public void A_C_program_upscales_a_photo_frame_to_the_engines_pixels(InferencePrecision precision, bool tta)
     {
         // Odd sizes: chroma planes round up, and the program pads every row.
