@@ -19,6 +19,7 @@
 #include "avs_c_subset.h"
 #include "seranet.h"
 #include "seranet_frame_properties.h"
+#include "seranet_option_names.h"
 
 typedef struct seranet_avs_filter {
     seranet_upscaler *upscaler;
@@ -156,20 +157,8 @@ static AVS_Value create(AVS_ScriptEnvironment *env, AVS_Value args, void *user_d
     options.model = avs_defined(model) ? avs_as_string(model) : NULL;
     options.tile = avs_defined(tile) ? avs_as_int(tile) : 0;
     options.scale = avs_defined(scale) ? avs_as_float(scale) : 2.0;
-    const char *device_name = avs_defined(device) ? avs_as_string(device) : "auto";
-    if (strcmp(device_name, "auto") == 0) {
-        options.device = SERANET_DEVICE_AUTO;
-    } else if (strcmp(device_name, "cpu") == 0) {
-        options.device = SERANET_DEVICE_CPU;
-    } else if (strcmp(device_name, "cuda") == 0) {
-        options.device = SERANET_DEVICE_CUDA;
-    } else {
-        options.device = -1;
-    }
-    const char *precision_name = avs_defined(precision) ? avs_as_string(precision) : "fp32";
-    options.precision = strcmp(precision_name, "fp32") == 0   ? SERANET_PRECISION_FP32
-                        : strcmp(precision_name, "bf16") == 0 ? SERANET_PRECISION_BF16
-                                                              : -1;
+    options.device = seranet_device_named(avs_defined(device) ? avs_as_string(device) : NULL);
+    options.precision = seranet_precision_named(avs_defined(precision) ? avs_as_string(precision) : NULL);
     options.tta = avs_defined(tta) && avs_as_bool(tta);
 
     if (format < 0) {

@@ -17,6 +17,7 @@
 #include <gst/video/gstvideofilter.h>
 
 #include "seranet.h"
+#include "seranet_option_names.h"
 
 #ifndef PACKAGE
 #define PACKAGE "seranet"
@@ -115,32 +116,6 @@ static void gst_seranet_upscale_get_property(GObject *object, guint id, GValue *
     GST_OBJECT_UNLOCK(self);
 }
 
-static gboolean device_from_name(const gchar *name, int32_t *device)
-{
-    if (name == NULL || g_strcmp0(name, "auto") == 0) {
-        *device = SERANET_DEVICE_AUTO;
-    } else if (g_strcmp0(name, "cpu") == 0) {
-        *device = SERANET_DEVICE_CPU;
-    } else if (g_strcmp0(name, "cuda") == 0) {
-        *device = SERANET_DEVICE_CUDA;
-    } else {
-        return FALSE;
-    }
-    return TRUE;
-}
-
-static gboolean precision_from_name(const gchar *name, int32_t *precision)
-{
-    if (name == NULL || g_strcmp0(name, "fp32") == 0) {
-        *precision = SERANET_PRECISION_FP32;
-    } else if (g_strcmp0(name, "bf16") == 0) {
-        *precision = SERANET_PRECISION_BF16;
-    } else {
-        return FALSE;
-    }
-    return TRUE;
-}
-
 static gboolean gst_seranet_upscale_start(GstBaseTransform *trans)
 {
     GstSeranetUpscale *self = GST_SERANET_UPSCALE(trans);
@@ -155,10 +130,12 @@ static gboolean gst_seranet_upscale_start(GstBaseTransform *trans)
     options.tta = self->tta;
     GST_OBJECT_UNLOCK(self);
     options.model = model;
+    options.device = seranet_device_named(device);
+    options.precision = seranet_precision_named(precision);
     gboolean ok = FALSE;
-    if (!device_from_name(device, &options.device)) {
+    if (options.device < 0) {
         GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Unknown device '%s': use auto, cpu or cuda.", device), (NULL));
-    } else if (!precision_from_name(precision, &options.precision)) {
+    } else if (options.precision < 0) {
         GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("Unknown precision '%s': use fp32 or bf16.", precision), (NULL));
     } else if (seranet_open(&options, &self->upscaler) != SERANET_OK) {
         GST_ELEMENT_ERROR(self, LIBRARY, INIT, ("%s", seranet_last_error()),

@@ -26,6 +26,7 @@
 
 #include "seranet.h"
 #include "seranet_frame_properties.h"
+#include "seranet_option_names.h"
 #include "vs4_subset.h"
 
 #define MAX_BATCH 64
@@ -325,16 +326,11 @@ static void create(const VSMap *in, VSMap *out, void *user_data, VSCore *core, c
     double scale = vsapi->mapGetFloat(in, "scale", 0, &missing);
     options.scale = missing ? 2.0 : scale;
     const char *device = vsapi->mapGetData(in, "device", 0, &missing);
-    options.device = missing || strcmp(device, "auto") == 0 ? SERANET_DEVICE_AUTO
-                     : strcmp(device, "cpu") == 0          ? SERANET_DEVICE_CPU
-                     : strcmp(device, "cuda") == 0         ? SERANET_DEVICE_CUDA
-                                                           : -1;
+    options.device = seranet_device_named(missing ? NULL : device);
     int64_t batch = vsapi->mapGetInt(in, "batch", 0, &missing);
     batch = missing ? DEFAULT_BATCH : batch;
     const char *precision = vsapi->mapGetData(in, "precision", 0, &missing);
-    options.precision = missing || strcmp(precision, "fp32") == 0 ? SERANET_PRECISION_FP32
-                        : strcmp(precision, "bf16") == 0           ? SERANET_PRECISION_BF16
-                                                                   : -1;
+    options.precision = seranet_precision_named(missing ? NULL : precision);
     int64_t tta = vsapi->mapGetInt(in, "tta", 0, &missing);
     options.tta = !missing && tta != 0;
 
