@@ -16,9 +16,6 @@ public class AviSynthPluginTests
 {
     private const int Width = 97, Height = 71, Frames = 2;
 
-    // seranet_precision's values: SERANET_PRECISION_FP32 and _BF16.
-    private const int Fp32 = 0, Bf16 = 1;
-
     // AviSynth+'s pixel type for YV12 (planar, YUV, V plane first, 8 bits), as the host prints it.
     private const int Yv12 = unchecked((int)0xA0000008);
 
@@ -43,9 +40,9 @@ public class AviSynthPluginTests
         Assert.Contains($"output {2 * Width} {2 * Height} {Yv12} {Frames}", lines);
         Assert.Contains("bad model: SeRanetUpscale: Model file not found: /nonexistent/model.srnv", lines);
         Assert.Contains("bad precision: SeRanetUpscale: precision must be \"fp32\" or \"bf16\".", lines);
-        Assert.Contains($"plain opens precision {Fp32} tta 0", lines);
-        Assert.Contains($"bf16 opens precision {Bf16} tta 0", lines);
-        Assert.Contains($"tta opens precision {Fp32} tta 1", lines);
+        Assert.Contains($"plain opens precision {NativePlugins.PrecisionFp32} tta 0", lines);
+        Assert.Contains($"bf16 opens precision {NativePlugins.PrecisionBf16} tta 0", lines);
+        Assert.Contains($"tta opens precision {NativePlugins.PrecisionFp32} tta 1", lines);
         Assert.Contains(lines, line => line.StartsWith("float clip: SeRanetUpscale: the clip must be planar", StringComparison.Ordinal));
 
         // Frame properties are read per frame and kept on the output frames; top siting on 4:2:0 is refused.

@@ -17,9 +17,6 @@ public class VapourSynthPluginTests
     // Six frames at the default batch of 4: one batch of four, then one of the last two.
     private const int Width = 97, Height = 71, Frames = 6;
 
-    // seranet_precision's values: SERANET_PRECISION_FP32 and _BF16.
-    private const int Fp32 = 0, Bf16 = 1;
-
     private static readonly int InBytes = Width * Height + 2 * ((Width + 1) / 2) * ((Height + 1) / 2);
     private static readonly int OutBytes = 4 * Width * Height + 2 * Width * Height;
 
@@ -47,9 +44,9 @@ public class VapourSynthPluginTests
         Assert.Contains(lines, line => line.StartsWith("half clip: Upscale: the clip must have 8 to 16-bit integer or 32-bit float samples", StringComparison.Ordinal));
         Assert.Contains("bad batch: Upscale: batch must be 1 to 64 frames, not 0.", lines);
         Assert.Contains("bad precision: Upscale: precision must be \"fp32\" or \"bf16\".", lines);
-        Assert.Contains($"plain opens precision {Fp32} tta 0", lines);
-        Assert.Contains($"bf16 opens precision {Bf16} tta 0", lines);
-        Assert.Contains($"tta opens precision {Fp32} tta 1", lines);
+        Assert.Contains($"plain opens precision {NativePlugins.PrecisionFp32} tta 0", lines);
+        Assert.Contains($"bf16 opens precision {NativePlugins.PrecisionBf16} tta 0", lines);
+        Assert.Contains($"tta opens precision {NativePlugins.PrecisionFp32} tta 1", lines);
         Assert.DoesNotContain(lines, line => line.Contains("without being requested", StringComparison.Ordinal));
 
         // YUV (3), integer (0) 8 bits or float (1) 32 bits, 4:2:0 kept, all frames, parallel requests (1).

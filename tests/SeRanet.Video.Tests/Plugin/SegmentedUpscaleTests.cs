@@ -167,13 +167,12 @@ public class SegmentedUpscaleTests : IDisposable
         var same = await VideoUpscaler.RunAsync(Request(input, output, new ShardChoice(0, 2), crf: 18), null, CancellationToken.None);
         Assert.Equal((0, 2), (same.Segments!.Encoded, same.Segments.Skipped));
 
-        var notes = new List<VideoNote>();
-        var changed = await VideoUpscaler.RunAsync(Request(input, output, new ShardChoice(0, 2), crf: 30),
-            new SeRanet.Video.Core.Pipeline.SynchronousProgress<VideoProgress>(p => { if (p.Note is { } note) { notes.Add(note); } }), CancellationToken.None);
+        var notes = new VideoNotes();
+        var changed = await VideoUpscaler.RunAsync(Request(input, output, new ShardChoice(0, 2), crf: 30), notes, CancellationToken.None);
 
         Assert.Equal((2, 0), (changed.Segments!.Encoded, changed.Segments.Skipped));
         Assert.Equal(["crf"], changed.Segments.RestartedBecause);
-        Assert.Contains(notes, note => note.Kind == VideoNoteKind.Warning && note.Text.Contains("other settings (crf)", StringComparison.Ordinal));
+        Assert.True(notes.Warned("other settings (crf)"));
     }
 
     [Fact]

@@ -159,7 +159,7 @@ public class UnusualInputTests : IDisposable
             "-x264opts", "interlaced=1:tff=1", "-field_order", "tt", input);
         Assert.Equal("tt", Processes.Probe(input, "field_order"));
         string output = _temp.File("interlaced-2x.mkv");
-        var notes = new List<VideoNote>();
+        var notes = new VideoNotes();
 
         await VideoUpscaler.RunAsync(new VideoUpscaleRequest
         {
@@ -168,9 +168,9 @@ public class UnusualInputTests : IDisposable
             Model = new ModelChoice(null, DeviceChoice.Auto, new UpscaleOptions()),
             Encoder = new EncoderOptions(),
             FramesPerBatch = 4,
-        }, new SeRanet.Video.Core.Pipeline.SynchronousProgress<VideoProgress>(p => { if (p.Note is { } note) { lock (notes) { notes.Add(note); } } }), CancellationToken.None);
+        }, notes, CancellationToken.None);
 
-        Assert.Contains(notes, note => note.Kind == VideoNoteKind.Warning && note.Text.Contains("interlaced (tt)", StringComparison.Ordinal));
+        Assert.True(notes.Warned("interlaced (tt)"));
         Assert.Equal(4, FrameCount(output));
         Assert.Equal("progressive", Processes.Probe(output, "field_order"));
     }

@@ -13,6 +13,9 @@ public static class NativePlugins
 
     public static string Header => Path.Combine(RepoPaths.Root, "include", "seranet.h");
 
+    /// <summary>seranet.h's SERANET_PRECISION_FP32 and SERANET_PRECISION_BF16, as the stand-in hosts print them.</summary>
+    public const int PrecisionFp32 = 0, PrecisionBf16 = 1;
+
     private static string Build()
     {
         var result = Processes.Run(Path.Combine(RepoPaths.Root, "scripts", "build-plugins.sh"), [], environment: null, TimeSpan.FromMinutes(30));

@@ -1,5 +1,4 @@
 using SeRanet.Video.Core.Ffmpeg;
-using SeRanet.Video.Core.Pipeline;
 using SeRanet.Video.Encoder.Video;
 using SeRanet.Video.Plugin;
 using SeRanet.Video.Plugin.Video;
@@ -128,7 +127,7 @@ public class InferencePrecisionTests(ITestOutputHelper log)
         using var temp = new TempFolder();
         string input = temp.File("in.mp4"), output = temp.File("out.mp4");
         Processes.Ffmpeg("-f", "lavfi", "-i", "testsrc2=size=64x48:rate=25", "-frames:v", "3", "-c:v", "libx264", "-pix_fmt", "yuv420p", input);
-        var notes = new List<VideoNote>();
+        var notes = new VideoNotes();
 
         await VideoUpscaler.RunAsync(new VideoUpscaleRequest
         {
@@ -137,12 +136,12 @@ public class InferencePrecisionTests(ITestOutputHelper log)
             Model = new ModelChoice(Presets.SeRanetFastDeep, DeviceChoice.Cpu, new UpscaleOptions { Precision = InferencePrecision.Bf16 }) { Catalog = RepoModels.Catalog },
             Encoder = new EncoderOptions(),
             FramesPerBatch = 2,
-        }, new SynchronousProgress<VideoProgress>(p => { if (p.Note is { } note) { lock (notes) { notes.Add(note); } } }), CancellationToken.None);
+        }, notes, CancellationToken.None);
 
         using var model = RepoModels.Catalog.Load(Presets.SeRanetFastDeep);
         bool onBf16Kernels = ConvolutionGuard.Bf16KernelsUsable(ConvolutionShape.InBfloat16(model.Network.ConvolutionShapes(NetworkForm.Inference)), CpuFeatures.HasBf16);
-        Assert.Contains(notes, note => note.Kind == VideoNoteKind.ModelReady && note.Text.Contains("(torch, bf16)", StringComparison.Ordinal));
-        var warnings = notes.Where(note => note.Kind == VideoNoteKind.Warning && note.Text.StartsWith("bf16 runs on float32 kernels here", StringComparison.Ordinal)).ToList();
+        Assert.Contains(notes.All, note => note.Kind == VideoNoteKind.ModelReady && note.Text.Contains("(torch, bf16)", StringComparison.Ordinal));
+        var warnings = notes.Warnings.Where(note => note.Text.StartsWith("bf16 runs on float32 kernels here", StringComparison.Ordinal)).ToList();
         Assert.Equal(onBf16Kernels ? 0 : 1, warnings.Count);
         log.WriteLine(onBf16Kernels ? "on bfloat16 kernels: no warning" : $"warned: {warnings[0].Text}");
     }

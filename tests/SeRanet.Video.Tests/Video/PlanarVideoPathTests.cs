@@ -167,20 +167,20 @@ public sealed class PlanarVideoPathTests : IDisposable
         Assert.Equal(expected, File.ReadAllBytes(raw));
     }
 
-    private async Task<(VideoUpscaleResult Result, List<VideoNote> Notes)> UpscaleAsync(string input, string? model)
+    private async Task<(VideoUpscaleResult Result, IReadOnlyList<VideoNote> Notes)> UpscaleAsync(string input, string? model)
     {
-        var notes = new List<VideoNote>();
+        var notes = new VideoNotes();
         var result = await VideoUpscaler.RunAsync(new VideoUpscaleRequest
         {
             Input = input,
             Output = _temp.File(Path.GetFileNameWithoutExtension(input) + "-2x.mkv"),
             Model = new ModelChoice(model, DeviceChoice.Cpu, new UpscaleOptions()),
             Encoder = new EncoderOptions { Codec = "ffv1" },
-        }, new SynchronousProgress<VideoProgress>(p => { if (p.Note is { } note) { notes.Add(note); } }), CancellationToken.None);
-        return (result, notes);
+        }, notes, CancellationToken.None);
+        return (result, notes.All);
     }
 
-    private static string ModelNote(List<VideoNote> notes) => Assert.Single(notes, n => n.Kind == VideoNoteKind.ModelReady).Text;
+    private static string ModelNote(IReadOnlyList<VideoNote> notes) => Assert.Single(notes, n => n.Kind == VideoNoteKind.ModelReady).Text;
 
     [Fact]
     [Trait("Category", "Integration")]
