@@ -116,15 +116,7 @@ public sealed class RawFrameFilter : IDisposable
                     frame.Dispose();
                     throw new TruncatedFrameException(index, read, InputFrameBytes);
                 }
-                try
-                {
-                    await output.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
-                }
-                catch
-                {
-                    frame.Dispose();
-                    throw;
-                }
+                await output.HandOnAsync(frame, cancellationToken).ConfigureAwait(false);
             }
             output.Complete();
         }

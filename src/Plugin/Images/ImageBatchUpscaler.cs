@@ -106,20 +106,6 @@ public sealed class ImageBatchUpscaler
         }
     }
 
-    /// <summary>Hands <paramref name="item"/> on, or frees it when the hand-over is cancelled or refused.</summary>
-    private static async ValueTask HandOnAsync(ChannelWriter<Item> output, Item item, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await output.WriteAsync(item, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            item.Dispose();
-            throw;
-        }
-    }
-
     private async Task ReadAllAsync(IReadOnlyList<ImageJob> jobs, ChannelWriter<Item> output, CancellationToken cancellationToken)
     {
         try
@@ -136,7 +122,7 @@ public sealed class ImageBatchUpscaler
                 {
                     item = new Item(job, clock, null, null, Failed(job, clock, ex));
                 }
-                await HandOnAsync(output, item, cancellationToken).ConfigureAwait(false);
+                await output.HandOnAsync(item, cancellationToken).ConfigureAwait(false);
             }
             output.Complete();
         }
@@ -158,7 +144,7 @@ public sealed class ImageBatchUpscaler
                     var next = item.Input is null ? item : Infer(upscaler, item);
                     if (!output.TryWrite(next))
                     {
-                        HandOnAsync(output, next, cancellationToken).AsTask().GetAwaiter().GetResult();
+                        output.HandOn(next, cancellationToken);
                     }
                 }
             }

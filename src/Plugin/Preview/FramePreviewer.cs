@@ -138,16 +138,7 @@ public static class FramePreviewer
                 {
                     using (picture)
                     {
-                        var comparison = new Comparison(picture.Index, picture.Pts, Compare(upscaler, picture, crop).ToFrame(picture.Format));
-                        try
-                        {
-                            output.WriteAsync(comparison, cancellationToken).AsTask().GetAwaiter().GetResult();
-                        }
-                        catch
-                        {
-                            comparison.Dispose();
-                            throw;
-                        }
+                        output.HandOn(new Comparison(picture.Index, picture.Pts, Compare(upscaler, picture, crop).ToFrame(picture.Format)), cancellationToken);
                     }
                 }
             }

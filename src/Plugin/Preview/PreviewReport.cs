@@ -122,13 +122,13 @@ public static class PreviewReport
                         try
                         {
                             done(Figure(video, picture, upscaled, seconds));
-                            toEncode.WriteAsync(upscaled, cancellationToken).AsTask().GetAwaiter().GetResult();
                         }
                         catch
                         {
                             upscaled.Dispose();
                             throw;
                         }
+                        toEncode.HandOn(upscaled, cancellationToken);
                     }
                 }
             }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Threading.Channels;
 using SeRanet.Video.Core.Imaging.Planar;
+using SeRanet.Video.Core.Pipeline;
 using SeRanet.Video.Plugin.Planar;
 
 namespace SeRanet.Video.Plugin.Y4m;
@@ -91,15 +92,7 @@ public sealed class Y4mFilter(PlanarUpscaler upscaler)
                     frame.Dispose();
                     throw new InvalidDataException($"The y4m stream ended inside frame {index}: {read} of {frame.ByteCount} bytes.");
                 }
-                try
-                {
-                    await output.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
-                }
-                catch
-                {
-                    frame.Dispose();
-                    throw;
-                }
+                await output.HandOnAsync(frame, cancellationToken).ConfigureAwait(false);
             }
             output.Complete();
         }
