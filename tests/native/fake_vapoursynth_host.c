@@ -301,10 +301,10 @@ static int plugin_api_version(void) { return VAPOURSYNTH_API_VERSION; }
 static int config_plugin(const char *id, const char *ns, const char *name, int version, int api_version, int flags,
                          VSPlugin *plugin)
 {
-    (void)version;
     (void)flags;
     (void)plugin;
-    printf("config %s %s %s api %d.%d\n", id, ns, name, api_version >> 16, api_version & 0xffff);
+    printf("config %s %s %s version %d.%d api %d.%d\n", id, ns, name, version >> 16, version & 0xffff, api_version >> 16,
+           api_version & 0xffff);
     return 1;
 }
 

@@ -381,7 +381,8 @@ static void create(const VSMap *in, VSMap *out, void *user_data, VSCore *core, c
 
 void VapourSynthPluginInit2(VSPlugin *plugin, const VSPLUGINAPI *vspapi)
 {
-    vspapi->configPlugin("video.seranet", "seranet", "SeRanet super-resolution upscaling", VS_MAKE_VERSION(0, 2),
+    /* The minor version grows when Upscale gains arguments: 0.3 added precision and tta (libseranet ABI 3). */
+    vspapi->configPlugin("video.seranet", "seranet", "SeRanet super-resolution upscaling", VS_MAKE_VERSION(0, 3),
                          VAPOURSYNTH_API_VERSION, 0, plugin);
     vspapi->registerFunction("Upscale",
                              "clip:vnode;model:data:opt;scale:float:opt;tile:int:opt;device:data:opt;batch:int:opt;"

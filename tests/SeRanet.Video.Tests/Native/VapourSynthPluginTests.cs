@@ -38,7 +38,7 @@ public class VapourSynthPluginTests
 
         Assert.True(run.ExitCode == 0, $"the stand-in host failed ({run.ExitCode}):\n{run.Stdout}\n{run.Stderr}");
         string[] lines = run.Stdout.Split('\n');
-        Assert.Contains("config video.seranet seranet SeRanet super-resolution upscaling api 4.0", lines);
+        Assert.Contains("config video.seranet seranet SeRanet super-resolution upscaling version 0.3 api 4.0", lines);
         Assert.Contains("registered Upscale clip:vnode;model:data:opt;scale:float:opt;tile:int:opt;device:data:opt;batch:int:opt;precision:data:opt;tta:int:opt; clip:vnode;", lines);
         Assert.Contains("bad model: Upscale: Model file not found: /nonexistent/model.srnv", lines);
         Assert.Contains(lines, line => line.StartsWith("half clip: Upscale: the clip must have 8 to 16-bit integer or 32-bit float samples", StringComparison.Ordinal));
