@@ -35,6 +35,9 @@ public sealed class RawFrameFilter : IDisposable
 
     public ModelHeader Model => _upscaler.Header;
 
+    /// <summary>Why bf16 runs on float32 kernels here, when it does (<see cref="ImageUpscaler.Bf16Warning"/>).</summary>
+    public string? Bf16Warning => _upscaler.Bf16Warning;
+
     public int InputFrameBytes => _options.Width * _options.Height * _options.Format.BytesPerPixel();
 
     public int OutputFrameBytes => OutputSize.Width * OutputSize.Height * _options.Format.BytesPerPixel();

@@ -4,6 +4,7 @@ using SeRanet.Video.Cli.Console;
 using SeRanet.Video.Decoder.Images;
 using SeRanet.Video.Training.Evaluation;
 using SeRanet.Video.Upscaler;
+using SeRanet.Video.Upscaler.Architectures;
 using SeRanet.Video.Upscaler.Inference;
 using SeRanet.Video.Upscaler.Weights;
 using Spectre.Console;
@@ -79,7 +80,9 @@ internal static class EvalCommand
                     runs.Add(run);
                     evaluator.With(run.Method, upscaler.Upscale);
                 }
-                NumericsNotice.Announce(result);
+                // Each model says for itself where its bf16 runs on float32 kernels: a Y model's first
+                // layer may fail the bfloat16 self-check where an RGB model's passes.
+                NumericsNotice.Announce(result, upscalers.Select(u => u.Bf16Warning is { } warning && upscalers.Count > 1 ? $"{u.Header.Name}: {warning}" : u.Bf16Warning));
                 foreach (string pair in result.GetValue(external) ?? [])
                 {
                     int equals = pair.IndexOf('=', StringComparison.Ordinal);
@@ -113,13 +116,14 @@ internal static class EvalCommand
     }
 
     /// <summary>One model scored: as asked for (<c>--model</c>), its name, how it ran, and its column.</summary>
-    private sealed record ModelRun(string Model, string Name, string Precision, bool Tta, string Method)
+    /// <param name="Bf16OnFp32Kernels">bf16 ran on float32 kernels for this model (as <c>seranet bench --json</c> says it).</param>
+    private sealed record ModelRun(string Model, string Name, string Precision, bool Tta, bool Bf16OnFp32Kernels, string Method)
     {
         public static ModelRun Of(string asked, ImageUpscaler upscaler)
         {
             string method = upscaler.Precision == InferencePrecision.Fp32 ? upscaler.Header.Name : $"{upscaler.Header.Name} ({upscaler.Precision.Name()})";
             method += upscaler.SelfEnsemble ? " (tta)" : "";
-            return new ModelRun(asked, upscaler.Header.Name, upscaler.Precision.Name(), upscaler.SelfEnsemble, method);
+            return new ModelRun(asked, upscaler.Header.Name, upscaler.Precision.Name(), upscaler.SelfEnsemble, upscaler.Numbers == ConvolutionNumbers.Bf16OnFp32Kernels, method);
         }
     }
 

@@ -100,6 +100,7 @@ internal static class PreviewCommand
                         System.Console.WriteLine($"frame {sample.Frame} at {sample.Seconds:F3} s: model {sample.ModelSeconds:F3} s");
                     }
                 }), cancellationToken);
+                NumericsNotice.WarnBf16(reportRun.Bf16Warning);
                 var estimate = reportRun.Estimate;
                 if (asJson)
                 {
@@ -140,6 +141,7 @@ internal static class PreviewCommand
                     System.Console.WriteLine($"{image.Path}: frame {image.Frame} at {image.Seconds:F3} s, bicubic | {image.Model}");
                 }
             }), cancellationToken);
+            NumericsNotice.WarnBf16(run.Bf16Warning);
             if (asJson)
             {
                 System.Console.WriteLine(JsonSerializer.Serialize(new { input = request.Input, model = run.Model, device = run.Device, backend = request.Model.Upscale.Backend.Name(), images = run.Images.Select(i => new { i.Path, i.Frame, i.Seconds, i.Width, i.Height }) }, ModelJson.Options));

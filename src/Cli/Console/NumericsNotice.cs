@@ -1,12 +1,13 @@
 using System.CommandLine;
+using SeRanet.Video.Upscaler.Inference;
 using SeRanet.Video.Upscaler.Numerics;
 
 namespace SeRanet.Video.Cli.Console;
 
 /// <summary>
 /// Tells the user what the convolution self-check (run when a model is loaded) found: always when
-/// this CPU needed the safe kernels, or bf16 float32 kernels (never silently slower, never silently
-/// wrong), and with --verbose also when all was well.
+/// this CPU needed the safe kernels, or a model runs bf16 on float32 kernels (never silently slower,
+/// never silently wrong), and with --verbose also when all was well.
 /// </summary>
 internal static class NumericsNotice
 {
@@ -25,24 +26,32 @@ internal static class NumericsNotice
         }
     }
 
-    public static void Announce(ParseResult result)
+    /// <param name="bf16Warnings">The models' own <see cref="ImageUpscaler.Bf16Warning"/>s, where bf16 runs on float32 kernels.</param>
+    public static void Announce(ParseResult result, params IEnumerable<string?> bf16Warnings)
     {
-        if (ConvolutionGuard.Current is not { } report)
+        if (ConvolutionGuard.Current is { } report)
         {
-            return;
+            if (report.UsesSafePath)
+            {
+                System.Console.Error.WriteLine($"warning: {report.Describe()}");
+            }
+            else if (result.GetValue(Verbose))
+            {
+                System.Console.Error.WriteLine(report.Describe());
+            }
         }
-        if (report.UsesSafePath)
+        WarnBf16(bf16Warnings);
+    }
+
+    /// <summary>Always, when given: whoever asked for bf16 asked for speed, and here it is slower than fp32.</summary>
+    public static void WarnBf16(params IEnumerable<string?> bf16Warnings)
+    {
+        foreach (string? warning in bf16Warnings)
         {
-            System.Console.Error.WriteLine($"warning: {report.Describe()}");
-        }
-        else if (result.GetValue(Verbose))
-        {
-            System.Console.Error.WriteLine(report.Describe());
-        }
-        // Always: whoever asked for bf16 asked for speed, and here it is slower than fp32.
-        if (report.DescribeBf16() is { } bf16)
-        {
-            System.Console.Error.WriteLine($"warning: {bf16}");
+            if (warning is not null)
+            {
+                System.Console.Error.WriteLine($"warning: {warning}");
+            }
         }
     }
 }

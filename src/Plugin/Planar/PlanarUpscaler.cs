@@ -58,6 +58,9 @@ public sealed class PlanarUpscaler : IDisposable
 
     public int TileSize => _planes.Upscaler.TileSize;
 
+    /// <summary>Why bf16 runs on float32 kernels here, when it does (<see cref="SeRanet.Video.Upscaler.Inference.ImageUpscaler.Bf16Warning"/>).</summary>
+    public string? Bf16Warning => _planes.Upscaler.Bf16Warning;
+
     public (int Width, int Height) OutputSize(int width, int height) => _planes.OutputSize(width, height);
 
     /// <summary>Upscales one picture into <paramref name="output"/> (same format, <see cref="OutputSize"/>).</summary>

@@ -50,7 +50,8 @@ public sealed record PreviewRequest
 public sealed record PreviewImage(string Path, long Frame, double Seconds, int Width, int Height, string Model);
 
 /// <summary>What a finished preview wrote, and with which model.</summary>
-public sealed record PreviewResult(string Model, string Device, IReadOnlyList<PreviewImage> Images);
+/// <param name="Bf16Warning">Why bf16 ran on float32 kernels, when it did (<see cref="ImageUpscaler.Bf16Warning"/>).</param>
+public sealed record PreviewResult(string Model, string Device, IReadOnlyList<PreviewImage> Images, string? Bf16Warning = null);
 
 /// <summary>
 /// The engine's preview job: frames of a video as PNGs, bicubic on the left and SeRanet on the
@@ -125,7 +126,7 @@ public static class FramePreviewer
             decoded.Reader.DisposeQueued();
             compared.Reader.DisposeQueued();
         }
-        return new PreviewResult(upscaler.Header.Name, loaded.Device, written);
+        return new PreviewResult(upscaler.Header.Name, loaded.Device, written, upscaler.Bf16Warning);
     }
 
     private static void CompareAll(ImageUpscaler upscaler, PreviewCrop? crop, ChannelReader<Frame> input, ChannelWriter<Comparison> output, CancellationToken cancellationToken)

@@ -37,4 +37,5 @@ public sealed record PreviewReportRequest
 public sealed record ReportSample(long Frame, double Seconds, double ModelSeconds);
 
 /// <summary>What a finished report shows, and where it was written.</summary>
-public sealed record PreviewReportResult(string Path, string Model, string Device, IReadOnlyList<ReportSample> Samples, RunEstimate Estimate);
+/// <param name="Bf16Warning">Why bf16 ran on float32 kernels, when it did (<see cref="SeRanet.Video.Upscaler.Inference.ImageUpscaler.Bf16Warning"/>).</param>
+public sealed record PreviewReportResult(string Path, string Model, string Device, IReadOnlyList<ReportSample> Samples, RunEstimate Estimate, string? Bf16Warning = null);

@@ -247,7 +247,7 @@ public static class VideoUpscaler
         {
             yield return new VideoNote(VideoNoteKind.Warning, numerics.Describe());
         }
-        if (loaded.Upscaler.Numbers == ConvolutionNumbers.Bf16OnFp32Kernels && ConvolutionGuard.Current?.DescribeBf16() is { } bf16)
+        if (loaded.Upscaler.Bf16Warning is { } bf16)
         {
             yield return new VideoNote(VideoNoteKind.Warning, bf16);
         }

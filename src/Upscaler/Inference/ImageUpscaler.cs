@@ -41,6 +41,7 @@ public sealed class ImageUpscaler : IDisposable
             throw new ArgumentException(refusal);
         }
         var numbers = ConvolutionNumbers.Fp32;
+        string? bf16Refusal = null;
         if (torchNetwork && device.type == DeviceType.CPU)
         {
             var shapes = network.ConvolutionShapes(NetworkForm.Inference);
@@ -51,15 +52,16 @@ public sealed class ImageUpscaler : IDisposable
                 // The residual's bicubic stays float32 (FusedSplitSplice), checked above. Where the
                 // bfloat16 kernels are missing or wrong, float32 kernels compute bfloat16's numbers,
                 // so bf16 gives the same pictures on every CPU.
-                numbers = ConvolutionGuard.Bf16KernelsUsable(ConvolutionShape.InBfloat16(shapes), CpuFeatures.HasBf16)
-                    ? ConvolutionNumbers.Bf16
-                    : ConvolutionNumbers.Bf16OnFp32Kernels;
+                bf16Refusal = ConvolutionGuard.Bf16KernelsRefusal(ConvolutionShape.InBfloat16(shapes), CpuFeatures.HasBf16);
+                numbers = bf16Refusal is null ? ConvolutionNumbers.Bf16 : ConvolutionNumbers.Bf16OnFp32Kernels;
             }
         }
         _model = model;
         _device = torchNetwork ? device : torch.CPU;
         _options = options;
         Numbers = numbers;
+        Bf16Warning = bf16Refusal is null ? null
+            : $"bf16 runs on float32 kernels here ({bf16Refusal}): the pictures of a CPU with working bf16 kernels, to within one 8-bit level, but slower than fp32";
         _floatsPerPixel = network.ActivationFloatsPerPixel;
         _tileSize = options.TileSize ?? TilePlanner.AutoTileSize(_floatsPerPixel, network.Padding, options.MemoryBudgetBytes);
         network.ModuleForm.to(_device);
@@ -112,6 +114,12 @@ public sealed class ImageUpscaler : IDisposable
 
     /// <summary>What the torch backend's convolutions compute in: bf16 runs on float32 kernels where this CPU's bfloat16 kernels are missing or wrong.</summary>
     public ConvolutionNumbers Numbers { get; }
+
+    /// <summary>
+    /// One line for the user when bf16 runs on float32 kernels for this network, saying why; null
+    /// when it does not. Whoever asked for bf16 asked for speed, and here it is slower than fp32.
+    /// </summary>
+    public string? Bf16Warning { get; }
 
     /// <summary>Whether each tile is averaged over its eight flips and turns (<see cref="UpscaleOptions.SelfEnsemble"/>).</summary>
     public bool SelfEnsemble => _options.SelfEnsemble;

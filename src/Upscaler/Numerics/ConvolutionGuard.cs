@@ -5,16 +5,10 @@ namespace SeRanet.Video.Upscaler.Numerics;
 /// <summary>What <see cref="ConvolutionGuard"/> has checked in this process, and which kernels it uses because of it.</summary>
 /// <param name="Checked">Everything compared so far on the kernels now in use.</param>
 /// <param name="FastPathFailure">How oneDNN's kernels failed, when they did; then oneDNN is off.</param>
-/// <param name="Bf16KernelsRefused">Why bf16 runs on float32 kernels in this process (<see cref="ConvolutionGuard.Bf16KernelsUsable"/>), when it does.</param>
-public sealed record ConvolutionGuardReport(ConvolutionCheckResult Checked, ConvolutionCheckResult? FastPathFailure, string? Bf16KernelsRefused = null)
+public sealed record ConvolutionGuardReport(ConvolutionCheckResult Checked, ConvolutionCheckResult? FastPathFailure)
 {
     /// <summary>oneDNN was wrong on this CPU and has been switched off for the process.</summary>
     public bool UsesSafePath => FastPathFailure is not null;
-
-    /// <summary>One line for the user when bf16 runs on float32 kernels; null when it does not.</summary>
-    public string? DescribeBf16() => Bf16KernelsRefused is { } why
-        ? $"bf16 runs on float32 kernels here ({why}): the pictures of a CPU with working bf16 kernels, to within one 8-bit level, but slower than fp32"
-        : null;
 
     /// <summary>One line for the user.</summary>
     public string Describe() => FastPathFailure is not { } failure
@@ -39,10 +33,9 @@ public static class ConvolutionGuard
     private static readonly Lock Gate = new();
     private static readonly HashSet<(ConvolutionShape, bool)> Verified = [];
     private static readonly HashSet<ConvolutionShape> VerifiedBf16 = [];
-    private static readonly HashSet<ConvolutionShape> WrongBf16 = [];
+    private static readonly Dictionary<ConvolutionShape, string> WrongBf16 = [];
     private static ConvolutionCheckResult? _checked;
     private static ConvolutionCheckResult? _fastPathFailure;
-    private static string? _bf16KernelsRefused;
 
     /// <summary>What has been checked so far; null before the first check.</summary>
     public static ConvolutionGuardReport? Current
@@ -51,7 +44,7 @@ public static class ConvolutionGuard
         {
             lock (Gate)
             {
-                return _checked is null ? null : new ConvolutionGuardReport(_checked, _fastPathFailure, _bf16KernelsRefused);
+                return _checked is null ? null : new ConvolutionGuardReport(_checked, _fastPathFailure);
             }
         }
     }
@@ -87,39 +80,39 @@ public static class ConvolutionGuard
                 Verified.UnionWith(unchecked_.Select(shape => (shape, backward)));
                 _checked = Merge(_checked, result);
             }
-            return new ConvolutionGuardReport(_checked!, _fastPathFailure, _bf16KernelsRefused);
+            return new ConvolutionGuardReport(_checked!, _fastPathFailure);
         }
     }
 
     /// <summary>
-    /// Whether <c>--precision bf16</c> may run on this CPU's bfloat16 kernels: the CPU has bf16
-    /// instructions and the bfloat16 forms of <paramref name="shapes"/> pass the self-check (each
-    /// shape once per process; thread-safe). When not, the network runs bf16 on float32 kernels over
-    /// bfloat16's numbers (<see cref="Architectures.ConvolutionNumbers.Bf16OnFp32Kernels"/>), and
-    /// <see cref="Current"/> says why.
+    /// Why <c>--precision bf16</c> may not run on this CPU's bfloat16 kernels for a network with
+    /// <paramref name="shapes"/>, or null when it may: the CPU has bf16 instructions and the
+    /// bfloat16 forms of these shapes pass the self-check (each shape once per process;
+    /// thread-safe). When refused, the network runs bf16 on float32 kernels over bfloat16's numbers
+    /// (<see cref="Architectures.ConvolutionNumbers.Bf16OnFp32Kernels"/>). The reason is this
+    /// network's own: in a process with several networks, one's wrong shape says nothing of another's.
     /// </summary>
     /// <param name="shapes">The convolutions the bf16 form runs in bfloat16 (<see cref="ConvolutionShape.InBfloat16"/>).</param>
     /// <param name="cpuHasBf16">Whether the CPU has bf16 instructions that oneDNN may use (<see cref="Inference.CpuFeatures.HasBf16"/>):
     /// without them oneDNN's bfloat16 path converts through float32, many times slower than float32
     /// kernels over bfloat16's numbers (measured in <see cref="Inference.CpuFeatures.IsaCapAllowsBf16"/>).</param>
-    public static bool Bf16KernelsUsable(IEnumerable<ConvolutionShape> shapes, bool cpuHasBf16)
+    public static string? Bf16KernelsRefusal(IEnumerable<ConvolutionShape> shapes, bool cpuHasBf16)
     {
+        if (!cpuHasBf16)
+        {
+            return "this CPU has no AVX512-BF16 or AMX-BF16 instructions, or ONEDNN_MAX_CPU_ISA keeps oneDNN from them";
+        }
         lock (Gate)
         {
-            if (!cpuHasBf16)
-            {
-                _bf16KernelsRefused = "this CPU has no AVX512-BF16 or AMX-BF16 instructions, or ONEDNN_MAX_CPU_ISA keeps oneDNN from them";
-                return false;
-            }
             NnpackSwitch.Disable();
-            bool usable = true;
+            string? refusal = null;
             // One shape at a time, so that a wrong kernel condemns its own shape only, not another
             // model's that shares the rest.
             foreach (var shape in shapes.Distinct())
             {
-                if (WrongBf16.Contains(shape))
+                if (WrongBf16.TryGetValue(shape, out string? wrong))
                 {
-                    usable = false;
+                    refusal ??= wrong;
                     continue;
                 }
                 if (VerifiedBf16.Contains(shape))
@@ -134,11 +127,11 @@ public static class ConvolutionGuard
                 }
                 // Seen on an AMD EPYC with AVX512-BF16 and no AMX (oneDNN 3.7.1's jit_bf16 kernels,
                 // one input channel): 4.5 dB lost on a real photo. Intel's AMX kernels were exact.
-                WrongBf16.Add(shape);
-                _bf16KernelsRefused = $"this CPU's bf16 convolutions are wrong: {result.Worst}, relative error {result.WorstRelativeError:0.0e0}";
-                usable = false;
+                wrong = $"this CPU's bf16 convolutions are wrong: {result.Worst}, relative error {result.WorstRelativeError:0.0e0}";
+                WrongBf16.Add(shape, wrong);
+                refusal ??= wrong;
             }
-            return usable;
+            return refusal;
         }
     }
 
