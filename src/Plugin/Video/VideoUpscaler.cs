@@ -9,7 +9,6 @@ using SeRanet.Video.Core.Pipeline;
 using SeRanet.Video.Decoder.Video;
 using SeRanet.Video.Encoder.Video;
 using SeRanet.Video.Plugin.Video.Segments;
-using SeRanet.Video.Upscaler.Architectures;
 using SeRanet.Video.Upscaler.Inference;
 using SeRanet.Video.Upscaler.Numerics;
 using SeRanet.Video.Upscaler.Weights;
