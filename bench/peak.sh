@@ -10,13 +10,15 @@
 # padded context is not counted, so this is a lower bound on what the CPU does), that as a
 # fraction of the peak, and the speed relative to torch fp32. The fraction and the relative speed
 # are medians of per-round ratios (each round's own peak and torch fp32 run); the megapixels and
-# multiply-adds are plain medians. Writes bench/results/peak.json.
+# multiply-adds are plain medians. Writes bench/results/peak.json, or peak-NAME.json for another
+# model (NAME: the model's name, or its file's name without .srnv for a path).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 rounds="${1:-3}"
 model="${2:-seranet-fast-deep}"
 result=bench/results/peak.json
+[ "$model" = seranet-fast-deep ] || result="bench/results/peak-$(basename "$model" .srnv).json"
 ./seranet --version >/dev/null
 
 # backend/precision pairs; bf16 only where it runs on bfloat16 kernels (bf16 instructions and kernels
