@@ -1,4 +1,8 @@
 using SeRanet.Video.Tests.Support;
+using SeRanet.Video.Upscaler.Architectures;
+using SeRanet.Video.Upscaler.Inference;
+using SeRanet.Video.Upscaler.Numerics;
+using SeRanet.Video.Upscaler.Weights;
 
 namespace SeRanet.Video.Tests.Video;
 
@@ -49,5 +53,20 @@ public class PreviewCommandTests : IDisposable
         Assert.Equal(10, estimate.GetProperty("frames").GetInt64());
         Assert.True(estimate.GetProperty("video_bytes").GetDouble() > 0);
         Assert.True(File.Exists(output));
+    }
+
+    [Theory]
+    [InlineData(Presets.SeRanetFastDeep)]
+    [InlineData(ModelCatalog.DefaultImageName)]
+    public void In_bf16_a_preview_warns_exactly_when_its_model_runs_on_float32_kernels(string model)
+    {
+        string input = VideoClips.Ramp(_temp, 3);
+
+        var result = Processes.Seranet("preview", input, "--frame", "1", "-o", _temp.File("frame.png"), "--model", model, "--precision", "bf16");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var loaded = RepoModels.Catalog.Load(model);
+        bool refused = ConvolutionGuard.Bf16KernelsRefusal(ConvolutionShape.InBfloat16(loaded.Network.ConvolutionShapes(NetworkForm.Inference)), CpuFeatures.HasBf16) is not null;
+        Assert.Equal(refused ? 1 : 0, result.Stderr.Split('\n').Count(line => line.StartsWith("warning: bf16 runs on float32 kernels here (", StringComparison.Ordinal)));
     }
 }
