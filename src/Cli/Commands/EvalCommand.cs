@@ -82,7 +82,9 @@ internal static class EvalCommand
                 }
                 // Each model says for itself where its bf16 runs on float32 kernels: a Y model's first
                 // layer may fail the bfloat16 self-check where an RGB model's passes.
-                NumericsNotice.Announce(result, upscalers.Select(u => u.Bf16Warning is { } warning && upscalers.Count > 1 ? $"{u.Header.Name}: {warning}" : u.Bf16Warning));
+                NumericsNotice.Announce(result, upscalers.Count == 1
+                    ? [upscalers[0].Bf16Warning]
+                    : upscalers.Zip(runs, (upscaler, run) => upscaler.Bf16Warning is { } warning ? $"{run.Model}: {warning}" : null));
                 foreach (string pair in result.GetValue(external) ?? [])
                 {
                     int equals = pair.IndexOf('=', StringComparison.Ordinal);

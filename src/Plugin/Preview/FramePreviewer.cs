@@ -51,7 +51,7 @@ public sealed record PreviewImage(string Path, long Frame, double Seconds, int W
 
 /// <summary>What a finished preview wrote, and with which model.</summary>
 /// <param name="Bf16Warning">Why bf16 ran on float32 kernels, when it did (<see cref="ImageUpscaler.Bf16Warning"/>).</param>
-public sealed record PreviewResult(string Model, string Device, IReadOnlyList<PreviewImage> Images, string? Bf16Warning = null);
+public sealed record PreviewResult(string Model, string Device, IReadOnlyList<PreviewImage> Images, string? Bf16Warning);
 
 /// <summary>
 /// The engine's preview job: frames of a video as PNGs, bicubic on the left and SeRanet on the

@@ -92,7 +92,7 @@ public static class PreviewReport
                 var decoding = new FrameDecoder(video, request.Ffmpeg, index, 1).RunAsync(one.Writer, cancellationToken);
                 await foreach (var frame in one.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    await output.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+                    await output.HandOnAsync(frame, cancellationToken).ConfigureAwait(false);
                 }
                 await decoding.ConfigureAwait(false);
             }

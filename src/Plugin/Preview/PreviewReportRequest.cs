@@ -38,4 +38,4 @@ public sealed record ReportSample(long Frame, double Seconds, double ModelSecond
 
 /// <summary>What a finished report shows, and where it was written.</summary>
 /// <param name="Bf16Warning">Why bf16 ran on float32 kernels, when it did (<see cref="SeRanet.Video.Upscaler.Inference.ImageUpscaler.Bf16Warning"/>).</param>
-public sealed record PreviewReportResult(string Path, string Model, string Device, IReadOnlyList<ReportSample> Samples, RunEstimate Estimate, string? Bf16Warning = null);
+public sealed record PreviewReportResult(string Path, string Model, string Device, IReadOnlyList<ReportSample> Samples, RunEstimate Estimate, string? Bf16Warning);

@@ -32,8 +32,10 @@ public static class ConvolutionGuard
 {
     private static readonly Lock Gate = new();
     private static readonly HashSet<(ConvolutionShape, bool)> Verified = [];
-    private static readonly HashSet<ConvolutionShape> VerifiedBf16 = [];
-    private static readonly Dictionary<ConvolutionShape, string> WrongBf16 = [];
+    // bfloat16 kernels are checked too: on an AMD EPYC with AVX512-BF16 and no AMX, oneDNN 3.7.1's
+    // jit_bf16 kernels were wrong for one input channel (4.5 dB lost on a real photo). Intel's AMX
+    // kernels were exact.
+    private static readonly Bf16KernelChecks Bf16Checks = new(shape => ConvolutionSelfCheck.Run([shape], backward: false, precision: ScalarType.BFloat16));
     private static ConvolutionCheckResult? _checked;
     private static ConvolutionCheckResult? _fastPathFailure;
 
@@ -86,11 +88,9 @@ public static class ConvolutionGuard
 
     /// <summary>
     /// Why <c>--precision bf16</c> may not run on this CPU's bfloat16 kernels for a network with
-    /// <paramref name="shapes"/>, or null when it may: the CPU has bf16 instructions and the
-    /// bfloat16 forms of these shapes pass the self-check (each shape once per process;
-    /// thread-safe). When refused, the network runs bf16 on float32 kernels over bfloat16's numbers
-    /// (<see cref="Architectures.ConvolutionNumbers.Bf16OnFp32Kernels"/>). The reason is this
-    /// network's own: in a process with several networks, one's wrong shape says nothing of another's.
+    /// <paramref name="shapes"/>, or null when it may (<see cref="Bf16KernelChecks.Refusal"/>: each
+    /// shape checked once per process; thread-safe). When refused, the network runs bf16 on float32
+    /// kernels over bfloat16's numbers (<see cref="Architectures.ConvolutionNumbers.Bf16OnFp32Kernels"/>).
     /// </summary>
     /// <param name="shapes">The convolutions the bf16 form runs in bfloat16 (<see cref="ConvolutionShape.InBfloat16"/>).</param>
     /// <param name="cpuHasBf16">Whether the CPU has bf16 instructions that oneDNN may use (<see cref="Inference.CpuFeatures.HasBf16"/>):
@@ -98,40 +98,10 @@ public static class ConvolutionGuard
     /// kernels over bfloat16's numbers (measured in <see cref="Inference.CpuFeatures.IsaCapAllowsBf16"/>).</param>
     public static string? Bf16KernelsRefusal(IEnumerable<ConvolutionShape> shapes, bool cpuHasBf16)
     {
-        if (!cpuHasBf16)
-        {
-            return "this CPU has no AVX512-BF16 or AMX-BF16 instructions, or ONEDNN_MAX_CPU_ISA keeps oneDNN from them";
-        }
         lock (Gate)
         {
             NnpackSwitch.Disable();
-            string? refusal = null;
-            // One shape at a time, so that a wrong kernel condemns its own shape only, not another
-            // model's that shares the rest.
-            foreach (var shape in shapes.Distinct())
-            {
-                if (WrongBf16.TryGetValue(shape, out string? wrong))
-                {
-                    refusal ??= wrong;
-                    continue;
-                }
-                if (VerifiedBf16.Contains(shape))
-                {
-                    continue;
-                }
-                var result = ConvolutionSelfCheck.Run([shape], backward: false, precision: ScalarType.BFloat16);
-                if (result.Passed)
-                {
-                    VerifiedBf16.Add(shape);
-                    continue;
-                }
-                // Seen on an AMD EPYC with AVX512-BF16 and no AMX (oneDNN 3.7.1's jit_bf16 kernels,
-                // one input channel): 4.5 dB lost on a real photo. Intel's AMX kernels were exact.
-                wrong = $"this CPU's bf16 convolutions are wrong: {result.Worst}, relative error {result.WorstRelativeError:0.0e0}";
-                WrongBf16.Add(shape, wrong);
-                refusal ??= wrong;
-            }
-            return refusal;
+            return Bf16Checks.Refusal(shapes, cpuHasBf16);
         }
     }
 

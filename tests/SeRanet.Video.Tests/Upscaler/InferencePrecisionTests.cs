@@ -121,29 +121,28 @@ public class InferencePrecisionTests(ITestOutputHelper log)
     }
 
     [Fact]
-    public void Each_model_says_for_itself_whether_its_bf16_runs_on_float32_kernels()
+    public void Each_network_is_refused_bfloat16_kernels_for_its_own_shapes_only()
     {
-        // As another caller in this process might have asked: that answer must not stick to the models below.
-        using (var other = RepoModels.Catalog.Load(Presets.SeRanetFastDeep))
+        // As on the AMD EPYC: the kernels for one input channel are wrong, the others right.
+        var checkedShapes = new List<ConvolutionShape>();
+        var checks = new Bf16KernelChecks(shape =>
         {
-            Assert.NotNull(ConvolutionGuard.Bf16KernelsRefusal(ConvolutionShape.InBfloat16(other.Network.ConvolutionShapes(NetworkForm.Inference)), cpuHasBf16: false));
-        }
-        // The Y model's first layers have one input channel, the RGB model's three: on the AMD EPYC
-        // only the first fail the bfloat16 self-check, so there the two models answer differently.
-        foreach (string name in new[] { Presets.SeRanetFastDeep, ModelCatalog.DefaultImageName })
-        {
-            using var model = RepoModels.Catalog.Load(name);
-            var shapes = ConvolutionShape.InBfloat16(model.Network.ConvolutionShapes(NetworkForm.Inference));
-            using var upscaler = ImageUpscaler.Open(RepoModels.Catalog.Load(name), torch.CPU, new UpscaleOptions { Precision = InferencePrecision.Bf16 });
-            log.WriteLine($"{name}: {upscaler.Numbers}, {upscaler.Bf16Warning ?? "no warning"}");
-            Assert.Equal(upscaler.Numbers == ConvolutionNumbers.Bf16OnFp32Kernels, upscaler.Bf16Warning is not null);
-            Assert.Equal(ConvolutionGuard.Bf16KernelsRefusal(shapes, CpuFeatures.HasBf16) is null, upscaler.Numbers == ConvolutionNumbers.Bf16);
-            if (CpuFeatures.HasBf16 && upscaler.Bf16Warning is { } warning)
-            {
-                // A wrong kernel is named by one of this model's own shapes.
-                Assert.Contains(shapes, shape => warning.Contains($": {shape} ", StringComparison.Ordinal));
-            }
-        }
+            checkedShapes.Add(shape);
+            bool wrong = shape.InChannels == 1;
+            return new ConvolutionCheckResult(!wrong, 1, $"{shape} forward", wrong ? 0.49 : 1e-3, TimeSpan.Zero);
+        });
+        using var y = RepoModels.Catalog.Load(Presets.SeRanetFastDeep);
+        using var rgb = RepoModels.Catalog.Load(ModelCatalog.DefaultImageName);
+        var yShapes = ConvolutionShape.InBfloat16(y.Network.ConvolutionShapes(NetworkForm.Inference)).ToList();
+        var rgbShapes = ConvolutionShape.InBfloat16(rgb.Network.ConvolutionShapes(NetworkForm.Inference)).ToList();
+
+        string? yRefusal = checks.Refusal(yShapes, cpuHasBf16: true);
+
+        Assert.StartsWith("this CPU's bf16 convolutions are wrong: 1->", yRefusal, StringComparison.Ordinal);
+        Assert.Null(checks.Refusal(rgbShapes, cpuHasBf16: true));
+        Assert.Equal(yRefusal, checks.Refusal(yShapes, cpuHasBf16: true));
+        Assert.Equal(yShapes.Union(rgbShapes).Distinct().Count(), checkedShapes.Count);
+        Assert.Equal(Bf16KernelChecks.NoBf16Instructions, checks.Refusal(rgbShapes, cpuHasBf16: false));
     }
 
     [Fact]

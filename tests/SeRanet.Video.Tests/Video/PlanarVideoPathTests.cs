@@ -3,7 +3,6 @@ using SeRanet.Video.Core.Ffmpeg;
 using SeRanet.Video.Core.Imaging;
 using SeRanet.Video.Core.Imaging.Planar;
 using SeRanet.Video.Core.Media;
-using SeRanet.Video.Core.Pipeline;
 using SeRanet.Video.Decoder.Video;
 using SeRanet.Video.Encoder.Video;
 using SeRanet.Video.Plugin;
