@@ -318,8 +318,8 @@ static void gst_seranet_upscale_class_init(GstSeranetUpscaleClass *klass)
     g_object_class_install_property(
         gobject_class, PROP_PRECISION,
         g_param_spec_string("precision", "Precision",
-                            "Numbers inside the network: fp32, or bf16 (faster on CPUs with bfloat16 kernels, "
-                            "the same pictures to within one 8-bit level)",
+                            "Numbers inside the network: fp32, or bf16 (faster on CPUs with working bfloat16 "
+                            "kernels, slower than fp32 elsewhere; the same pictures to within one 8-bit level)",
                             "fp32", flags));
     g_object_class_install_property(
         gobject_class, PROP_TTA,
