@@ -20,7 +20,7 @@
  * ABI: structs passed in start with struct_size (set it to sizeof); fields are only ever added
  * at the end, so a caller built against an older header keeps working. A program built against
  * this header needs a library of at least its SERANET_ABI_VERSION (seranet_init_options is new
- * in ABI 3).
+ * in ABI 3, seranet_warnings in ABI 4).
  */
 #ifndef SERANET_H
 #define SERANET_H
@@ -33,7 +33,7 @@ extern "C" {
 #endif
 
 /* Bumped when a struct grows, a function is added or a field takes a new value. */
-#define SERANET_ABI_VERSION 3
+#define SERANET_ABI_VERSION 4
 
 /*
  * seranet_frame.bits for 32-bit float samples (float, native byte order), since ABI 2: luma and
@@ -176,6 +176,15 @@ seranet_status seranet_process(seranet_upscaler *upscaler, const seranet_frame *
  */
 seranet_status seranet_process_batch(seranet_upscaler *upscaler, const seranet_frame *inputs,
                                      const seranet_frame *outputs, int32_t count);
+
+/*
+ * What the host should tell its user about how this upscaler runs, in UTF-8, one warning per line
+ * (no newline after the last), or "" when there is nothing to say: that this CPU's fast
+ * convolutions are wrong and slower exact ones run instead, or that BF16 runs on float32 kernels
+ * here (the same pictures, slower than FP32). Known once seranet_open has returned; owned by the
+ * upscaler and valid until seranet_close. NULL for a NULL or closed upscaler. Since ABI 4.
+ */
+const char *seranet_warnings(const seranet_upscaler *upscaler);
 
 /*
  * The UTF-8 message of the failure of the latest call on this thread, or "" when that call

@@ -11,7 +11,7 @@ namespace SeRanet.Video.Native;
 /// </summary>
 internal static unsafe class Exports
 {
-    public const int AbiVersionNumber = 3;
+    public const int AbiVersionNumber = 4;
 
     // Far beyond any seranet_options there will be; a larger size is a caller's mistake.
     private const uint MaxOptionsSize = 4096;
@@ -82,6 +82,13 @@ internal static unsafe class Exports
         }
         FromHandle(upscaler).Process(new ReadOnlySpan<NativeFrame>(inputs, count), new ReadOnlySpan<NativeFrame>(outputs, count));
     });
+
+    [UnmanagedCallersOnly(EntryPoint = "seranet_warnings")]
+    public static byte* Warnings(nint upscaler)
+    {
+        nint warnings = 0;
+        return Guard(() => warnings = (nint)FromHandle(upscaler).Warnings) == NativeStatus.Ok ? (byte*)warnings : null;
+    }
 
     [UnmanagedCallersOnly(EntryPoint = "seranet_last_error")]
     public static byte* LastErrorMessage() => LastError.Current;

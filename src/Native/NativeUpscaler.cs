@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using SeRanet.Video.Core.Imaging.Planar;
 using SeRanet.Video.Native.Interop;
 using SeRanet.Video.Plugin.Planar;
@@ -9,10 +10,13 @@ namespace SeRanet.Video.Native;
 /// serves calls one at a time, include/seranet.h "Threads") fed with views of the caller's planes,
 /// or, for float frames, with 16-bit codes converted on the way in and out (<see cref="FloatFrame"/>).
 /// </summary>
-internal sealed class NativeUpscaler(PlanarUpscaler planes) : IDisposable
+internal sealed unsafe class NativeUpscaler(PlanarUpscaler planes) : IDisposable
 {
     public static NativeUpscaler Open(UpscalerSettings settings) =>
         new(PlanarUpscaler.Open(settings.Choice, settings.Batch));
+
+    /// <summary>seranet_warnings: the engine's warnings a line each, "" when none; owned by this upscaler.</summary>
+    public byte* Warnings { get; } = Utf8Text.Allocate(string.Join('\n', planes.Warnings));
 
     public (int Width, int Height) OutputSize(int width, int height)
     {
@@ -55,5 +59,9 @@ internal sealed class NativeUpscaler(PlanarUpscaler planes) : IDisposable
         }
     }
 
-    public void Dispose() => planes.Dispose();
+    public void Dispose()
+    {
+        planes.Dispose();
+        NativeMemory.Free(Warnings);
+    }
 }

@@ -22,6 +22,8 @@
  *   bad precision: MESSAGE                       the map error for precision="int4"
  *   plain|bf16|tta opens precision P tta T       what seranet_open received without the two
  *                                                arguments, with precision="bf16", and with tta=1
+ *   log TYPE MESSAGE                             a logMessage call, before the line of the call
+ *                                                of Upscale that made it
  * and for each case (one call of Upscale on a clip made from IN.yuv, all frames pulled):
  *   CASE output W H FAMILY SAMPLETYPE BITS SUBW SUBH N MODE   the filter's video info and mode
  *   CASE calls BATCHCALLS FRAMES LARGEST SINGLECALLS         libseranet calls during the frames
@@ -272,6 +274,12 @@ static void create_video_filter(VSMap *out, const char *name, const VSVideoInfo 
     set_node(out, "clip", node);
 }
 
+static void log_message(int type, const char *message, VSCore *core)
+{
+    (void)core;
+    printf("log %d %s\n", type, message);
+}
+
 static const VSAPI *api(void)
 {
     static VSAPI table;
@@ -292,6 +300,7 @@ static const VSAPI *api(void)
     table.mapGetFloat = map_get_float;
     table.mapGetData = map_get_data;
     table.mapGetNode = map_get_node;
+    table.logMessage = log_message;
     return &table;
 }
 

@@ -196,6 +196,16 @@ int main(int argc, char **argv)
         return 1;
     }
     check(strcmp(seranet_last_error(), "") == 0, "a successful call leaves no message");
+    /* What a host would show its user, a line each. */
+    const char *warnings = seranet_warnings(upscaler);
+    check(warnings != NULL, "seranet_warnings");
+    while (warnings != NULL && warnings[0] != '\0') {
+        const char *end = strchr(warnings, '\n');
+        int length = end != NULL ? (int)(end - warnings) : (int)strlen(warnings);
+        printf("warning: %.*s\n", length, warnings);
+        warnings = end != NULL ? end + 1 : NULL;
+    }
+    check(seranet_warnings(NULL) == NULL && strlen(seranet_last_error()) > 0, "a NULL upscaler has no warnings, and a message");
     int32_t out_width, out_height;
     check(seranet_output_size(upscaler, width, height, &out_width, &out_height) == SERANET_OK, "seranet_output_size");
     check(out_width == 2 * width && out_height == 2 * height, "the default scale doubles the size");

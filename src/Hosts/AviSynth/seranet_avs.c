@@ -20,6 +20,7 @@
 #include "seranet.h"
 #include "seranet_frame_properties.h"
 #include "seranet_option_names.h"
+#include "seranet_warning_lines.h"
 
 typedef struct seranet_avs_filter {
     seranet_upscaler *upscaler;
@@ -139,6 +140,14 @@ static AVS_Value script_error(AVS_ScriptEnvironment *env, const char *message)
     return avs_new_value_error(avs_save_string(env, text, -1));
 }
 
+/* AviSynth's C interface has no log: libseranet's warnings go to standard error, a line each,
+   where avs2yuv and ffmpeg show them. */
+static void print_warning(const char *line, int length, void *context)
+{
+    (void)context;
+    fprintf(stderr, "SeRanetUpscale: warning: %.*s\n", length, line);
+}
+
 static AVS_Value create(AVS_ScriptEnvironment *env, AVS_Value args, void *user_data)
 {
     (void)user_data;
@@ -172,6 +181,7 @@ static AVS_Value create(AVS_ScriptEnvironment *env, AVS_Value args, void *user_d
                       != SERANET_OK) {
         result = script_error(env, seranet_last_error());
     } else {
+        seranet_each_warning(filter->upscaler, print_warning, NULL);
         seranet_frame *shape = &filter->shape;
         shape->struct_size = sizeof *shape;
         shape->format = format;

@@ -142,6 +142,12 @@ static gboolean gst_seranet_upscale_start(GstBaseTransform *trans)
                           ("seranet_open(model=%s, device=%s, precision=%s, tta=%d) failed", model ? model : "(default)",
                            device, precision, options.tta));
     } else {
+        /* It runs, but not as the user may expect (slower kernels, bf16 slower than fp32): a bus
+           warning, which gst-launch-1.0 prints and an application sees. */
+        const char *warnings = seranet_warnings(self->upscaler);
+        if (warnings != NULL && warnings[0] != '\0') {
+            GST_ELEMENT_WARNING(self, LIBRARY, SETTINGS, ("%s", warnings), (NULL));
+        }
         ok = TRUE;
     }
     g_free(model);

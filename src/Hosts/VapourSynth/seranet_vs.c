@@ -27,6 +27,7 @@
 #include "seranet.h"
 #include "seranet_frame_properties.h"
 #include "seranet_option_names.h"
+#include "seranet_warning_lines.h"
 #include "vs4_subset.h"
 
 #define MAX_BATCH 64
@@ -308,6 +309,21 @@ static int format_of(const VSVideoFormat *format, const char **why)
     return -1;
 }
 
+/* The filter's core and API while create() passes warnings to log_warning. */
+typedef struct warning_log {
+    VSCore *core;
+    const VSAPI *vsapi;
+} warning_log;
+
+/* One of libseranet's warnings into VapourSynth's log, which vspipe prints and editors show. */
+static void log_warning(const char *line, int length, void *context)
+{
+    const warning_log *log = context;
+    char message[1024];
+    snprintf(message, sizeof message, "Upscale: %.*s", length, line);
+    log->vsapi->logMessage(mtWarning, message, log->core);
+}
+
 static void create(const VSMap *in, VSMap *out, void *user_data, VSCore *core, const VSAPI *vsapi)
 {
     (void)user_data;
@@ -354,6 +370,8 @@ static void create(const VSMap *in, VSMap *out, void *user_data, VSCore *core, c
                       != SERANET_OK) {
         snprintf(message, sizeof message, "Upscale: %s", seranet_last_error());
     } else {
+        warning_log log = {core, vsapi};
+        seranet_each_warning(filter->upscaler, log_warning, &log);
         seranet_frame *shape = &filter->shape;
         shape->struct_size = sizeof *shape;
         shape->format = format;

@@ -30,6 +30,7 @@ enum { peSuccess = 0, peUnset = 1, peType = 2, peError = 3, peIndex = 4 };
 enum { rpGeneral = 0, rpNoFrameReuse = 1, rpStrictSpatial = 2 };
 enum { arInitial = 0, arAllFramesReady = 1, arError = -1 };
 enum { pcModifiable = 1 };
+enum { mtDebug = 0, mtInformation = 1, mtWarning = 2, mtCritical = 3, mtFatal = 4 };
 
 typedef struct VSVideoFormat {
     int colorFamily;
@@ -106,6 +107,13 @@ struct VSAPI {
     const char *(*mapGetData)(const VSMap *map, const char *key, int index, int *error);
     void *mapGetDataSize, *mapGetDataTypeHint, *mapSetData;
     VSNode *(*mapGetNode)(const VSMap *map, const char *key, int index, int *error);
+    void *mapSetNode, *mapConsumeNode, *mapGetFrame, *mapSetFrame, *mapConsumeFrame, *mapGetFunction, *mapSetFunction,
+        *mapConsumeFunction;
+    void *registerFunction, *getPluginByID, *getPluginByNamespace, *getNextPlugin, *getPluginName, *getPluginID,
+        *getPluginNamespace, *getNextPluginFunction, *getPluginFunctionByName, *getPluginFunctionName,
+        *getPluginFunctionArguments, *getPluginFunctionReturnType, *getPluginPath, *getPluginVersion, *invoke;
+    void *createCore, *freeCore, *setMaxCacheSize, *setThreadCount, *getCoreInfo, *getAPIVersion;
+    void (*logMessage)(int msgType, const char *msg, VSCore *core);
     /* Later members are not used by the plugin. */
 };
 

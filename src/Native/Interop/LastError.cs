@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace SeRanet.Video.Native.Interop;
 
@@ -12,14 +11,14 @@ internal static unsafe class LastError
     [ThreadStatic]
     private static byte* t_message;
 
-    private static readonly byte* Empty = AllocateUtf8("");
+    private static readonly byte* Empty = Utf8Text.Allocate("");
 
     public static byte* Current => t_message is null ? Empty : t_message;
 
     public static void Set(string message)
     {
         byte* previous = t_message;
-        t_message = AllocateUtf8(message);
+        t_message = Utf8Text.Allocate(message);
         NativeMemory.Free(previous);
     }
 
@@ -27,14 +26,5 @@ internal static unsafe class LastError
     {
         NativeMemory.Free(t_message);
         t_message = null;
-    }
-
-    private static byte* AllocateUtf8(string text)
-    {
-        int length = Encoding.UTF8.GetByteCount(text);
-        byte* buffer = (byte*)NativeMemory.Alloc((nuint)length + 1);
-        Encoding.UTF8.GetBytes(text, new Span<byte>(buffer, length));
-        buffer[length] = 0;
-        return buffer;
     }
 }

@@ -61,6 +61,9 @@ public sealed class PlanarUpscaler : IDisposable
     /// <summary>Why bf16 runs on float32 kernels here, when it does (<see cref="SeRanet.Video.Upscaler.Inference.ImageUpscaler.Bf16Warning"/>).</summary>
     public string? Bf16Warning => _planes.Upscaler.Bf16Warning;
 
+    /// <summary>What a host tells its user about how this upscaler runs (<see cref="SeRanet.Video.Upscaler.Inference.ImageUpscaler.Warnings"/>).</summary>
+    public IReadOnlyList<string> Warnings => _planes.Upscaler.Warnings;
+
     public (int Width, int Height) OutputSize(int width, int height) => _planes.OutputSize(width, height);
 
     /// <summary>Upscales one picture into <paramref name="output"/> (same format, <see cref="OutputSize"/>).</summary>

@@ -10,7 +10,6 @@ using SeRanet.Video.Decoder.Video;
 using SeRanet.Video.Encoder.Video;
 using SeRanet.Video.Plugin.Video.Segments;
 using SeRanet.Video.Upscaler.Inference;
-using SeRanet.Video.Upscaler.Numerics;
 using SeRanet.Video.Upscaler.Weights;
 
 namespace SeRanet.Video.Plugin.Video;
@@ -242,13 +241,9 @@ public static class VideoUpscaler
     /// </summary>
     internal static IEnumerable<VideoNote> ModelNotes(LoadedUpscaler loaded, VideoFramePath path, int framesPerBatch)
     {
-        if (ConvolutionGuard.Current is { UsesSafePath: true } numerics)
+        foreach (string warning in loaded.Upscaler.Warnings)
         {
-            yield return new VideoNote(VideoNoteKind.Warning, numerics.Describe());
-        }
-        if (loaded.Upscaler.Bf16Warning is { } bf16)
-        {
-            yield return new VideoNote(VideoNoteKind.Warning, bf16);
+            yield return new VideoNote(VideoNoteKind.Warning, warning);
         }
         yield return new VideoNote(VideoNoteKind.ModelReady,
             $"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device} ({loaded.Upscaler.RunDescription}), tile {loaded.Upscaler.TileSize}, {framesPerBatch} frames per batch, {path.Description}");

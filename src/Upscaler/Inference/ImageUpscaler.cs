@@ -62,6 +62,10 @@ public sealed class ImageUpscaler : IDisposable
         Numbers = numbers;
         Bf16Warning = bf16Refusal is null ? null
             : $"bf16 runs on float32 kernels here ({bf16Refusal}): the pictures of a CPU with working bf16 kernels, to within one 8-bit level, but slower than fp32";
+        Warnings = [
+            .. ConvolutionGuard.Current is { UsesSafePath: true } guard ? [guard.Describe()] : Array.Empty<string>(),
+            .. Bf16Warning is { } bf16 ? [bf16] : Array.Empty<string>(),
+        ];
         _floatsPerPixel = network.ActivationFloatsPerPixel;
         _tileSize = options.TileSize ?? TilePlanner.AutoTileSize(_floatsPerPixel, network.Padding, options.MemoryBudgetBytes);
         network.ModuleForm.to(_device);
@@ -120,6 +124,13 @@ public sealed class ImageUpscaler : IDisposable
     /// when it does not. Whoever asked for bf16 asked for speed, and here it is slower than fp32.
     /// </summary>
     public string? Bf16Warning { get; }
+
+    /// <summary>
+    /// What a shell tells its user about how this upscaler runs, a line each: that this CPU's fast
+    /// convolutions were wrong and the slower exact ones run instead, and <see cref="Bf16Warning"/>;
+    /// empty when neither. Known once the upscaler is built, before its first frame.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>Whether each tile is averaged over its eight flips and turns (<see cref="UpscaleOptions.SelfEnsemble"/>).</summary>
     public bool SelfEnsemble => _options.SelfEnsemble;

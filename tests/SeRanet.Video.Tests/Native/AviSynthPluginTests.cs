@@ -44,6 +44,11 @@ public class AviSynthPluginTests
         Assert.Contains($"bf16 opens precision {NativePlugins.PrecisionBf16} tta 0", lines);
         Assert.Contains($"tta opens precision {NativePlugins.PrecisionFp32} tta 1", lines);
         Assert.Contains(lines, line => line.StartsWith("float clip: SeRanetUpscale: the clip must be planar", StringComparison.Ordinal));
+        // AviSynth's C interface has no log: libseranet's warnings go to standard error.
+        Assert.Equal(
+            NativePlugins.EngineWarnings(InferencePrecision.Fp32).Concat(NativePlugins.EngineWarnings(InferencePrecision.Bf16))
+                .Select(warning => $"SeRanetUpscale: warning: {warning}").Distinct().Order(StringComparer.Ordinal),
+            run.Stderr.Split('\n').Where(line => line.StartsWith("SeRanetUpscale: warning: ", StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal));
 
         // Frame properties are read per frame and kept on the output frames; top siting on 4:2:0 is refused.
         Assert.Contains("props output: _ColorRange=0 _ChromaLocation=1", lines);

@@ -4,6 +4,7 @@ using SeRanet.Video.Plugin;
 using SeRanet.Video.Plugin.Planar;
 using SeRanet.Video.Tests.Support;
 using SeRanet.Video.Upscaler.Inference;
+using SeRanet.Video.Upscaler.Numerics;
 
 namespace SeRanet.Video.Tests.Native;
 
@@ -155,6 +156,22 @@ public class GStreamerElementTests
         string said = run.Output;
         Assert.Contains("seranetupscale", said, StringComparison.Ordinal);
         Assert.Contains(missing, said, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bf16_on_float32_kernels_is_a_bus_warning_that_gst_launch_prints()
+    {
+        // Not quiet: gst-launch-1.0 -q prints errors but not warnings.
+        string[] pipeline = ["videotestsrc", "num-buffers=2", "!", Caps, "!", "seranetupscale", "precision=bf16", "!", "fakesink"];
+
+        var slower = Processes.Run("gst-launch-1.0", pipeline, NativePlugins.WithoutBf16Kernels(Host()), TimeSpan.FromMinutes(10));
+        var plain = Processes.Run("gst-launch-1.0", [.. pipeline[..^3], "precision=fp32", "!", "fakesink"], Host(), TimeSpan.FromMinutes(10));
+
+        Assert.True(slower.ExitCode == 0, $"gst-launch failed:\n{slower.Output}");
+        Assert.Contains("WARNING: from element", slower.Output, StringComparison.Ordinal);
+        Assert.Contains($"bf16 runs on float32 kernels here ({Bf16KernelChecks.NoBf16Instructions})", slower.Output, StringComparison.Ordinal);
+        Assert.True(plain.ExitCode == 0, $"gst-launch failed:\n{plain.Output}");
+        Assert.Equal(NativePlugins.EngineWarnings(InferencePrecision.Fp32).Count > 0, plain.Output.Contains("WARNING: from element", StringComparison.Ordinal));
     }
 
     [Fact]

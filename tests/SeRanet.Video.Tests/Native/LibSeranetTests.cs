@@ -4,6 +4,7 @@ using SeRanet.Video.Plugin;
 using SeRanet.Video.Plugin.Planar;
 using SeRanet.Video.Tests.Support;
 using SeRanet.Video.Upscaler.Inference;
+using SeRanet.Video.Upscaler.Numerics;
 
 namespace SeRanet.Video.Tests.Native;
 
@@ -35,7 +36,7 @@ public partial class LibSeranetTests
             .ToHashSet(StringComparer.Ordinal);
         var declared = HeaderFunction().Matches(File.ReadAllText(NativePlugins.Header)).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
 
-        Assert.Equal(9, declared.Count);
+        Assert.Equal(10, declared.Count);
         Assert.Equal(declared.Append(RuntimeDebugHeader).Order(StringComparer.Ordinal), exported.Order(StringComparer.Ordinal));
     }
 
@@ -48,12 +49,8 @@ public partial class LibSeranetTests
         // Odd sizes: chroma planes round up, and the program pads every row.
         const int width = 97, height = 71;
         using var temp = new TempFolder();
-        string input = temp.File("in.yuv"), output = temp.File("out.yuv");
-        string photo = Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), "butterfly.png");
-        Processes.Ffmpeg("-i", photo, "-vf", $"scale={width}:{height}:flags=area", "-pix_fmt", "yuv420p", "-f", "rawvideo", input);
-        string program = NativePlugins.CompileC(temp, "upscale_frame", [Path.Combine(RepoPaths.Root, "tests", "native", "upscale_frame.c")]);
 
-        var run = Processes.Run(program, [$"{width}", $"{height}", input, output, precision.Name(), tta ? "tta" : "plain"], environment: null, TimeSpan.FromMinutes(5));
+        var (run, input, output) = UpscaleFrame(temp, width, height, [precision.Name(), tta ? "tta" : "plain"], environment: null);
 
         Assert.True(run.ExitCode == 0, $"upscale_frame failed ({run.ExitCode}):\n{run.Stdout}\n{run.Stderr}");
         Assert.Contains($"ok: {width}x{height} -> {2 * width}x{2 * height}", run.Stdout, StringComparison.Ordinal);
@@ -62,10 +59,37 @@ public partial class LibSeranetTests
         using (var engine = PlanarUpscaler.Open(new ModelChoice(null, DeviceChoice.Cpu, new UpscaleOptions { Precision = precision, SelfEnsemble = tta })))
         {
             engine.Upscale(PlanarImage.Packed(width, height, format, File.ReadAllBytes(input)), PlanarImage.Packed(2 * width, 2 * height, format, expected));
+            Assert.Equal(engine.Warnings.Select(warning => $"warning: {warning}"), Lines(run.Stdout).Where(line => line.StartsWith("warning: ", StringComparison.Ordinal)));
         }
         byte[] actual = File.ReadAllBytes(output);
         Assert.Equal(expected.Length, actual.Length);
         int differing = expected.Zip(actual, (a, b) => a == b ? 0 : 1).Sum();
         Assert.True(differing == 0, $"{differing} of {expected.Length} samples differ from the engine's");
     }
+
+    [Fact]
+    public void A_C_program_is_told_when_bf16_runs_on_float32_kernels()
+    {
+        using var temp = new TempFolder();
+
+        var (run, _, _) = UpscaleFrame(temp, 64, 48, ["bf16", "plain"], NativePlugins.WithoutBf16Kernels());
+
+        Assert.True(run.ExitCode == 0, $"upscale_frame failed ({run.ExitCode}):\n{run.Stdout}\n{run.Stderr}");
+        Assert.Contains(Lines(run.Stdout), line => line.StartsWith($"warning: bf16 runs on float32 kernels here ({Bf16KernelChecks.NoBf16Instructions})", StringComparison.Ordinal));
+    }
+
+    /// <summary>tests/native/upscale_frame.c, compiled against the header, on a frame of a real photo at this size.</summary>
+    /// <param name="options">The program's precision and TTA arguments.</param>
+    private static (Processes.Result Run, string Input, string Output) UpscaleFrame(TempFolder temp, int width, int height, string[] options,
+        IReadOnlyDictionary<string, string>? environment)
+    {
+        string input = temp.File("in.yuv"), output = temp.File("out.yuv");
+        string photo = Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), "butterfly.png");
+        Processes.Ffmpeg("-i", photo, "-vf", $"scale={width}:{height}:flags=area", "-pix_fmt", "yuv420p", "-f", "rawvideo", input);
+        string program = NativePlugins.CompileC(temp, "upscale_frame", [Path.Combine(RepoPaths.Root, "tests", "native", "upscale_frame.c")]);
+        var run = Processes.Run(program, [$"{width}", $"{height}", input, output, .. options], environment, TimeSpan.FromMinutes(5));
+        return (run, input, output);
+    }
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 }

@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 using SeRanet.Video.Tests.Support;
+using SeRanet.Video.Upscaler.Inference;
+using SeRanet.Video.Upscaler.Numerics;
 
 namespace SeRanet.Video.Tests.Native;
 
@@ -26,15 +28,9 @@ public class VapourSynthPluginTests
         using var temp = new TempFolder();
         string input = temp.File("in.yuv"), outputs = temp.File("out");
         Directory.CreateDirectory(outputs);
-        string photo = Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), "baboon.png");
-        // Six different frames: a window moving across the photo.
-        Processes.Ffmpeg("-loop", "1", "-i", photo, "-vf", $"crop=iw-40:ih-30:8*n:5*n,scale={Width}:{Height}", "-frames:v", $"{Frames}",
-            "-pix_fmt", "yuv420p", "-f", "rawvideo", input);
-        string host = NativePlugins.CompileC(temp, "fake_vapoursynth_host", [Path.Combine(RepoPaths.Root, "tests", "native", "fake_vapoursynth_host.c")],
-            "-rdynamic", "-I", Path.Combine(RepoPaths.Root, "src", "Hosts", "VapourSynth"));
+        WriteFrames(input);
 
-        var run = Processes.Run(host, [Path.Combine(NativePlugins.Folder, "libseranet_vs.so"), $"{Width}", $"{Height}", $"{Frames}", input, outputs],
-            environment: null, TimeSpan.FromMinutes(10));
+        var run = RunHost(temp, input, outputs, environment: null);
 
         Assert.True(run.ExitCode == 0, $"the stand-in host failed ({run.ExitCode}):\n{run.Stdout}\n{run.Stderr}");
         string[] lines = run.Stdout.Split('\n');
@@ -48,6 +44,16 @@ public class VapourSynthPluginTests
         Assert.Contains($"bf16 opens precision {NativePlugins.PrecisionBf16} tta 0", lines);
         Assert.Contains($"tta opens precision {NativePlugins.PrecisionFp32} tta 1", lines);
         Assert.DoesNotContain(lines, line => line.Contains("without being requested", StringComparison.Ordinal));
+        // libseranet's warnings reach VapourSynth's log as warnings (2), each logged by the call that opened its upscaler.
+        var bf16Warnings = NativePlugins.EngineWarnings(InferencePrecision.Bf16);
+        Assert.Equal(
+            NativePlugins.EngineWarnings(InferencePrecision.Fp32).Concat(bf16Warnings).Select(warning => $"log 2 Upscale: {warning}").Distinct().Order(StringComparer.Ordinal),
+            lines.Where(line => line.StartsWith("log ", StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal));
+        if (bf16Warnings.Count > 0)
+        {
+            int opened = Array.IndexOf(lines, $"bf16 opens precision {NativePlugins.PrecisionBf16} tta 0");
+            Assert.Equal($"log 2 Upscale: {bf16Warnings[^1]}", lines[opened - 1]);
+        }
 
         // YUV (3), integer (0) 8 bits or float (1) 32 bits, 4:2:0 kept, all frames, parallel requests (1).
         Assert.Contains($"int output {2 * Width} {2 * Height} 3 0 8 1 1 {Frames} 1", lines);
@@ -90,6 +96,40 @@ public class VapourSynthPluginTests
         // And in VapourSynth's terms: luma mostly within [0, 1], chroma within [-0.5, 0.5].
         Assert.InRange(actual.Take(lumaSamples).Average(), 0.2, 0.8);
         Assert.InRange(actual.Skip(lumaSamples).Take(OutBytes - lumaSamples).Average(), -0.2, 0.2);
+    }
+
+    [Fact]
+    public void Bf16_on_float32_kernels_is_logged_as_a_warning()
+    {
+        using var temp = new TempFolder();
+        string input = temp.File("in.yuv"), outputs = temp.File("out");
+        Directory.CreateDirectory(outputs);
+        WriteFrames(input);
+
+        var run = RunHost(temp, input, outputs, NativePlugins.WithoutBf16Kernels());
+
+        Assert.True(run.ExitCode == 0, $"the stand-in host failed ({run.ExitCode}):\n{run.Stdout}\n{run.Stderr}");
+        string[] lines = run.Stdout.Split('\n');
+        int opened = Array.IndexOf(lines, $"bf16 opens precision {NativePlugins.PrecisionBf16} tta 0");
+        Assert.True(opened > 0, run.Stdout);
+        Assert.StartsWith($"log 2 Upscale: bf16 runs on float32 kernels here ({Bf16KernelChecks.NoBf16Instructions})", lines[opened - 1], StringComparison.Ordinal);
+    }
+
+    /// <summary>Six different frames of a real photo, packed YUV420P8: a window moving across it.</summary>
+    private static void WriteFrames(string path)
+    {
+        string photo = Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), "baboon.png");
+        Processes.Ffmpeg("-loop", "1", "-i", photo, "-vf", $"crop=iw-40:ih-30:8*n:5*n,scale={Width}:{Height}", "-frames:v", $"{Frames}",
+            "-pix_fmt", "yuv420p", "-f", "rawvideo", path);
+    }
+
+    /// <summary>Builds the stand-in host and runs it on the plugin: <c>fake_vapoursynth_host PLUGIN.so WIDTH HEIGHT FRAMES IN.yuv OUTDIR</c>.</summary>
+    private static Processes.Result RunHost(TempFolder temp, string input, string outputs, IReadOnlyDictionary<string, string>? environment)
+    {
+        string host = NativePlugins.CompileC(temp, "fake_vapoursynth_host", [Path.Combine(RepoPaths.Root, "tests", "native", "fake_vapoursynth_host.c")],
+            "-rdynamic", "-I", Path.Combine(RepoPaths.Root, "src", "Hosts", "VapourSynth"));
+        return Processes.Run(host, [Path.Combine(NativePlugins.Folder, "libseranet_vs.so"), $"{Width}", $"{Height}", $"{Frames}", input, outputs],
+            environment, TimeSpan.FromMinutes(10));
     }
 
     /// <summary>seranet filter on the raw frames behind a y4m header with the given colour tags; the output's frames, packed.</summary>

@@ -1,3 +1,7 @@
+using SeRanet.Video.Plugin;
+using SeRanet.Video.Plugin.Planar;
+using SeRanet.Video.Upscaler.Inference;
+
 namespace SeRanet.Video.Tests.Support;
 
 /// <summary>
@@ -15,6 +19,20 @@ public static class NativePlugins
 
     /// <summary>seranet.h's SERANET_PRECISION_FP32 and SERANET_PRECISION_BF16, as the stand-in hosts print them.</summary>
     public const int PrecisionFp32 = 0, PrecisionBf16 = 1;
+
+    /// <summary>
+    /// A host's environment in which oneDNN may not use bfloat16 instructions (as on an AVX2 CPU), so
+    /// that bf16 runs on float32 kernels and says so on every CPU.
+    /// </summary>
+    public static Dictionary<string, string> WithoutBf16Kernels(Dictionary<string, string>? environment = null) =>
+        new(environment ?? []) { ["ONEDNN_MAX_CPU_ISA"] = "AVX2" };
+
+    /// <summary>What a host is told about the engine's default model at this precision, on this CPU (<see cref="PlanarUpscaler.Warnings"/>).</summary>
+    public static IReadOnlyList<string> EngineWarnings(InferencePrecision precision)
+    {
+        using var engine = PlanarUpscaler.Open(new ModelChoice(null, DeviceChoice.Cpu, new UpscaleOptions { Precision = precision }));
+        return engine.Warnings;
+    }
 
     private static string Build()
     {
