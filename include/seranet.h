@@ -114,8 +114,8 @@ typedef struct seranet_options {
 } seranet_options;
 /*
  * Sizes on 64-bit Linux, the platform libseranet is built for: 40 bytes in ABI 2 (its last 4
- * bytes padding, where precision now lies), 48 in ABI 3. Each ABI grows the struct by whole
- * 8 bytes with no padding at the end (hence reserved), so that struct_size alone tells the library
+ * bytes padding, where precision now lies), 48 in ABI 3 and 4. An ABI that grows the struct grows it
+ * by whole 8 bytes with no padding at the end (hence reserved), so that struct_size alone tells the library
  * which fields its caller has: it reads a field only from a caller whose struct_size reaches the
  * size of the ABI that added it.
  */
@@ -182,7 +182,9 @@ seranet_status seranet_process_batch(seranet_upscaler *upscaler, const seranet_f
  * (no newline after the last), or "" when there is nothing to say: that this CPU's fast
  * convolutions are wrong and slower exact ones run instead, or that BF16 runs on float32 kernels
  * here (the same pictures, slower than FP32). Known once seranet_open has returned; owned by the
- * upscaler and valid until seranet_close. NULL for a NULL or closed upscaler. Since ABI 4.
+ * upscaler and valid until seranet_close. Like the functions that return a status, it sets
+ * seranet_last_error: "" on success; NULL and a message for a NULL upscaler (a closed one must not
+ * be passed, as to any function). Since ABI 4.
  */
 const char *seranet_warnings(const seranet_upscaler *upscaler);
 

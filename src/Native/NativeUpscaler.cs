@@ -10,13 +10,33 @@ namespace SeRanet.Video.Native;
 /// serves calls one at a time, include/seranet.h "Threads") fed with views of the caller's planes,
 /// or, for float frames, with 16-bit codes converted on the way in and out (<see cref="FloatFrame"/>).
 /// </summary>
-internal sealed unsafe class NativeUpscaler(PlanarUpscaler planes) : IDisposable
+internal sealed unsafe class NativeUpscaler : IDisposable
 {
-    public static NativeUpscaler Open(UpscalerSettings settings) =>
-        new(PlanarUpscaler.Open(settings.Choice, settings.Batch));
+    private readonly PlanarUpscaler planes;
+    private byte* _warnings;
+
+    private NativeUpscaler(PlanarUpscaler planes)
+    {
+        this.planes = planes;
+        _warnings = Utf8Text.Allocate(string.Join('\n', planes.Warnings));
+    }
+
+    public static NativeUpscaler Open(UpscalerSettings settings)
+    {
+        var planes = PlanarUpscaler.Open(settings.Choice, settings.Batch);
+        try
+        {
+            return new NativeUpscaler(planes);
+        }
+        catch
+        {
+            planes.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>seranet_warnings: the engine's warnings a line each, "" when none; owned by this upscaler.</summary>
-    public byte* Warnings { get; } = Utf8Text.Allocate(string.Join('\n', planes.Warnings));
+    public byte* Warnings => _warnings;
 
     public (int Width, int Height) OutputSize(int width, int height)
     {
@@ -61,7 +81,14 @@ internal sealed unsafe class NativeUpscaler(PlanarUpscaler planes) : IDisposable
 
     public void Dispose()
     {
-        planes.Dispose();
-        NativeMemory.Free(Warnings);
+        try
+        {
+            planes.Dispose();
+        }
+        finally
+        {
+            NativeMemory.Free(_warnings);
+            _warnings = null;
+        }
     }
 }

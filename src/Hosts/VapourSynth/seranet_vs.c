@@ -318,10 +318,10 @@ typedef struct warning_log {
 /* One of libseranet's warnings into VapourSynth's log, which vspipe prints and editors show. */
 static void log_warning(const char *line, int length, void *context)
 {
-    const warning_log *log = context;
+    const warning_log *sink = context;
     char message[1024];
     snprintf(message, sizeof message, "Upscale: %.*s", length, line);
-    log->vsapi->logMessage(mtWarning, message, log->core);
+    sink->vsapi->logMessage(mtWarning, message, sink->core);
 }
 
 static void create(const VSMap *in, VSMap *out, void *user_data, VSCore *core, const VSAPI *vsapi)
@@ -370,8 +370,8 @@ static void create(const VSMap *in, VSMap *out, void *user_data, VSCore *core, c
                       != SERANET_OK) {
         snprintf(message, sizeof message, "Upscale: %s", seranet_last_error());
     } else {
-        warning_log log = {core, vsapi};
-        seranet_each_warning(filter->upscaler, log_warning, &log);
+        warning_log sink = {core, vsapi};
+        seranet_each_warning(filter->upscaler, log_warning, &sink);
         seranet_frame *shape = &filter->shape;
         shape->struct_size = sizeof *shape;
         shape->format = format;

@@ -42,11 +42,12 @@ public sealed class ImageUpscaler : IDisposable
         }
         var numbers = ConvolutionNumbers.Fp32;
         string? bf16Refusal = null;
+        ConvolutionGuardReport? numerics = null;
         if (torchNetwork && device.type == DeviceType.CPU)
         {
             var shapes = network.ConvolutionShapes(NetworkForm.Inference);
             // Before the first model call: wrong CPU kernels must not make wrong pixels.
-            ConvolutionGuard.EnsureVerified(shapes, backward: false);
+            numerics = ConvolutionGuard.EnsureVerified(shapes, backward: false);
             if (options.Precision == InferencePrecision.Bf16)
             {
                 // The residual's bicubic stays float32 (FusedSplitSplice), checked above. Where the
@@ -63,7 +64,7 @@ public sealed class ImageUpscaler : IDisposable
         Bf16Warning = bf16Refusal is null ? null
             : $"bf16 runs on float32 kernels here ({bf16Refusal}): the pictures of a CPU with working bf16 kernels, to within one 8-bit level, but slower than fp32";
         Warnings = [
-            .. ConvolutionGuard.Current is { UsesSafePath: true } guard ? [guard.Describe()] : Array.Empty<string>(),
+            .. numerics is { UsesSafePath: true } ? [numerics.Describe()] : Array.Empty<string>(),
             .. Bf16Warning is { } bf16 ? [bf16] : Array.Empty<string>(),
         ];
         _floatsPerPixel = network.ActivationFloatsPerPixel;

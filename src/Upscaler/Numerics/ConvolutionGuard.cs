@@ -10,10 +10,13 @@ public sealed record ConvolutionGuardReport(ConvolutionCheckResult Checked, Conv
     /// <summary>oneDNN was wrong on this CPU and has been switched off for the process.</summary>
     public bool UsesSafePath => FastPathFailure is not null;
 
+    /// <summary>How <see cref="Describe"/> begins on the safe path; what follows depends on what the process checked first.</summary>
+    public const string SafePathOpening = "this CPU's fast (oneDNN) convolutions are wrong";
+
     /// <summary>One line for the user.</summary>
     public string Describe() => FastPathFailure is not { } failure
         ? $"convolution self-check passed: {Checked.Shapes} shapes, worst relative error {Checked.WorstRelativeError:0.0e0} ({Checked.Elapsed.TotalMilliseconds:F0} ms)"
-        : $"this CPU's fast (oneDNN) convolutions are wrong ({failure.Worst}: relative error {failure.WorstRelativeError:0.0e0}); " +
+        : $"{SafePathOpening} ({failure.Worst}: relative error {failure.WorstRelativeError:0.0e0}); " +
           $"using libtorch's slower exact kernels instead (checked: {Checked.Shapes} shapes, worst relative error {Checked.WorstRelativeError:0.0e0})";
 }
 

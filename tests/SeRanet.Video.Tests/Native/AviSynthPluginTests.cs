@@ -3,6 +3,7 @@ using SeRanet.Video.Plugin;
 using SeRanet.Video.Plugin.Planar;
 using SeRanet.Video.Tests.Support;
 using SeRanet.Video.Upscaler.Inference;
+using SeRanet.Video.Upscaler.Numerics;
 
 namespace SeRanet.Video.Tests.Native;
 
@@ -28,11 +29,8 @@ public class AviSynthPluginTests
         // Two different frames: the photo, then its mirror.
         Processes.Ffmpeg("-i", photo, "-filter_complex", $"[0]scale={Width}:{Height},split[a][b];[b]hflip[m];[a][m]concat=n=2",
             "-pix_fmt", "yuv420p", "-f", "rawvideo", input);
-        string host = NativePlugins.CompileC(temp, "fake_avisynth_host", [Path.Combine(RepoPaths.Root, "tests", "native", "fake_avisynth_host.c")],
-            "-rdynamic", "-I", Path.Combine(RepoPaths.Root, "src", "Hosts", "AviSynth"));
 
-        var run = Processes.Run(host, [Path.Combine(NativePlugins.Folder, "libseranet_avs.so"), $"{Width}", $"{Height}", $"{Frames}", input, output, withProps],
-            environment: null, TimeSpan.FromMinutes(5));
+        var run = RunHost(temp, input, output, withProps, environment: null);
 
         Assert.True(run.ExitCode == 0, $"the stand-in host failed ({run.ExitCode}):\n{run.Stdout}\n{run.Stderr}");
         string[] lines = run.Stdout.Split('\n');
@@ -45,10 +43,7 @@ public class AviSynthPluginTests
         Assert.Contains($"tta opens precision {NativePlugins.PrecisionFp32} tta 1", lines);
         Assert.Contains(lines, line => line.StartsWith("float clip: SeRanetUpscale: the clip must be planar", StringComparison.Ordinal));
         // AviSynth's C interface has no log: libseranet's warnings go to standard error.
-        Assert.Equal(
-            NativePlugins.EngineWarnings(InferencePrecision.Fp32).Concat(NativePlugins.EngineWarnings(InferencePrecision.Bf16))
-                .Select(warning => $"SeRanetUpscale: warning: {warning}").Distinct().Order(StringComparer.Ordinal),
-            run.Stderr.Split('\n').Where(line => line.StartsWith("SeRanetUpscale: warning: ", StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(NativePlugins.ExpectedWarnings(InferencePrecision.Fp32, InferencePrecision.Bf16), NativePlugins.PrintedWarnings(run.Stderr, WarningPrefix));
 
         // Frame properties are read per frame and kept on the output frames; top siting on 4:2:0 is refused.
         Assert.Contains("props output: _ColorRange=0 _ChromaLocation=1", lines);
@@ -60,6 +55,31 @@ public class AviSynthPluginTests
         AssertEnginePixels(engine, source, File.ReadAllBytes(output), new PlaneFormat(PlaneLayout.Yuv420) { Range = ColorRange.Limited, Siting = ChromaSiting.Left });
         // _ColorRange 0 and _ChromaLocation 1: full range, centred chroma.
         AssertEnginePixels(engine, source, File.ReadAllBytes(withProps), new PlaneFormat(PlaneLayout.Yuv420) { Range = ColorRange.Full, Siting = ChromaSiting.Center });
+    }
+
+    [Fact]
+    public void Bf16_on_float32_kernels_is_a_warning_on_standard_error()
+    {
+        using var temp = new TempFolder();
+        string input = temp.File("in.yuv"), output = temp.File("out.yuv"), withProps = temp.File("props.yuv");
+        string photo = Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), "butterfly.png");
+        Processes.Ffmpeg("-loop", "1", "-i", photo, "-vf", $"scale={Width}:{Height}", "-frames:v", $"{Frames}", "-pix_fmt", "yuv420p", "-f", "rawvideo", input);
+
+        var run = RunHost(temp, input, output, withProps, NativePlugins.WithoutBf16Kernels());
+
+        Assert.True(run.ExitCode == 0, $"the stand-in host failed ({run.ExitCode}):\n{run.Stdout}\n{run.Stderr}");
+        Assert.Contains($"bf16 runs on float32 kernels here ({Bf16KernelChecks.NoBf16Instructions})", string.Join('\n', NativePlugins.PrintedWarnings(run.Stderr, WarningPrefix)), StringComparison.Ordinal);
+    }
+
+    private const string WarningPrefix = "SeRanetUpscale: warning: ";
+
+    /// <summary>Builds the stand-in host and runs it on the plugin: <c>fake_avisynth_host PLUGIN.so WIDTH HEIGHT FRAMES IN.yuv OUT.yuv PROPS.yuv</c>.</summary>
+    private static Processes.Result RunHost(TempFolder temp, string input, string output, string withProps, IReadOnlyDictionary<string, string>? environment)
+    {
+        string host = NativePlugins.CompileC(temp, "fake_avisynth_host", [Path.Combine(RepoPaths.Root, "tests", "native", "fake_avisynth_host.c")],
+            "-rdynamic", "-I", Path.Combine(RepoPaths.Root, "src", "Hosts", "AviSynth"));
+        return Processes.Run(host, [Path.Combine(NativePlugins.Folder, "libseranet_avs.so"), $"{Width}", $"{Height}", $"{Frames}", input, output, withProps],
+            environment, TimeSpan.FromMinutes(5));
     }
 
     private static void AssertEnginePixels(PlanarUpscaler engine, byte[] source, byte[] actual, PlaneFormat format)

@@ -1,6 +1,7 @@
 using SeRanet.Video.Plugin;
 using SeRanet.Video.Plugin.Planar;
 using SeRanet.Video.Upscaler.Inference;
+using SeRanet.Video.Upscaler.Numerics;
 
 namespace SeRanet.Video.Tests.Support;
 
@@ -33,6 +34,22 @@ public static class NativePlugins
         using var engine = PlanarUpscaler.Open(new ModelChoice(null, DeviceChoice.Cpu, new UpscaleOptions { Precision = precision }));
         return engine.Warnings;
     }
+
+    /// <summary>
+    /// A warning as two processes agree on it: the safe-path line goes on to name what its process
+    /// happened to check first, so only its opening is compared.
+    /// </summary>
+    public static string Comparable(string warning) =>
+        warning.StartsWith(ConvolutionGuardReport.SafePathOpening, StringComparison.Ordinal) ? ConvolutionGuardReport.SafePathOpening : warning;
+
+    /// <summary>The warnings a host printed, each line after <paramref name="prefix"/>, <see cref="Comparable"/>, once each, in order.</summary>
+    public static IEnumerable<string> PrintedWarnings(string output, string prefix) =>
+        output.Split('\n').Where(line => line.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(line => Comparable(line[prefix.Length..])).Distinct().Order(StringComparer.Ordinal);
+
+    /// <summary>What hosts are told for the engine's default model at these precisions, <see cref="Comparable"/>, once each, in order.</summary>
+    public static IEnumerable<string> ExpectedWarnings(params InferencePrecision[] precisions) =>
+        precisions.SelectMany(EngineWarnings).Select(Comparable).Distinct().Order(StringComparer.Ordinal);
 
     private static string Build()
     {
