@@ -79,7 +79,8 @@ public static class Presets
     /// 1.13 to 1.25 times in float32 (<c>seranet bench --preset NAME --color rgb --size 320x180 --count 16
     /// --batch 4 --precision bf16|fp32</c>, two alternating rounds: 11.9 against 12.0 to 13.0 frames a
     /// second in bf16, 7.4 to 7.5 against 6.0 to 6.5 in fp32; AMD EPYC), where fourteen layers of 48 ran at
-    /// 0.87 to 0.96 times d8's speed in bf16 (11.4 to 11.5). Grown from <see cref="SeRanetFastNoFusionD6"/>, for the quality goal.
+    /// 0.87 to 0.96 times d8's speed in bf16 (11.4 to 11.5). Grown from <see cref="SeRanetFastNoFusionD6"/> for the quality goal, it
+    /// trailed d8 at the same point of the same schedule and was stopped (README, "Depth against width at d8's speed").
     /// </summary>
     public const string SeRanetFastNoFusionD12 = "seranet-fast-nofusion-d12";
 
