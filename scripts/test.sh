@@ -28,8 +28,10 @@ passed=0 failed=0 skipped=0
 run_tests() {
   local name="$1"; shift
   local status=0
+  # --blame-crash: should the test host die (a native crash), the log names the test that was
+  # running and a minidump is kept under the results folder, to find the cause from one CI run.
   dotnet test tests/SeRanet.Video.Tests -c Release --nologo --logger "trx;LogFileName=$name.trx" \
-    --results-directory "$results" "$@" || status=$?
+    --results-directory "$results" --blame-crash --blame-crash-dump-type mini "$@" || status=$?
   local trx="$results/$name.trx"
   if [ -f "$trx" ]; then
     local counters get

@@ -35,8 +35,8 @@ public sealed class RawFrameFilter : IDisposable
 
     public ModelHeader Model => _upscaler.Header;
 
-    /// <summary>Why bf16 runs on float32 kernels here, when it does (<see cref="ImageUpscaler.Bf16Warning"/>).</summary>
-    public string? Bf16Warning => _upscaler.Bf16Warning;
+    /// <summary>What a shell tells its user about how this filter runs (<see cref="ImageUpscaler.Warnings"/>).</summary>
+    public IReadOnlyList<string> Warnings => _upscaler.Warnings;
 
     public int InputFrameBytes => _options.Width * _options.Height * _options.Format.BytesPerPixel();
 

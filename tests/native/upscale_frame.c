@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "seranet.h"
+#include "seranet_warning_lines.h"
 
 #define PAD 40
 
@@ -28,6 +29,12 @@ static size_t packed_bytes_of(int width, int height)
 }
 
 static int failures = 0;
+
+static void print_warning(const char *line, int length, void *context)
+{
+    (void)context;
+    printf("warning: %.*s\n", length, line);
+}
 
 static void check(int ok, const char *what)
 {
@@ -197,14 +204,8 @@ int main(int argc, char **argv)
     }
     check(strcmp(seranet_last_error(), "") == 0, "a successful call leaves no message");
     /* What a host would show its user, a line each. */
-    const char *warnings = seranet_warnings(upscaler);
-    check(warnings != NULL, "seranet_warnings");
-    while (warnings != NULL && warnings[0] != '\0') {
-        const char *end = strchr(warnings, '\n');
-        int length = end != NULL ? (int)(end - warnings) : (int)strlen(warnings);
-        printf("warning: %.*s\n", length, warnings);
-        warnings = end != NULL ? end + 1 : NULL;
-    }
+    check(seranet_warnings(upscaler) != NULL, "seranet_warnings");
+    seranet_each_warning(upscaler, print_warning, NULL);
     check(seranet_warnings(NULL) == NULL && strlen(seranet_last_error()) > 0, "a NULL upscaler has no warnings, and a message");
     int32_t out_width, out_height;
     check(seranet_output_size(upscaler, width, height, &out_width, &out_height) == SERANET_OK, "seranet_output_size");

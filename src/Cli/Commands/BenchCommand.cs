@@ -63,7 +63,7 @@ internal static class BenchCommand
                 ? Untrained(presetName, result.GetValue(color))
                 : ToolEnvironment.Models.Load(result.GetValue(model));
             using var upscaler = ImageUpscaler.Open(loaded, torchDevice, options);
-            NumericsNotice.Announce(result, upscaler.Bf16Warning);
+            NumericsNotice.Announce(result, upscaler.Warnings);
 
             var random = new Random(1);
             var frame = new ImagePlanes(3, height, width);

@@ -80,11 +80,14 @@ internal static class EvalCommand
                     runs.Add(run);
                     evaluator.With(run.Method, upscaler.Upscale);
                 }
-                // Each model says for itself where its bf16 runs on float32 kernels: a Y model's first
-                // layer may fail the bfloat16 self-check where an RGB model's passes.
-                NumericsNotice.Announce(result, upscalers.Count == 1
-                    ? [upscalers[0].Bf16Warning]
-                    : upscalers.Zip(runs, (upscaler, run) => upscaler.Bf16Warning is { } warning ? $"{run.Model}: {warning}" : null));
+                if (upscalers.Count == 1)
+                {
+                    NumericsNotice.Announce(result, upscalers[0].Warnings);
+                }
+                else
+                {
+                    NumericsNotice.Announce(result, [.. upscalers.Zip(runs, (upscaler, run) => (run.Model, upscaler.Warnings))]);
+                }
                 foreach (string pair in result.GetValue(external) ?? [])
                 {
                     int equals = pair.IndexOf('=', StringComparison.Ordinal);

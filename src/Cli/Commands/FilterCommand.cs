@@ -77,7 +77,7 @@ internal static class FilterCommand
                 : $"an RGB model, converting with {format.Matrix} (assumed: y4m names no matrix)";
             System.Console.Error.WriteLine(
                 $"seranet filter: y4m {header.Width}x{header.Height} {format} -> {upscaled.Width}x{upscaled.Height}, model {upscaler.Model.Name} on {upscaler.DeviceDescription} ({choice.Upscale.DescribeRun()}), {colour}");
-            NumericsNotice.Announce(result, upscaler.Bf16Warning);
+            NumericsNotice.Announce(result, upscaler.Warnings);
         }, cancellationToken);
         System.Console.Error.WriteLine($"seranet filter: {run.Frames} frames" + (run.OutputClosed ? " (the reader closed the pipe)" : ""));
         return ExitCodes.Success;
@@ -94,7 +94,7 @@ internal static class FilterCommand
             ModelChoice = choice,
         });
         System.Console.Error.WriteLine($"seranet filter: {size.Width}x{size.Height} -> {filter.OutputSize.Width}x{filter.OutputSize.Height}, model {filter.Model.Name} on {filter.DeviceDescription} ({choice.Upscale.DescribeRun()})");
-        NumericsNotice.Announce(result, filter.Bf16Warning);
+        NumericsNotice.Announce(result, filter.Warnings);
         long frames = await filter.RunAsync(input, output, cancellationToken);
         System.Console.Error.WriteLine($"seranet filter: {frames} frames");
         return ExitCodes.Success;

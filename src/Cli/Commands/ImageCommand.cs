@@ -125,7 +125,7 @@ internal static class ImageCommand
         }
         var loaded = UpscalerFactory.Create(choice, stored);
         timings.Mark($"network built, convolution self-check ({(Upscaler.Numerics.ConvolutionGuard.Current?.Checked.Elapsed.TotalSeconds ?? 0):F3} s), inference form");
-        NumericsNotice.Announce(result, loaded.Upscaler.Bf16Warning);
+        NumericsNotice.Announce(result, loaded.Upscaler.Warnings);
         if (!asJson)
         {
             System.Console.Error.WriteLine($"model {ModelFile.Describe(loaded.Upscaler.Header)} on {loaded.Device} ({loaded.Upscaler.RunDescription}), tile {loaded.Upscaler.TileSize}");

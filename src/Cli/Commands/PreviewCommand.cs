@@ -78,7 +78,6 @@ internal static class PreviewCommand
             var upscaleOptions = modelRun.Read(result);
             if (result.GetValue(report) is { } reportPath)
             {
-                bool reportAnnounced = false;
                 string? reportModel = result.GetValue(model);
                 var reportRun = await PreviewReport.RunAsync(new PreviewReportRequest
                 {
@@ -90,17 +89,12 @@ internal static class PreviewCommand
                     Overwrite = result.GetValue(overwrite),
                 }, new SynchronousProgress<ReportSample>(sample =>
                 {
-                    if (!reportAnnounced)
-                    {
-                        NumericsNotice.Announce(result);
-                        reportAnnounced = true;
-                    }
                     if (!asJson)
                     {
                         System.Console.WriteLine($"frame {sample.Frame} at {sample.Seconds:F3} s: model {sample.ModelSeconds:F3} s");
                     }
                 }), cancellationToken);
-                NumericsNotice.WarnBf16(reportRun.Bf16Warning);
+                NumericsNotice.Announce(result, reportRun.Warnings);
                 var estimate = reportRun.Estimate;
                 if (asJson)
                 {
@@ -128,20 +122,14 @@ internal static class PreviewCommand
                 Crop = result.GetValue(crop) is { } r ? new PreviewCrop(r.X, r.Y, r.W, r.H) : null,
                 Overwrite = result.GetValue(overwrite),
             };
-            bool announced = false;
             var run = await FramePreviewer.RunAsync(request, new SynchronousProgress<PreviewImage>(image =>
             {
-                if (!announced)
-                {
-                    NumericsNotice.Announce(result);
-                    announced = true;
-                }
                 if (!asJson)
                 {
                     System.Console.WriteLine($"{image.Path}: frame {image.Frame} at {image.Seconds:F3} s, bicubic | {image.Model}");
                 }
             }), cancellationToken);
-            NumericsNotice.WarnBf16(run.Bf16Warning);
+            NumericsNotice.Announce(result, run.Warnings);
             if (asJson)
             {
                 System.Console.WriteLine(JsonSerializer.Serialize(new { input = request.Input, model = run.Model, device = run.Device, backend = request.Model.Upscale.Backend.Name(), images = run.Images.Select(i => new { i.Path, i.Frame, i.Seconds, i.Width, i.Height }) }, ModelJson.Options));

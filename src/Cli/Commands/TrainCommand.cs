@@ -111,8 +111,8 @@ internal static class TrainCommand
                 Command = "seranet " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };
 
-            ConvolutionGuard.EnsureVerified(ConvolutionShape.Of(options.Architecture, NetworkForm.Module), backward: true);
-            NumericsNotice.Announce(result);
+            var numerics = ConvolutionGuard.EnsureVerified(ConvolutionShape.Of(options.Architecture, NetworkForm.Module), backward: true);
+            NumericsNotice.Announce(result, numerics.UsesSafePath ? [numerics.Describe()] : []);
             bool asJson = result.GetValue(json);
             var outcome = await ProgressSink.RunAsync($"training {options.ModelName}", options.Steps, quiet: asJson, async sink =>
             {

@@ -26,32 +26,24 @@ internal static class NumericsNotice
         }
     }
 
-    /// <param name="bf16Warnings">The models' own <see cref="ImageUpscaler.Bf16Warning"/>s, where bf16 runs on float32 kernels.</param>
-    public static void Announce(ParseResult result, params IEnumerable<string?> bf16Warnings)
+    /// <summary>
+    /// The warnings of the upscalers that run (<see cref="ImageUpscaler.Warnings"/>, one source for
+    /// every shell), then with --verbose the self-check's line when all was well.
+    /// </summary>
+    public static void Announce(ParseResult result, IEnumerable<string> warnings)
     {
-        if (ConvolutionGuard.Current is { } report)
+        foreach (string warning in warnings)
         {
-            if (report.UsesSafePath)
-            {
-                System.Console.Error.WriteLine($"warning: {report.Describe()}");
-            }
-            else if (result.GetValue(Verbose))
-            {
-                System.Console.Error.WriteLine(report.Describe());
-            }
+            System.Console.Error.WriteLine($"warning: {warning}");
         }
-        WarnBf16(bf16Warnings);
+        AnnounceIfVerbose(result);
     }
 
-    /// <summary>Always, when given: whoever asked for bf16 asked for speed, and here it is slower than fp32.</summary>
-    public static void WarnBf16(params IEnumerable<string?> bf16Warnings)
-    {
-        foreach (string? warning in bf16Warnings)
-        {
-            if (warning is not null)
-            {
-                System.Console.Error.WriteLine($"warning: {warning}");
-            }
-        }
-    }
+    /// <summary>
+    /// <see cref="Announce(ParseResult, IEnumerable{string})"/> for several models at once, each line
+    /// naming its model: each model's self-check is its own (a Y model's first layer may fail the
+    /// bfloat16 self-check where an RGB model's passes).
+    /// </summary>
+    public static void Announce(ParseResult result, IReadOnlyList<(string Model, IReadOnlyList<string> Warnings)> models) =>
+        Announce(result, from model in models from warning in model.Warnings select $"{model.Model}: {warning}");
 }

@@ -21,6 +21,7 @@ public sealed class PlanarUpscaler : IDisposable
 {
     private readonly PlanarImageUpscaler _planes;
     private readonly Lock _gate = new();
+    private bool _disposed;
 
     private PlanarUpscaler(LoadedUpscaler loaded, int framesPerBatch)
     {
@@ -58,9 +59,6 @@ public sealed class PlanarUpscaler : IDisposable
 
     public int TileSize => _planes.Upscaler.TileSize;
 
-    /// <summary>Why bf16 runs on float32 kernels here, when it does (<see cref="SeRanet.Video.Upscaler.Inference.ImageUpscaler.Bf16Warning"/>).</summary>
-    public string? Bf16Warning => _planes.Upscaler.Bf16Warning;
-
     /// <summary>What a host tells its user about how this upscaler runs (<see cref="SeRanet.Video.Upscaler.Inference.ImageUpscaler.Warnings"/>).</summary>
     public IReadOnlyList<string> Warnings => _planes.Upscaler.Warnings;
 
@@ -80,6 +78,7 @@ public sealed class PlanarUpscaler : IDisposable
         }
         lock (_gate)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             for (int start = 0; start < inputs.Count; start += FramesPerBatch)
             {
                 int count = Math.Min(FramesPerBatch, inputs.Count - start);
@@ -103,10 +102,26 @@ public sealed class PlanarUpscaler : IDisposable
         {
             lock (_gate)
             {
+                ObjectDisposedException.ThrowIf(_disposed, this);
                 _planes.Upscale(inputs, outputs);
             }
         },
         OutputSize, FramesPerBatch);
 
-    public void Dispose() => _planes.Upscaler.Dispose();
+    /// <summary>
+    /// Frees the network once no pass is running: a host that closes while another of its threads
+    /// is still upscaling waits for that pass instead of freeing the weights under it, and later
+    /// calls fail with <see cref="ObjectDisposedException"/> instead of reaching freed native memory.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (!_disposed)
+            {
+                _disposed = true;
+                _planes.Upscaler.Dispose();
+            }
+        }
+    }
 }

@@ -50,8 +50,8 @@ public sealed record PreviewRequest
 public sealed record PreviewImage(string Path, long Frame, double Seconds, int Width, int Height, string Model);
 
 /// <summary>What a finished preview wrote, and with which model.</summary>
-/// <param name="Bf16Warning">Why bf16 ran on float32 kernels, when it did (<see cref="ImageUpscaler.Bf16Warning"/>).</param>
-public sealed record PreviewResult(string Model, string Device, IReadOnlyList<PreviewImage> Images, string? Bf16Warning);
+/// <param name="Warnings">What to tell the user about how the model ran (<see cref="ImageUpscaler.Warnings"/>).</param>
+public sealed record PreviewResult(string Model, string Device, IReadOnlyList<PreviewImage> Images, IReadOnlyList<string> Warnings);
 
 /// <summary>
 /// The engine's preview job: frames of a video as PNGs, bicubic on the left and SeRanet on the
@@ -126,7 +126,7 @@ public static class FramePreviewer
             decoded.Reader.DisposeQueued();
             compared.Reader.DisposeQueued();
         }
-        return new PreviewResult(upscaler.Header.Name, loaded.Device, written, upscaler.Bf16Warning);
+        return new PreviewResult(upscaler.Header.Name, loaded.Device, written, upscaler.Warnings);
     }
 
     private static void CompareAll(ImageUpscaler upscaler, PreviewCrop? crop, ChannelReader<Frame> input, ChannelWriter<Comparison> output, CancellationToken cancellationToken)

@@ -78,7 +78,7 @@ public static class PreviewReport
         var page = new PreviewReportPage(new ReportFacts(Path.GetFileName(request.Input), video, ModelFile.Describe(upscaler.Header), request.Model.Upscale.Backend.Name(), loaded.Device,
             upscaler.OutputSize(video.UprightWidth, video.UprightHeight), request.Encoder, pixelFormat), figures, estimate);
         await WriteAtomicallyAsync(request.Output, request.Overwrite, page, cancellationToken).ConfigureAwait(false);
-        return new PreviewReportResult(request.Output, upscaler.Header.Name, loaded.Device, samples, estimate, upscaler.Bf16Warning);
+        return new PreviewReportResult(request.Output, upscaler.Header.Name, loaded.Device, samples, estimate, upscaler.Warnings);
     }
 
     /// <summary>Each sampled frame on its own: one accurate seek per frame, so the frames between are never decoded.</summary>

@@ -69,11 +69,9 @@ internal sealed class VideoFramePath
         }
         finally
         {
-            // After a failure, decoded frames nobody took go back to their pool.
-            while (decoded.Reader.TryRead(out var frame))
-            {
-                frame.Dispose();
-            }
+            // After a failure, frames nobody took go back to their pool.
+            decoded.Reader.DisposeQueued();
+            upscaled.Reader.DisposeQueued();
         }
         return (stage.ModelTime.TotalSeconds, decoder.FramesDecoded);
     }

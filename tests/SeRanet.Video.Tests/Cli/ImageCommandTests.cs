@@ -41,6 +41,23 @@ public class ImageCommandTests : IDisposable
     }
 
     [Fact]
+    public void It_warns_with_the_engines_own_lines_for_its_model_and_precision()
+    {
+        var plain = Processes.Seranet("image", Photo, "-o", _temp.File("plain.png"), "--precision", "bf16");
+        var capped = Processes.Run("dotnet", [RepoPaths.CliDll, "image", Photo, "-o", _temp.File("capped.png"), "--precision", "bf16"],
+            NativePlugins.WithoutBf16Kernels(), TimeSpan.FromMinutes(5));
+
+        Assert.True(plain.ExitCode == 0, plain.Stderr);
+        Assert.True(capped.ExitCode == 0, capped.Stderr);
+        using (var engine = ImageUpscaler.Open(RepoModels.Catalog, ModelCatalog.DefaultImageName, TorchSharp.torch.CPU, new UpscaleOptions { Precision = InferencePrecision.Bf16 }))
+        {
+            Assert.Equal(engine.Warnings.Select(NativePlugins.Comparable).Order(StringComparer.Ordinal), NativePlugins.PrintedWarnings(plain.Stderr, "warning: "));
+        }
+        // Kept from bfloat16 instructions, as on an AVX2 CPU, bf16 runs on float32 kernels and says so once.
+        Assert.Single(NativePlugins.PrintedWarnings(capped.Stderr, "warning: "), line => line.StartsWith("bf16 runs on float32 kernels here (", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Precision_is_reported_and_bf16_and_int8_are_refused_on_the_other_backend()
     {
         var onnx = Processes.Seranet("image", Photo, "-o", _temp.File("onnx.png"), "--backend", "onnxruntime", "--precision", "bf16");

@@ -86,7 +86,9 @@ public partial class LibSeranetTests
         string input = temp.File("in.yuv"), output = temp.File("out.yuv");
         string photo = Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), "butterfly.png");
         Processes.Ffmpeg("-i", photo, "-vf", $"scale={width}:{height}:flags=area", "-pix_fmt", "yuv420p", "-f", "rawvideo", input);
-        string program = NativePlugins.CompileC(temp, "upscale_frame", [Path.Combine(RepoPaths.Root, "tests", "native", "upscale_frame.c")]);
+        // It prints the warnings with the hosts' own line splitter.
+        string program = NativePlugins.CompileC(temp, "upscale_frame", [Path.Combine(RepoPaths.Root, "tests", "native", "upscale_frame.c")],
+            "-I", Path.Combine(RepoPaths.Root, "src", "Hosts", "Common"));
         var run = Processes.Run(program, [$"{width}", $"{height}", input, output, .. options], environment, TimeSpan.FromMinutes(5));
         return (run, input, output);
     }

@@ -26,13 +26,9 @@ public class VapourSynthPluginTests
     public void The_plugin_registers_batches_frames_reads_frame_properties_takes_float_clips_and_reports_errors()
     {
         using var temp = new TempFolder();
-        string input = temp.File("in.yuv"), outputs = temp.File("out");
-        Directory.CreateDirectory(outputs);
-        WriteFrames(input);
 
-        var run = RunHost(temp, input, outputs, environment: null);
+        var (run, input, outputs) = RunHost(temp, environment: null);
 
-        Assert.True(run.ExitCode == 0, $"the stand-in host failed ({run.ExitCode}):\n{run.Stdout}\n{run.Stderr}");
         string[] lines = run.Stdout.Split('\n');
         Assert.Contains("config video.seranet seranet SeRanet super-resolution upscaling version 0.3 api 4.0", lines);
         Assert.Contains("registered Upscale clip:vnode;model:data:opt;scale:float:opt;tile:int:opt;device:data:opt;batch:int:opt;precision:data:opt;tta:int:opt; clip:vnode;", lines);
@@ -45,9 +41,9 @@ public class VapourSynthPluginTests
         Assert.Contains($"tta opens precision {NativePlugins.PrecisionFp32} tta 1", lines);
         Assert.DoesNotContain(lines, line => line.Contains("without being requested", StringComparison.Ordinal));
         // libseranet's warnings reach VapourSynth's log as warnings (2), each logged by the call that opened its upscaler.
-        Assert.Equal(NativePlugins.ExpectedWarnings(InferencePrecision.Fp32, InferencePrecision.Bf16), NativePlugins.PrintedWarnings(run.Stdout, "log 2 Upscale: "));
-        Assert.DoesNotContain(lines, line => line.StartsWith("log ", StringComparison.Ordinal) && !line.StartsWith("log 2 Upscale: ", StringComparison.Ordinal));
         var bf16Warnings = NativePlugins.EngineWarnings(InferencePrecision.Bf16);
+        Assert.Equal(NativePlugins.ExpectedWarnings([NativePlugins.EngineWarnings(InferencePrecision.Fp32), bf16Warnings]), NativePlugins.PrintedWarnings(run.Stdout, "log 2 Upscale: "));
+        Assert.DoesNotContain(lines, line => line.StartsWith("log ", StringComparison.Ordinal) && !line.StartsWith("log 2 Upscale: ", StringComparison.Ordinal));
         if (bf16Warnings.Count > 0)
         {
             int opened = Array.IndexOf(lines, $"bf16 opens precision {NativePlugins.PrecisionBf16} tta 0");
@@ -101,13 +97,9 @@ public class VapourSynthPluginTests
     public void Bf16_on_float32_kernels_is_logged_as_a_warning()
     {
         using var temp = new TempFolder();
-        string input = temp.File("in.yuv"), outputs = temp.File("out");
-        Directory.CreateDirectory(outputs);
-        WriteFrames(input);
 
-        var run = RunHost(temp, input, outputs, NativePlugins.WithoutBf16Kernels());
+        var (run, _, _) = RunHost(temp, NativePlugins.WithoutBf16Kernels());
 
-        Assert.True(run.ExitCode == 0, $"the stand-in host failed ({run.ExitCode}):\n{run.Stdout}\n{run.Stderr}");
         string[] lines = run.Stdout.Split('\n');
         int opened = Array.IndexOf(lines, $"bf16 opens precision {NativePlugins.PrecisionBf16} tta 0");
         Assert.True(opened > 0, run.Stdout);
@@ -122,13 +114,21 @@ public class VapourSynthPluginTests
             "-pix_fmt", "yuv420p", "-f", "rawvideo", path);
     }
 
-    /// <summary>Builds the stand-in host and runs it on the plugin: <c>fake_vapoursynth_host PLUGIN.so WIDTH HEIGHT FRAMES IN.yuv OUTDIR</c>.</summary>
-    private static Processes.Result RunHost(TempFolder temp, string input, string outputs, IReadOnlyDictionary<string, string>? environment)
+    /// <summary>
+    /// Builds the stand-in host and runs it on the plugin, <c>fake_vapoursynth_host PLUGIN.so WIDTH HEIGHT
+    /// FRAMES IN.yuv OUTDIR</c>, with <see cref="WriteFrames"/> as its input; fails unless the host succeeds.
+    /// </summary>
+    private static (Processes.Result Run, string Input, string Outputs) RunHost(TempFolder temp, IReadOnlyDictionary<string, string>? environment)
     {
+        string input = temp.File("in.yuv"), outputs = temp.File("out");
+        Directory.CreateDirectory(outputs);
+        WriteFrames(input);
         string host = NativePlugins.CompileC(temp, "fake_vapoursynth_host", [Path.Combine(RepoPaths.Root, "tests", "native", "fake_vapoursynth_host.c")],
             "-rdynamic", "-I", Path.Combine(RepoPaths.Root, "src", "Hosts", "VapourSynth"));
-        return Processes.Run(host, [Path.Combine(NativePlugins.Folder, "libseranet_vs.so"), $"{Width}", $"{Height}", $"{Frames}", input, outputs],
+        var run = Processes.Run(host, [Path.Combine(NativePlugins.Folder, "libseranet_vs.so"), $"{Width}", $"{Height}", $"{Frames}", input, outputs],
             environment, TimeSpan.FromMinutes(10));
+        Assert.True(run.ExitCode == 0, $"the stand-in host failed ({run.ExitCode}):\n{run.Stdout}\n{run.Stderr}");
+        return (run, input, outputs);
     }
 
     /// <summary>seranet filter on the raw frames behind a y4m header with the given colour tags; the output's frames, packed.</summary>

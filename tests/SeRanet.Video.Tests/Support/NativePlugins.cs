@@ -49,7 +49,11 @@ public static class NativePlugins
 
     /// <summary>What hosts are told for the engine's default model at these precisions, <see cref="Comparable"/>, once each, in order.</summary>
     public static IEnumerable<string> ExpectedWarnings(params InferencePrecision[] precisions) =>
-        precisions.SelectMany(EngineWarnings).Select(Comparable).Distinct().Order(StringComparer.Ordinal);
+        ExpectedWarnings(precisions.Select(EngineWarnings));
+
+    /// <summary>These upscalers' warnings as <see cref="PrintedWarnings"/> reads a host's: <see cref="Comparable"/>, once each, in order.</summary>
+    public static IEnumerable<string> ExpectedWarnings(IEnumerable<IReadOnlyList<string>> warnings) =>
+        warnings.SelectMany(w => w).Select(Comparable).Distinct().Order(StringComparer.Ordinal);
 
     private static string Build()
     {

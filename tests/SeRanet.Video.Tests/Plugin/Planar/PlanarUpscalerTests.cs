@@ -51,6 +51,37 @@ public class PlanarUpscalerTests
         Assert.True(same >= result.Length * 0.99, $"only {same} of {result.Length} samples equal");
     }
 
+    /// <summary>
+    /// A C host may close the upscaler from one thread while another is still in a pass
+    /// (seranet_close beside seranet_process): the close waits for the pass, and a call after it
+    /// fails in managed code instead of reaching freed weights.
+    /// </summary>
+    [Fact]
+    public void Disposing_during_a_pass_waits_for_it_and_later_calls_fail_cleanly()
+    {
+        const int side = 512;
+        byte[] luma = Luma(side, side);
+        var upscaler = PlanarUpscaler.Open(Default);
+        byte[] result = new byte[4 * side * side];
+        var pass = Task.Run(() => upscaler.Upscale(Gray(luma, side, side, side), Gray(result, 2 * side, 2 * side, 2 * side)));
+        // Most likely inside the pass by then (it takes about half a second); if not, the pass must fail cleanly.
+        Thread.Sleep(100);
+
+        upscaler.Dispose();
+        upscaler.Dispose();
+
+        var failure = Record.Exception(pass.Wait);
+        if (failure is null)
+        {
+            Assert.True(result.Count(v => v != 0) > result.Length / 2, "the pass finished its picture");
+        }
+        else
+        {
+            Assert.IsType<ObjectDisposedException>(Assert.IsType<AggregateException>(failure).InnerException);
+        }
+        Assert.Throws<ObjectDisposedException>(() => upscaler.Upscale(Gray(luma, side, side, side), Gray(result, 2 * side, 2 * side, 2 * side)));
+    }
+
     [Fact]
     public void Strides_and_bit_depth_do_not_change_the_picture()
     {
