@@ -111,8 +111,7 @@ internal static class TrainCommand
                 Command = "seranet " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             };
 
-            var numerics = ConvolutionGuard.EnsureVerified(ConvolutionShape.Of(options.Architecture, NetworkForm.Module), backward: true);
-            NumericsNotice.Announce(result, numerics.UsesSafePath ? [numerics.Describe()] : []);
+            NumericsNotice.Announce(result, ConvolutionGuard.EnsureVerified(ConvolutionShape.Of(options.Architecture, NetworkForm.Module), backward: true).Warnings);
             bool asJson = result.GetValue(json);
             var outcome = await ProgressSink.RunAsync($"training {options.ModelName}", options.Steps, quiet: asJson, async sink =>
             {

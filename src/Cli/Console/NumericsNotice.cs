@@ -40,10 +40,19 @@ internal static class NumericsNotice
     }
 
     /// <summary>
-    /// <see cref="Announce(ParseResult, IEnumerable{string})"/> for several models at once, each line
-    /// naming its model: each model's self-check is its own (a Y model's first layer may fail the
-    /// bfloat16 self-check where an RGB model's passes).
+    /// <see cref="Announce(ParseResult, IEnumerable{string})"/> for several models at once. The
+    /// safe-path line is said once and names no model: the switch to the slower exact kernels is
+    /// the process's, so it holds for every model. Any other line names its model (a Y model's first
+    /// layer may fail the bfloat16 self-check where an RGB model's passes).
     /// </summary>
-    public static void Announce(ParseResult result, IReadOnlyList<(string Model, IReadOnlyList<string> Warnings)> models) =>
-        Announce(result, from model in models from warning in model.Warnings select $"{model.Model}: {warning}");
+    public static void Announce(ParseResult result, IReadOnlyList<(string Model, IReadOnlyList<string> Warnings)> models)
+    {
+        static bool IsSafePath(string warning) => warning.StartsWith(ConvolutionGuardReport.SafePathOpening, StringComparison.Ordinal);
+        var lines = models.SelectMany(model => model.Warnings).Where(IsSafePath).Take(1).Concat(
+            from model in models
+            from warning in model.Warnings
+            where !IsSafePath(warning)
+            select $"{model.Model}: {warning}");
+        Announce(result, lines);
+    }
 }

@@ -109,9 +109,9 @@ public sealed class PlanarUpscaler : IDisposable
         OutputSize, FramesPerBatch);
 
     /// <summary>
-    /// Frees the network once no pass is running: a host that closes while another of its threads
-    /// is still upscaling waits for that pass instead of freeing the weights under it, and later
-    /// calls fail with <see cref="ObjectDisposedException"/> instead of reaching freed native memory.
+    /// Frees the network once no pass is running: disposing while another thread is still upscaling
+    /// waits for that pass instead of freeing the weights under it, and later calls fail with
+    /// <see cref="ObjectDisposedException"/> instead of reaching freed native memory.
     /// </summary>
     public void Dispose()
     {

@@ -64,7 +64,7 @@ public sealed class ImageUpscaler : IDisposable
         Bf16Warning = bf16Refusal is null ? null
             : $"bf16 runs on float32 kernels here ({bf16Refusal}): the pictures of a CPU with working bf16 kernels, to within one 8-bit level, but slower than fp32";
         Warnings = [
-            .. numerics is { UsesSafePath: true } ? [numerics.Describe()] : Array.Empty<string>(),
+            .. numerics?.Warnings ?? [],
             .. Bf16Warning is { } bf16 ? [bf16] : Array.Empty<string>(),
         ];
         _floatsPerPixel = network.ActivationFloatsPerPixel;

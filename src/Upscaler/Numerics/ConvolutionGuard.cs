@@ -13,6 +13,9 @@ public sealed record ConvolutionGuardReport(ConvolutionCheckResult Checked, Conv
     /// <summary>How <see cref="Describe"/> begins on the safe path; what follows depends on what the process checked first.</summary>
     public const string SafePathOpening = "this CPU's fast (oneDNN) convolutions are wrong";
 
+    /// <summary>What a shell warns its user of: the <see cref="Describe"/> line on the safe path, nothing otherwise.</summary>
+    public IReadOnlyList<string> Warnings => UsesSafePath ? [Describe()] : [];
+
     /// <summary>One line for the user.</summary>
     public string Describe() => FastPathFailure is not { } failure
         ? $"convolution self-check passed: {Checked.Shapes} shapes, worst relative error {Checked.WorstRelativeError:0.0e0} ({Checked.Elapsed.TotalMilliseconds:F0} ms)"

@@ -52,9 +52,9 @@ public class PlanarUpscalerTests
     }
 
     /// <summary>
-    /// A C host may close the upscaler from one thread while another is still in a pass
-    /// (seranet_close beside seranet_process): the close waits for the pass, and a call after it
-    /// fails in managed code instead of reaching freed weights.
+    /// Disposing while another thread is in a pass waits for the pass instead of freeing the weights
+    /// under it, and a call after it fails in managed code. (seranet.h still tells C hosts not to race
+    /// seranet_close with other calls: after close, the handle itself is gone.)
     /// </summary>
     [Fact]
     public void Disposing_during_a_pass_waits_for_it_and_later_calls_fail_cleanly()
