@@ -89,8 +89,9 @@ public static class Presets
     /// features per sub-pixel position for the full-resolution output convolution, for 10.1 k more multiply-adds
     /// per input pixel (288.1 k in RGB, 1.04 times d8). In bfloat16 it timed as fast as d8 (<c>seranet bench --preset
     /// NAME --color rgb --size 320x180 --count 24 --batch 4 --precision bf16</c>, four alternating rounds: 12.0,
-    /// 10.7, 11.7 and 13.4 frames a second against d8's 11.1, 10.4, 12.0 and 12.1; AMD EPYC), where 8
-    /// outputs use bfloat16's 32-lane kernels poorly. Grown from <see cref="SeRanetFastNoFusionD8"/>, for the quality goal.
+    /// 10.7, 11.7 and 13.4 frames a second against d8's 11.1, 10.4, 12.0 and 12.1; AMD EPYC), most likely
+    /// because 8 outputs use oneDNN's bfloat16 kernels poorly (not measured). Grown from <see cref="SeRanetFastNoFusionD8"/> for the quality goal, it
+    /// ended 0.009 dB above d8 on the public set and was not kept (README, "Wider reconstruction, and a hint of context").
     /// </summary>
     public const string SeRanetFastNoFusionD8B16 = "seranet-fast-nofusion-d8-b16";
 
