@@ -52,6 +52,10 @@ internal static class TrainCommand
         var degradeVariants = new Option<int>("--degrade-variants") { Description = "Compressed copies of each photo per codec, each at its own random quality.", DefaultValueFactory = _ => 1 }.Between(1, 16);
         var skipFlat = new Option<double>("--skip-flat") { Description = "Chance that a near-flat patch (sky, walls) is drawn again, so batches hold more detail.", DefaultValueFactory = _ => 0 }
             .Number("a probability from 0 to 1", value => value is >= 0 and <= 1);
+        var ema = new Option<double?>("--ema")
+        {
+            Description = "Keep a moving average of the weights with this decay (e.g. 0.999), and validate and write it instead of the last step's weights.",
+        }.Number("a decay above 0 and below 1, such as 0.999", value => value is > 0 and < 1);
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint in the run folder." };
         var init = new Option<string?>("--init") { Description = "Start from a trained model file of the same preset and colour mode (fine-tuning), with a fresh optimiser and schedule; a Y model also starts an RGB run of its preset, and a smaller preset of the family starts a wider or deeper one (e.g. seranet-fast-deep into seranet-fast-wide)." };
         var scales = new Option<List<double>>("--scales") { Description = "Also train on each photo shrunk by these factors, e.g. 0.75,0.5 (sharper per pixel than big originals)." }
@@ -68,7 +72,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a SeRanet network on folders of photos.")
         {
-            preset, color, data, output, run, steps, minutes, batchSize, patch, learningRate, epochSteps, loss, seed, degrade, degradeProbability, degradeVariants, skipFlat, resume, init, scales, shrunkOnly, pretrain, pretrainSteps, json,
+            preset, color, data, output, run, steps, minutes, batchSize, patch, learningRate, epochSteps, loss, seed, degrade, degradeProbability, degradeVariants, skipFlat, ema, resume, init, scales, shrunkOnly, pretrain, pretrainSteps, json,
         };
         command.Check(result => result.GetValue(pretrainSteps) is not null && result.GetValue(pretrain) != PretrainKind.Crbm
             ? "--pretrain-steps needs --pretrain crbm."
@@ -101,6 +105,7 @@ internal static class TrainCommand
                 DegradationProbability = result.GetValue(degradeProbability),
                 CompressedVariants = result.GetValue(degradeVariants),
                 SkipFlat = result.GetValue(skipFlat),
+                AverageDecay = result.GetValue(ema),
                 Resume = result.GetValue(resume),
                 InitialWeights = result.GetValue(init),
                 ExtraScales = result.GetValue(scales) ?? [],

@@ -54,6 +54,7 @@ internal static class CommandErrors
         [InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.CompressedVariants))] = "--degrade-variants",
         [InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.Pretrain))] = "--pretrain",
         [InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.PretrainSteps))] = "--pretrain-steps",
+        [InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.AverageDecay))] = "--ema",
         [InvalidOptionException.NameOf<EncoderOptions>(nameof(EncoderOptions.Crf))] = "--crf",
         [InvalidOptionException.NameOf<EncoderOptions>(nameof(EncoderOptions.Preset))] = "--encoder-preset",
         [InvalidOptionException.NameOf<EncoderOptions>(nameof(EncoderOptions.ExtraArguments))] = "--ffmpeg-arg",

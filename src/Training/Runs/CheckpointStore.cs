@@ -9,8 +9,9 @@ namespace SeRanet.Video.Training.Runs;
 
 /// <summary>
 /// A run folder's checkpoint: the model file, the optimiser's state and where the run stands
-/// (<see cref="RunFolderLayout"/>). The state file is written last and only after the other two,
-/// so a checkpoint whose state file exists is complete.
+/// (<see cref="RunFolderLayout"/>), and the moving average of the weights when the run keeps one.
+/// The state file is written last and only after the others, so a checkpoint whose state file
+/// exists is complete.
 /// </summary>
 public sealed class CheckpointStore(string runFolder)
 {
@@ -22,25 +23,50 @@ public sealed class CheckpointStore(string runFolder)
 
     private string StatePath => Path.Combine(RunFolder, RunFolderLayout.StateFile);
 
+    public string AveragedModelPath => Path.Combine(RunFolder, RunFolderLayout.AveragedCheckpointFile);
+
     /// <summary>Whether a checkpoint was written to this folder.</summary>
     public bool Exists => File.Exists(StatePath);
 
-    public void Save(nn.Module<Tensor, Tensor> model, AdamOptimizer optimizer, TrainingState state, ModelHeader header)
+    public void Save(nn.Module<Tensor, Tensor> model, AdamOptimizer optimizer, TrainingState state, ModelHeader header, WeightAverage? average = null)
     {
         ModelFile.Save(ModelPath, model, header);
         optimizer.Save(OptimizerPath);
+        if (average is not null)
+        {
+            ModelFile.Save(AveragedModelPath, average.Model, header);
+            state = state with { AverageUpdates = average.Updates };
+        }
         string stateTemporary = StatePath + ".partial";
         File.WriteAllText(stateTemporary, JsonSerializer.Serialize(state, ModelJson.Options));
         File.Move(stateTemporary, StatePath, overwrite: true);
     }
 
-    /// <summary>Restores the model's weights and the optimiser's state; returns where the run stood.</summary>
-    public TrainingState Load(nn.Module<Tensor, Tensor> model, AdamOptimizer optimizer, SplitSpliceOptions architecture)
+    /// <summary>
+    /// Restores the model's weights and the optimiser's state, and the weight average when the run
+    /// keeps one; returns where the run stood. A checkpoint saved without an average (the run
+    /// gained <c>--ema</c> on resuming) starts the average from the restored weights.
+    /// </summary>
+    public TrainingState Load(nn.Module<Tensor, Tensor> model, AdamOptimizer optimizer, SplitSpliceOptions architecture, WeightAverage? average = null)
     {
-        CopyWeights(ModelPath, model, architecture, $"The checkpoint in {RunFolder}", "start a new run folder, or start afresh instead of resuming", allowGrowth: false);
+        const string remedy = "start a new run folder, or start afresh instead of resuming";
+        CopyWeights(ModelPath, model, architecture, $"The checkpoint in {RunFolder}", remedy, allowGrowth: false);
         optimizer.Load(OptimizerPath);
-        return JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(StatePath), ModelJson.Options)
+        var state = JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(StatePath), ModelJson.Options)
             ?? throw new InvalidDataException($"{StatePath} is empty.");
+        if (average is not null)
+        {
+            if (state.AverageUpdates is { } updates && File.Exists(AveragedModelPath))
+            {
+                CopyWeights(AveragedModelPath, average.Model, architecture, $"The weight average in {RunFolder}", remedy, allowGrowth: false);
+                average.Continue(updates);
+            }
+            else
+            {
+                average.Restart();
+            }
+        }
+        return state;
     }
 
     /// <summary>

@@ -15,7 +15,9 @@ namespace SeRanet.Video.Training.Runs;
 /// Trains a split/splice network on folders of photos: Adam on random aligned patches,
 /// cosine learning-rate schedule, validation PSNR each epoch, CSV log and plot, checkpoints
 /// with resume, and a wall-time budget. Batches come from a <see cref="BatchProducer"/>; the
-/// optimiser runs on the calling thread (torch dispose scopes are per thread).
+/// optimiser runs on the calling thread (torch dispose scopes are per thread). With a
+/// <see cref="WeightAverage"/> (<c>--ema</c>), validation, the log and the model written are the
+/// average's; the checkpoint keeps both.
 /// </summary>
 public sealed class Trainer(TrainerOptions options)
 {
@@ -47,12 +49,15 @@ public sealed class Trainer(TrainerOptions options)
         using var network = ArchitectureRegistry.Build(architecture);
         var model = network.ModuleForm;
         using var optimizer = new AdamOptimizer(model.parameters(), options.LearningRate);
+        using var averagedNetwork = options.AverageDecay is null ? null : ArchitectureRegistry.Build(architecture);
+        var average = options.AverageDecay is { } decay ? new WeightAverage(model, averagedNetwork!.ModuleForm, decay) : null;
+        var shipped = average?.Model ?? model;
         var checkpoints = new CheckpointStore(options.RunFolder);
         var state = new TrainingState();
         double pretrainMinutes = 0;
         if (options.Resume && checkpoints.Exists)
         {
-            state = checkpoints.Load(model, optimizer, architecture);
+            state = checkpoints.Load(model, optimizer, architecture, average);
             progress?.Report(new TrainingProgress(state.Step, options.Steps, state.Epoch, 0, state.LastValidationPsnr, state.BicubicPsnr, 0,
                 TimeSpan.FromMinutes(state.ElapsedMinutes), $"resumed at step {state.Step}"));
         }
@@ -71,6 +76,10 @@ public sealed class Trainer(TrainerOptions options)
                 state = state with { Pretraining = pretraining, ElapsedMinutes = pretrainMinutes };
             }
         }
+        if (average is not null && state.Step == 0)
+        {
+            average.Restart();
+        }
 
         double bicubicPsnr = state.BicubicPsnr ?? validation.BicubicPsnr();
         var log = new TrainingLog(options.RunFolder);
@@ -88,7 +97,7 @@ public sealed class Trainer(TrainerOptions options)
             if (state.Step == 0)
             {
                 // Epoch 0: the untrained network, so the log shows where training started from.
-                var (initialLoss, initialPsnr) = validation.Run(model);
+                var (initialLoss, initialPsnr) = validation.Run(shipped);
                 log.Append(new TrainingLog.Row(0, 0, initialLoss, initialLoss, initialPsnr, bicubicPsnr, options.LearningRate, 0, ElapsedMinutes()));
             }
 
@@ -120,6 +129,7 @@ public sealed class Trainer(TrainerOptions options)
                 double learningRate = LearningRateAt(step);
                 optimizer.LearningRate = learningRate;
                 double loss = TrainStep(model, optimizer, batch);
+                average?.Update();
                 step++;
                 // The weights are already spoiled, so nothing of them is saved: the checkpoint on
                 // disk stays the last one that validated.
@@ -136,8 +146,10 @@ public sealed class Trainer(TrainerOptions options)
                 if (step % options.StepsPerEpoch == 0 || step == options.Steps)
                 {
                     epoch++;
-                    var (validationLoss, validationPsnr) = validation.Run(model);
+                    var (validationLoss, validationPsnr) = validation.Run(shipped);
                     TrainingDivergedException.ThrowIfNotFinite(validationLoss, "validation loss", step, state.Step, options.RunFolder);
+                    // The trained weights' own figure, beside the average's, says what averaging buys.
+                    string trainedPsnr = average is null ? "" : $", trained weights {validation.Run(model).Psnr:F2} dB";
                     double rate = StepsPerSecond();
                     double elapsedMinutes = ElapsedMinutes();
                     double trainLoss = lossSum / Math.Max(lossCount, 1);
@@ -153,9 +165,9 @@ public sealed class Trainer(TrainerOptions options)
                         BicubicPsnr = bicubicPsnr,
                         Pretraining = state.Pretraining,
                     };
-                    checkpoints.Save(model, optimizer, state, Header(state, trainImages.Count));
+                    checkpoints.Save(model, optimizer, state, Header(state, trainImages.Count), average);
                     progress?.Report(new TrainingProgress(step, options.Steps, epoch, trainLoss, validationPsnr, bicubicPsnr, rate, TimeSpan.FromMinutes(elapsedMinutes),
-                        $"epoch {epoch}: val PSNR {validationPsnr:F2} dB (bicubic {bicubicPsnr:F2} dB)"));
+                        $"epoch {epoch}: val PSNR {validationPsnr:F2} dB (bicubic {bicubicPsnr:F2} dB{trainedPsnr})"));
                     lossSum = 0;
                     lossCount = 0;
                     epochClock.Restart();
@@ -167,13 +179,13 @@ public sealed class Trainer(TrainerOptions options)
         if (interrupted && step > state.Step)
         {
             state = state with { Step = step, ElapsedMinutes = ElapsedMinutes() };
-            checkpoints.Save(model, optimizer, state, Header(state, trainImages.Count));
+            checkpoints.Save(model, optimizer, state, Header(state, trainImages.Count), average);
         }
         bool finished = step >= options.Steps;
         if (finished)
         {
-            model.eval();
-            ModelFile.Save(options.OutputPath, model, Header(state, trainImages.Count));
+            shipped.eval();
+            ModelFile.Save(options.OutputPath, shipped, Header(state, trainImages.Count));
         }
         return new TrainingResult(step, finished, state.LastValidationPsnr, bicubicPsnr, finished ? options.OutputPath : checkpoints.ModelPath, options.RunFolder);
     }
@@ -251,6 +263,7 @@ public sealed class Trainer(TrainerOptions options)
             Seed = options.Seed,
             Degradations = options.Degradations == Degradations.None ? null : options.Degradations.ToString(),
             Pretraining = state.Pretraining,
+            AverageDecay = options.AverageDecay,
             Finished = DateTimeOffset.UtcNow,
         },
         Metrics = state.LastValidationPsnr is { } psnr

@@ -84,6 +84,12 @@ public sealed record TrainerOptions
     public bool Resume { get; init; }
 
     /// <summary>
+    /// Keep an exponential moving average of the weights with this decay (such as 0.999) and
+    /// validate and write it instead of the last step's weights; null keeps none.
+    /// </summary>
+    public double? AverageDecay { get; init; }
+
+    /// <summary>
     /// A trained model file to start from instead of a fresh network (fine-tuning): its
     /// architecture and colour mode must match; the optimiser and schedule start afresh. With
     /// <see cref="Resume"/> and a checkpoint in the run folder, the checkpoint wins.
@@ -168,6 +174,10 @@ public sealed record TrainerOptions
         if (Pretrain == PretrainKind.Crbm && InitialWeights is not null)
         {
             throw new InvalidOptionException(InvalidOptionException.NameOf<TrainerOptions>(nameof(Pretrain)), "starts a fresh network, so it cannot be combined with a model to start from");
+        }
+        if (AverageDecay is <= 0 or >= 1)
+        {
+            throw new InvalidOptionException(InvalidOptionException.NameOf<TrainerOptions>(nameof(AverageDecay)), "is the share of the average kept at each step, between 0 and 1, such as 0.999");
         }
         if (PretrainSteps < 1)
         {

@@ -37,4 +37,7 @@ public sealed record TrainingState
 
     /// <summary>What pre-training did before step 0, kept so every later header still says so.</summary>
     public Upscaler.Weights.PretrainingRecord? Pretraining { get; init; }
+
+    /// <summary>Updates in the weight average saved beside the checkpoint; null when the run keeps none.</summary>
+    public long? AverageUpdates { get; init; }
 }

@@ -69,6 +69,9 @@ public sealed record TrainingRecord
     /// <summary>How the network was prepared before supervised training; null when it started from its plain initialisation or given weights.</summary>
     public PretrainingRecord? Pretraining { get; init; }
 
+    /// <summary>Decay of the moving average of the weights that these are (<c>--ema</c>); null when they are the last step's.</summary>
+    public double? AverageDecay { get; init; }
+
     public DateTimeOffset Finished { get; init; }
 }
 

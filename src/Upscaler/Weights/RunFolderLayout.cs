@@ -15,4 +15,10 @@ public static class RunFolderLayout
 
     /// <summary>Where the run stands (step, epoch, time, validation); present once a checkpoint was written.</summary>
     public const string StateFile = "checkpoint.json";
+
+    /// <summary>
+    /// The moving average of the weights at the last checkpoint (<c>seranet train --ema</c>), a complete
+    /// model file: what the run would write if it ended there. The checkpoint file keeps the trained weights.
+    /// </summary>
+    public const string AveragedCheckpointFile = "checkpoint-ema" + ModelFile.Extension;
 }

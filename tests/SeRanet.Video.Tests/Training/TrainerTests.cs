@@ -224,6 +224,48 @@ public class TrainerTests : IDisposable
     }
 
     [Fact]
+    public async Task Ema_writes_and_validates_the_average_and_resume_continues_it()
+    {
+        string photos = SmallPhotoSet();
+        var options = Options(photos, steps: 200) with { AverageDecay = 0.99 };
+        using var cancel = new CancellationTokenSource();
+        var progress = new Progress<TrainingProgress>(p =>
+        {
+            if (p.Step >= 120)
+            {
+                cancel.Cancel();
+            }
+        });
+        var first = await new Trainer(options).RunAsync(progress, cancel.Token);
+        Assert.False(first.Finished);
+        var stopped = StateOf(first.RunFolder);
+        Assert.Equal(stopped.Step, stopped.AverageUpdates);
+
+        var result = await new Trainer(options with { Resume = true }).RunAsync(null, CancellationToken.None);
+
+        Assert.True(result.Finished);
+        Assert.Equal(200, StateOf(result.RunFolder).AverageUpdates);
+        using var written = ModelFile.Load(result.ModelPath);
+        using var average = ModelFile.Load(Path.Combine(result.RunFolder, RunFolderLayout.AveragedCheckpointFile));
+        using var trained = ModelFile.Load(Path.Combine(result.RunFolder, RunFolderLayout.CheckpointFile));
+        Assert.Equal(0.99, written.Header.Training!.AverageDecay);
+        Assert.Equal(0, LargestDifference(written, average));
+        Assert.True(LargestDifference(written, trained) > 1e-4, "the written model is the last step's weights, not their average");
+        var validation = new TrainingLog(result.RunFolder).Read()[^1];
+        Assert.True(validation.ValidationPsnr > validation.BicubicPsnr, $"the average validated at {validation.ValidationPsnr:F2} dB, bicubic {validation.BicubicPsnr:F2} dB");
+    }
+
+    private static TrainingState StateOf(string runFolder) =>
+        System.Text.Json.JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(Path.Combine(runFolder, RunFolderLayout.StateFile)), SeRanet.Video.Upscaler.ModelJson.Options)!;
+
+    private static double LargestDifference(LoadedModel a, LoadedModel b)
+    {
+        var left = a.Network.ModuleForm.state_dict();
+        var right = b.Network.ModuleForm.state_dict();
+        return left.Max(pair => TorchSharp.torch.abs(pair.Value - right[pair.Key]).max().item<float>());
+    }
+
+    [Fact]
     public async Task A_diverging_run_stops_naming_the_step_and_keeps_the_last_good_checkpoint()
     {
         string photos = SmallPhotoSet();

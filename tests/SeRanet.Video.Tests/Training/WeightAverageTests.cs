@@ -1,0 +1,85 @@
+using SeRanet.Video.Training.Runs;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SeRanet.Video.Tests.Training;
+
+public class WeightAverageTests
+{
+    private static Sequential SmallNet(long seed)
+    {
+        torch.manual_seed(seed);
+        return nn.Sequential(nn.Conv2d(3, 4, 3), nn.Conv2d(4, 2, 1));
+    }
+
+    private static float[] Flat(nn.Module<Tensor, Tensor> net) =>
+        net.parameters().SelectMany(p => p.detach().reshape(-1).data<float>().ToArray()).ToArray();
+
+    private static void Overwrite(nn.Module<Tensor, Tensor> target, nn.Module<Tensor, Tensor> source)
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var (to, from) in target.parameters().Zip(source.parameters()))
+        {
+            to.copy_(from);
+        }
+    }
+
+    [Fact]
+    public void It_starts_as_the_trained_weights_and_follows_them_at_the_ramped_decay()
+    {
+        using var trained = SmallNet(1);
+        using var averaged = SmallNet(2);
+        using var later = SmallNet(3);
+        float[] start = Flat(trained);
+
+        var average = new WeightAverage(trained, averaged, decay: 0.99);
+        Assert.Equal(start, Flat(average.Model));
+
+        Overwrite(trained, later);
+        float[] target = Flat(trained);
+        average.Update();
+        average.Update();
+
+        // Two updates toward the same weights keep (1/10) * (2/11) of the gap.
+        double kept = average.DecayAfter(0) * average.DecayAfter(1);
+        Assert.Equal(0.1 * 2 / 11, kept, 12);
+        float[] now = Flat(average.Model);
+        for (int i = 0; i < now.Length; i++)
+        {
+            Assert.Equal(target[i] + kept * (start[i] - target[i]), now[i], 5);
+        }
+        Assert.Equal(2, average.Updates);
+        Assert.Equal(0.99, average.DecayAfter(1_000_000));
+    }
+
+    [Fact]
+    public void The_average_takes_no_gradient_and_restart_copies_the_trained_weights_again()
+    {
+        using var trained = SmallNet(1);
+        using var averaged = SmallNet(2);
+        var average = new WeightAverage(trained, averaged, decay: 0.999);
+        Assert.All(average.Model.parameters(), p => Assert.False(p.requires_grad));
+
+        using var later = SmallNet(3);
+        Overwrite(trained, later);
+        average.Update();
+        Assert.NotEqual(Flat(trained), Flat(average.Model));
+
+        average.Restart();
+        Assert.Equal(Flat(trained), Flat(average.Model));
+        Assert.Equal(0, average.Updates);
+    }
+
+    [Fact]
+    public void A_network_of_another_shape_or_a_decay_outside_0_to_1_is_refused()
+    {
+        using var trained = SmallNet(1);
+        using var other = nn.Sequential(nn.Conv2d(3, 5, 3), nn.Conv2d(5, 2, 1));
+        using var averaged = SmallNet(2);
+
+        Assert.Throws<ArgumentException>(() => new WeightAverage(trained, other, decay: 0.99));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WeightAverage(trained, averaged, decay: 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WeightAverage(trained, averaged, decay: 0));
+    }
+}
