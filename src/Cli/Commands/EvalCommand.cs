@@ -80,14 +80,7 @@ internal static class EvalCommand
                     runs.Add(run);
                     evaluator.With(run.Method, upscaler.Upscale);
                 }
-                if (upscalers.Count == 1)
-                {
-                    NumericsNotice.Announce(result, upscalers[0].Warnings);
-                }
-                else
-                {
-                    NumericsNotice.Announce(result, [.. upscalers.Zip(runs, (upscaler, run) => (run.Model, upscaler.Warnings))]);
-                }
+                NumericsNotice.Announce(result, [.. upscalers.Zip(runs, (upscaler, run) => (run.Model, upscaler.Warnings))]);
                 foreach (string pair in result.GetValue(external) ?? [])
                 {
                     int equals = pair.IndexOf('=', StringComparison.Ordinal);

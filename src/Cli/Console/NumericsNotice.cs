@@ -43,15 +43,20 @@ internal static class NumericsNotice
     /// <see cref="Announce(ParseResult, IEnumerable{string})"/> for several models at once. The
     /// safe-path line is said once and names no model: the switch to the slower exact kernels is
     /// the process's, so it holds for every model. Any other line names its model (a Y model's first
-    /// layer may fail the bfloat16 self-check where an RGB model's passes).
+    /// layer may fail the bfloat16 self-check where an RGB model's passes). A lone model's lines
+    /// name nothing, as with the single-model overload: the command ran only that one.
     /// </summary>
     public static void Announce(ParseResult result, IReadOnlyList<(string Model, IReadOnlyList<string> Warnings)> models)
     {
-        static bool IsSafePath(string warning) => warning.StartsWith(ConvolutionGuardReport.SafePathOpening, StringComparison.Ordinal);
-        var lines = models.SelectMany(model => model.Warnings).Where(IsSafePath).Take(1).Concat(
+        if (models.Count == 1)
+        {
+            Announce(result, models[0].Warnings);
+            return;
+        }
+        var lines = models.SelectMany(model => model.Warnings).Where(ConvolutionGuardReport.IsSafePathWarning).Take(1).Concat(
             from model in models
             from warning in model.Warnings
-            where !IsSafePath(warning)
+            where !ConvolutionGuardReport.IsSafePathWarning(warning)
             select $"{model.Model}: {warning}");
         Announce(result, lines);
     }

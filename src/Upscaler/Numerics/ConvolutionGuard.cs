@@ -13,6 +13,9 @@ public sealed record ConvolutionGuardReport(ConvolutionCheckResult Checked, Conv
     /// <summary>How <see cref="Describe"/> begins on the safe path; what follows depends on what the process checked first.</summary>
     public const string SafePathOpening = "this CPU's fast (oneDNN) convolutions are wrong";
 
+    /// <summary>Whether a line of <see cref="Warnings"/> is the safe-path line, whatever it names after its opening.</summary>
+    public static bool IsSafePathWarning(string warning) => warning.StartsWith(SafePathOpening, StringComparison.Ordinal);
+
     /// <summary>What a shell warns its user of: the <see cref="Describe"/> line on the safe path, nothing otherwise.</summary>
     public IReadOnlyList<string> Warnings => UsesSafePath ? [Describe()] : [];
 

@@ -40,7 +40,7 @@ public static class NativePlugins
     /// happened to check first, so only its opening is compared.
     /// </summary>
     public static string Comparable(string warning) =>
-        warning.StartsWith(ConvolutionGuardReport.SafePathOpening, StringComparison.Ordinal) ? ConvolutionGuardReport.SafePathOpening : warning;
+        ConvolutionGuardReport.IsSafePathWarning(warning) ? ConvolutionGuardReport.SafePathOpening : warning;
 
     /// <summary>The warnings a host printed, each line after <paramref name="prefix"/>, <see cref="Comparable"/>, once each, in order.</summary>
     public static IEnumerable<string> PrintedWarnings(string output, string prefix) =>
