@@ -37,6 +37,11 @@ public sealed class CheckpointStore(string runFolder)
             ModelFile.Save(AveragedModelPath, average.Model, header);
             state = state with { AverageUpdates = average.Updates };
         }
+        else
+        {
+            // A run resumed without --ema: an average left from before would no longer match the checkpoint.
+            File.Delete(AveragedModelPath);
+        }
         string stateTemporary = StatePath + ".partial";
         File.WriteAllText(stateTemporary, JsonSerializer.Serialize(state, ModelJson.Options));
         File.Move(stateTemporary, StatePath, overwrite: true);

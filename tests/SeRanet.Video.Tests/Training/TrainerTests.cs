@@ -89,15 +89,8 @@ public class TrainerTests : IDisposable
         var first = await new Trainer(Options(photos, steps: 200) with { Minutes = 1e-9 }).RunAsync(null, CancellationToken.None);
         Assert.False(first.Finished);
 
-        using var cancel = new CancellationTokenSource();
-        var progress = new Progress<TrainingProgress>(p =>
-        {
-            if (p.Step >= 120)
-            {
-                cancel.Cancel();
-            }
-        });
-        var second = await new Trainer(Options(photos, steps: 200)).RunAsync(progress, cancel.Token);
+        using var stop = new StopAtStep(120);
+        var second = await new Trainer(Options(photos, steps: 200)).RunAsync(stop, stop.Token);
         Assert.False(second.Finished);
         Assert.InRange(second.Step, 100, 199);
 
@@ -228,15 +221,8 @@ public class TrainerTests : IDisposable
     {
         string photos = SmallPhotoSet();
         var options = Options(photos, steps: 200) with { AverageDecay = 0.99 };
-        using var cancel = new CancellationTokenSource();
-        var progress = new Progress<TrainingProgress>(p =>
-        {
-            if (p.Step >= 120)
-            {
-                cancel.Cancel();
-            }
-        });
-        var first = await new Trainer(options).RunAsync(progress, cancel.Token);
+        using var stop = new StopAtStep(120);
+        var first = await new Trainer(options).RunAsync(stop, stop.Token);
         Assert.False(first.Finished);
         var stopped = StateOf(first.RunFolder);
         Assert.Equal(stopped.Step, stopped.AverageUpdates);
@@ -253,6 +239,48 @@ public class TrainerTests : IDisposable
         Assert.True(LargestDifference(written, trained) > 1e-4, "the written model is the last step's weights, not their average");
         var validation = new TrainingLog(result.RunFolder).Read()[^1];
         Assert.True(validation.ValidationPsnr > validation.BicubicPsnr, $"the average validated at {validation.ValidationPsnr:F2} dB, bicubic {validation.BicubicPsnr:F2} dB");
+    }
+
+    [Fact]
+    public async Task Ema_added_on_resume_starts_its_average_at_the_checkpoint_and_leaving_it_out_drops_the_file()
+    {
+        string photos = SmallPhotoSet();
+        using var firstStop = new StopAtStep(100);
+        var plain = await new Trainer(Options(photos, steps: 300)).RunAsync(firstStop, firstStop.Token);
+        Assert.False(plain.Finished);
+        long resumedAt = StateOf(plain.RunFolder).Step;
+        Assert.Null(StateOf(plain.RunFolder).AverageUpdates);
+
+        using var secondStop = new StopAtStep(200);
+        var averaged = await new Trainer(Options(photos, steps: 300, resume: true) with { AverageDecay = 0.99 }).RunAsync(secondStop, secondStop.Token);
+        var state = StateOf(averaged.RunFolder);
+        Assert.Equal(state.Step - resumedAt, state.AverageUpdates);
+        string averageFile = Path.Combine(averaged.RunFolder, RunFolderLayout.AveragedCheckpointFile);
+        Assert.True(File.Exists(averageFile));
+
+        var finished = await new Trainer(Options(photos, steps: 300, resume: true)).RunAsync(null, CancellationToken.None);
+        Assert.True(finished.Finished);
+        Assert.False(File.Exists(averageFile), "an average from before stayed beside a checkpoint it no longer matches");
+        using var written = ModelFile.Load(finished.ModelPath);
+        Assert.Null(written.Header.Training!.AverageDecay);
+    }
+
+    /// <summary>Progress that cancels the run as soon as it reports a step at or past <paramref name="step"/>.</summary>
+    private sealed class StopAtStep(long step) : IProgress<TrainingProgress>, IDisposable
+    {
+        private readonly CancellationTokenSource _cancel = new();
+
+        public CancellationToken Token => _cancel.Token;
+
+        public void Report(TrainingProgress value)
+        {
+            if (value.Step >= step)
+            {
+                _cancel.Cancel();
+            }
+        }
+
+        public void Dispose() => _cancel.Dispose();
     }
 
     private static TrainingState StateOf(string runFolder) =>
