@@ -28,50 +28,55 @@ public sealed class CheckpointStore(string runFolder)
     /// <summary>Whether a checkpoint was written to this folder.</summary>
     public bool Exists => File.Exists(StatePath);
 
-    public void Save(nn.Module<Tensor, Tensor> model, AdamOptimizer optimizer, TrainingState state, ModelHeader header, WeightAverage? average = null)
+    /// <param name="average">The weight average and its header, when the run keeps one.</param>
+    public void Save(nn.Module<Tensor, Tensor> model, AdamOptimizer optimizer, TrainingState state, ModelHeader header, (WeightAverage Weights, ModelHeader Header)? average = null)
     {
         ModelFile.Save(ModelPath, model, header);
         optimizer.Save(OptimizerPath);
-        if (average is not null)
+        if (average is { } kept)
         {
-            ModelFile.Save(AveragedModelPath, average.Model, header);
-            state = state with { AverageUpdates = average.Updates };
+            ModelFile.Save(AveragedModelPath, kept.Weights.Model, kept.Header);
+            state = state with { AverageUpdates = kept.Weights.Updates, AverageDecay = kept.Weights.Decay };
         }
         else
         {
             // A run resumed without --ema: an average left from before would no longer match the checkpoint.
             File.Delete(AveragedModelPath);
+            state = state with { AverageUpdates = null, AverageDecay = null };
         }
         string stateTemporary = StatePath + ".partial";
         File.WriteAllText(stateTemporary, JsonSerializer.Serialize(state, ModelJson.Options));
         File.Move(stateTemporary, StatePath, overwrite: true);
     }
 
-    /// <summary>
-    /// Restores the model's weights and the optimiser's state, and the weight average when the run
-    /// keeps one; returns where the run stood. A checkpoint saved without an average (the run
-    /// gained <c>--ema</c> on resuming) starts the average from the restored weights.
-    /// </summary>
-    public TrainingState Load(nn.Module<Tensor, Tensor> model, AdamOptimizer optimizer, SplitSpliceOptions architecture, WeightAverage? average = null)
+    private const string ResumeRemedy = "start a new run folder, or start afresh instead of resuming";
+
+    /// <summary>Restores the model's weights and the optimiser's state; returns where the run stood.</summary>
+    public TrainingState Load(nn.Module<Tensor, Tensor> model, AdamOptimizer optimizer, SplitSpliceOptions architecture)
     {
-        const string remedy = "start a new run folder, or start afresh instead of resuming";
-        CopyWeights(ModelPath, model, architecture, $"The checkpoint in {RunFolder}", remedy, allowGrowth: false);
+        CopyWeights(ModelPath, model, architecture, $"The checkpoint in {RunFolder}", ResumeRemedy, allowGrowth: false);
         optimizer.Load(OptimizerPath);
-        var state = JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(StatePath), ModelJson.Options)
+        return JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(StatePath), ModelJson.Options)
             ?? throw new InvalidDataException($"{StatePath} is empty.");
-        if (average is not null)
+    }
+
+    /// <summary>
+    /// Restores the weight average saved with the checkpoint <paramref name="state"/> came from. A
+    /// checkpoint saved without one (the run gained <c>--ema</c> on resuming) leaves the average
+    /// where it starts, at the restored weights. Returns a note for the user when the average
+    /// starts there or continues at another decay than it was saved with; null otherwise.
+    /// </summary>
+    public string? LoadAverage(WeightAverage average, TrainingState state, SplitSpliceOptions architecture)
+    {
+        if (state.AverageUpdates is not { } updates || !File.Exists(AveragedModelPath))
         {
-            if (state.AverageUpdates is { } updates && File.Exists(AveragedModelPath))
-            {
-                CopyWeights(AveragedModelPath, average.Model, architecture, $"The weight average in {RunFolder}", remedy, allowGrowth: false);
-                average.Continue(updates);
-            }
-            else
-            {
-                average.Restart();
-            }
+            return $"the weight average starts at the weights of step {state.Step}";
         }
-        return state;
+        CopyWeights(AveragedModelPath, average.Model, architecture, $"The weight average in {RunFolder}", ResumeRemedy, allowGrowth: false);
+        average.Continue(updates);
+        return state.AverageDecay is { } saved && saved != average.Decay
+            ? $"the weight average continues at decay {average.Decay} (saved at {saved})"
+            : null;
     }
 
     /// <summary>

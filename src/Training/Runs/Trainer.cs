@@ -49,15 +49,13 @@ public sealed class Trainer(TrainerOptions options)
         using var network = ArchitectureRegistry.Build(architecture);
         var model = network.ModuleForm;
         using var optimizer = new AdamOptimizer(model.parameters(), options.LearningRate);
-        using var averagedNetwork = options.AverageDecay is null ? null : ArchitectureRegistry.Build(architecture);
-        var average = options.AverageDecay is { } decay ? new WeightAverage(model, averagedNetwork!.ModuleForm, decay) : null;
-        var shipped = average?.Model ?? model;
         var checkpoints = new CheckpointStore(options.RunFolder);
         var state = new TrainingState();
         double pretrainMinutes = 0;
-        if (options.Resume && checkpoints.Exists)
+        bool resumed = options.Resume && checkpoints.Exists;
+        if (resumed)
         {
-            state = checkpoints.Load(model, optimizer, architecture, average);
+            state = checkpoints.Load(model, optimizer, architecture);
             progress?.Report(new TrainingProgress(state.Step, options.Steps, state.Epoch, 0, state.LastValidationPsnr, state.BicubicPsnr, 0,
                 TimeSpan.FromMinutes(state.ElapsedMinutes), $"resumed at step {state.Step}"));
         }
@@ -76,10 +74,16 @@ public sealed class Trainer(TrainerOptions options)
                 state = state with { Pretraining = pretraining, ElapsedMinutes = pretrainMinutes };
             }
         }
-        if (average is not null && state.Step == 0)
+        // Built only now, so the extra network's random initial weights take nothing from the
+        // generator that initialisation and pre-training draw from: the same seed trains the same
+        // network with or without --ema. It starts as a copy of the weights training starts from.
+        using var averagedNetwork = options.AverageDecay is null ? null : ArchitectureRegistry.Build(architecture);
+        var average = options.AverageDecay is { } decay ? new WeightAverage(model, averagedNetwork!.ModuleForm, decay) : null;
+        if (average is not null && resumed && checkpoints.LoadAverage(average, state, architecture) is { } note)
         {
-            average.Restart();
+            progress?.Report(TrainingProgress.Note(note, options.Steps));
         }
+        var shipped = average?.Model ?? model;
 
         double bicubicPsnr = state.BicubicPsnr ?? validation.BicubicPsnr();
         var log = new TrainingLog(options.RunFolder);
@@ -148,8 +152,15 @@ public sealed class Trainer(TrainerOptions options)
                     epoch++;
                     var (validationLoss, validationPsnr) = validation.Run(shipped);
                     TrainingDivergedException.ThrowIfNotFinite(validationLoss, "validation loss", step, state.Step, options.RunFolder);
-                    // The trained weights' own figure, beside the average's, says what averaging buys.
-                    string trainedPsnr = average is null ? "" : $", trained weights {validation.Run(model).Psnr:F2} dB";
+                    // The trained weights' own figure, beside the average's, says what averaging buys;
+                    // they are checked too, since the average can stay finite a while after they blow up.
+                    string trainedPsnr = "";
+                    if (average is not null)
+                    {
+                        var trained = validation.Run(model);
+                        TrainingDivergedException.ThrowIfNotFinite(trained.Loss, "validation loss of the trained weights", step, state.Step, options.RunFolder);
+                        trainedPsnr = $", trained weights {trained.Psnr:F3} dB";
+                    }
                     double rate = StepsPerSecond();
                     double elapsedMinutes = ElapsedMinutes();
                     double trainLoss = lossSum / Math.Max(lossCount, 1);
@@ -165,7 +176,7 @@ public sealed class Trainer(TrainerOptions options)
                         BicubicPsnr = bicubicPsnr,
                         Pretraining = state.Pretraining,
                     };
-                    checkpoints.Save(model, optimizer, state, Header(state, trainImages.Count), average);
+                    Checkpoint(state, trainImages.Count);
                     progress?.Report(new TrainingProgress(step, options.Steps, epoch, trainLoss, validationPsnr, bicubicPsnr, rate, TimeSpan.FromMinutes(elapsedMinutes),
                         $"epoch {epoch}: val PSNR {validationPsnr:F2} dB (bicubic {bicubicPsnr:F2} dB{trainedPsnr})"));
                     lossSum = 0;
@@ -179,7 +190,7 @@ public sealed class Trainer(TrainerOptions options)
         if (interrupted && step > state.Step)
         {
             state = state with { Step = step, ElapsedMinutes = ElapsedMinutes() };
-            checkpoints.Save(model, optimizer, state, Header(state, trainImages.Count), average);
+            Checkpoint(state, trainImages.Count);
         }
         bool finished = step >= options.Steps;
         if (finished)
@@ -187,7 +198,15 @@ public sealed class Trainer(TrainerOptions options)
             shipped.eval();
             ModelFile.Save(options.OutputPath, shipped, Header(state, trainImages.Count));
         }
-        return new TrainingResult(step, finished, state.LastValidationPsnr, bicubicPsnr, finished ? options.OutputPath : checkpoints.ModelPath, options.RunFolder);
+        return new TrainingResult(step, finished, state.LastValidationPsnr, bicubicPsnr, finished ? options.OutputPath : RunFolderLayout.ShippedCheckpoint(options.RunFolder)!, options.RunFolder);
+
+        // The trained weights' header says they are no average and carries no figure (the log's is the average's).
+        void Checkpoint(TrainingState at, int images)
+        {
+            var header = Header(at, images);
+            var trainedHeader = average is null ? header : header with { Training = header.Training! with { AverageDecay = null }, Metrics = null };
+            checkpoints.Save(model, optimizer, at, trainedHeader, average is null ? null : (average, header));
+        }
     }
 
     private PretrainingRecord PretrainSigmoidPath(nn.Module<Tensor, Tensor> model, PatchSampler sampler, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)

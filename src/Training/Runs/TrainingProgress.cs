@@ -40,4 +40,7 @@ public sealed record TrainingState
 
     /// <summary>Updates in the weight average saved beside the checkpoint; null when the run keeps none.</summary>
     public long? AverageUpdates { get; init; }
+
+    /// <summary>The decay the weight average was kept with; null when the run keeps none.</summary>
+    public double? AverageDecay { get; init; }
 }

@@ -64,8 +64,7 @@ public sealed class ModelCatalog(IReadOnlyList<string> folders)
                 return ModelFile.Read(candidate);
             }
             // A run continued across sessions ships its latest checkpoint rather than a copy of it.
-            string checkpoint = Path.Combine(folder, name, RunFolderLayout.CheckpointFile);
-            if (File.Exists(checkpoint))
+            if (RunFolderLayout.ShippedCheckpoint(Path.Combine(folder, name)) is { } checkpoint)
             {
                 return ModelFile.Read(checkpoint);
             }
@@ -127,7 +126,7 @@ public sealed class ModelCatalog(IReadOnlyList<string> folders)
             }
             foreach (string run in Directory.EnumerateDirectories(folder))
             {
-                if (File.Exists(Path.Combine(run, RunFolderLayout.CheckpointFile)))
+                if (RunFolderLayout.ShippedCheckpoint(run) is not null)
                 {
                     names.Add(Path.GetFileName(run));
                 }

@@ -21,4 +21,11 @@ public static class RunFolderLayout
     /// model file: what the run would write if it ended there. The checkpoint file keeps the trained weights.
     /// </summary>
     public const string AveragedCheckpointFile = "checkpoint-ema" + ModelFile.Extension;
+
+    /// <summary>
+    /// The checkpoint a run still in progress ships, the weights its end would write: the weight
+    /// average where the run keeps one, else the trained weights; null when the folder holds neither.
+    /// </summary>
+    public static string? ShippedCheckpoint(string runFolder) =>
+        new[] { AveragedCheckpointFile, CheckpointFile }.Select(file => Path.Combine(runFolder, file)).FirstOrDefault(File.Exists);
 }

@@ -224,6 +224,7 @@ public class TrainerTests : IDisposable
         using var stop = new StopAtStep(120);
         var first = await new Trainer(options).RunAsync(stop, stop.Token);
         Assert.False(first.Finished);
+        Assert.Equal(Path.Combine(first.RunFolder, RunFolderLayout.AveragedCheckpointFile), first.ModelPath);
         var stopped = StateOf(first.RunFolder);
         Assert.Equal(stopped.Step, stopped.AverageUpdates);
 
@@ -235,6 +236,9 @@ public class TrainerTests : IDisposable
         using var average = ModelFile.Load(Path.Combine(result.RunFolder, RunFolderLayout.AveragedCheckpointFile));
         using var trained = ModelFile.Load(Path.Combine(result.RunFolder, RunFolderLayout.CheckpointFile));
         Assert.Equal(0.99, written.Header.Training!.AverageDecay);
+        Assert.Null(trained.Header.Training!.AverageDecay);
+        Assert.Null(trained.Header.Metrics);
+        Assert.Equal(written.Header.Metrics, average.Header.Metrics);
         Assert.Equal(0, LargestDifference(written, average));
         Assert.True(LargestDifference(written, trained) > 1e-4, "the written model is the last step's weights, not their average");
         var validation = new TrainingLog(result.RunFolder).Read()[^1];

@@ -1,4 +1,7 @@
+using SeRanet.Video.Tests.Support;
 using SeRanet.Video.Training.Runs;
+using SeRanet.Video.Upscaler.Architectures;
+using SeRanet.Video.Upscaler.Weights;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -81,5 +84,42 @@ public class WeightAverageTests
         Assert.Throws<ArgumentException>(() => new WeightAverage(trained, other, decay: 0.99));
         Assert.Throws<ArgumentOutOfRangeException>(() => new WeightAverage(trained, averaged, decay: 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => new WeightAverage(trained, averaged, decay: 0));
+    }
+
+    [Fact]
+    public void A_checkpoint_restores_the_average_its_count_and_decay()
+    {
+        using var temp = new TempFolder();
+        var architecture = Presets.Get(Presets.SeRanetFast, channels: 1);
+        var header = ModelFile.HeaderFor("average-test", architecture, ColorMode.Y);
+        var store = new CheckpointStore(temp.File("run"));
+        Directory.CreateDirectory(store.RunFolder);
+        float[] saved;
+        using (var network = ArchitectureRegistry.Build(architecture))
+        using (var averaged = ArchitectureRegistry.Build(architecture))
+        using (var later = ArchitectureRegistry.Build(architecture))
+        using (var optimizer = new AdamOptimizer(network.ModuleForm.parameters(), 1e-3))
+        {
+            var average = new WeightAverage(network.ModuleForm, averaged.ModuleForm, decay: 0.9);
+            Overwrite(network.ModuleForm, later.ModuleForm);
+            average.Update();
+            average.Update();
+            average.Update();
+            saved = Flat(average.Model);
+            store.Save(network.ModuleForm, optimizer, new TrainingState { Step = 3, Epoch = 1 }, header, (average, header));
+        }
+
+        using var restoredNetwork = ArchitectureRegistry.Build(architecture);
+        using var restoredAverage = ArchitectureRegistry.Build(architecture);
+        using var restoredOptimizer = new AdamOptimizer(restoredNetwork.ModuleForm.parameters(), 1e-3);
+        var state = store.Load(restoredNetwork.ModuleForm, restoredOptimizer, architecture);
+        var restored = new WeightAverage(restoredNetwork.ModuleForm, restoredAverage.ModuleForm, decay: 0.9);
+        Assert.NotEqual(saved, Flat(restored.Model));
+
+        Assert.Null(store.LoadAverage(restored, state, architecture));
+        Assert.Equal(saved, Flat(restored.Model));
+        Assert.Equal(3, restored.Updates);
+        var otherDecay = new WeightAverage(restoredNetwork.ModuleForm, restoredAverage.ModuleForm, decay: 0.99);
+        Assert.Equal("the weight average continues at decay 0.99 (saved at 0.9)", store.LoadAverage(otherDecay, state, architecture));
     }
 }

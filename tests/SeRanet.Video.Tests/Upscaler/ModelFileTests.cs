@@ -162,6 +162,21 @@ public class ModelFileTests : IDisposable
     }
 
     [Fact]
+    public void A_run_in_progress_ships_its_weight_average_where_it_keeps_one()
+    {
+        string run = Path.Combine(_temp.Path, "growing");
+        Directory.CreateDirectory(run);
+        File.Copy(Path.Combine(RepoModels.Folder, Presets.SeRanetFast + ModelFile.Extension), Path.Combine(run, RunFolderLayout.CheckpointFile));
+        var catalog = new ModelCatalog([_temp.Path]);
+
+        Assert.Equal(Presets.SeRanetFast, catalog.Read("growing").Header.Name);
+        Assert.Contains("growing", catalog.Available());
+
+        File.Copy(Path.Combine(RepoModels.Folder, Presets.SeRanetFastDeep + ModelFile.Extension), Path.Combine(run, RunFolderLayout.AveragedCheckpointFile));
+        Assert.Equal(Presets.SeRanetFastDeep, catalog.Read("growing").Header.Name);
+    }
+
+    [Fact]
     public void With_no_folders_only_the_embedded_default_loads_by_name()
     {
         using var model = ModelCatalog.EmbeddedOnly.Load(null);
