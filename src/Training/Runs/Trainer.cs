@@ -198,7 +198,7 @@ public sealed class Trainer(TrainerOptions options)
             shipped.eval();
             ModelFile.Save(options.OutputPath, shipped, Header(state, trainImages.Count));
         }
-        return new TrainingResult(step, finished, state.LastValidationPsnr, bicubicPsnr, finished ? options.OutputPath : RunFolderLayout.ShippedCheckpoint(options.RunFolder)!, options.RunFolder);
+        return new TrainingResult(step, finished, state.LastValidationPsnr, bicubicPsnr, finished ? options.OutputPath : RunFolderLayout.ShippedCheckpoint(options.RunFolder) ?? checkpoints.ModelPath, options.RunFolder);
 
         // The trained weights' header says they are no average and carries no figure (the log's is the average's).
         void Checkpoint(TrainingState at, int images)
