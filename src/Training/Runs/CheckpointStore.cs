@@ -56,9 +56,13 @@ public sealed class CheckpointStore(string runFolder)
     {
         CopyWeights(ModelPath, model, architecture, $"The checkpoint in {RunFolder}", ResumeRemedy, allowGrowth: false);
         optimizer.Load(OptimizerPath);
-        return JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(StatePath), ModelJson.Options)
-            ?? throw new InvalidDataException($"{StatePath} is empty.");
+        return ReadState();
     }
+
+    /// <summary>Where the run stood at its last checkpoint.</summary>
+    public TrainingState ReadState() =>
+        JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(StatePath), ModelJson.Options)
+            ?? throw new InvalidDataException($"{StatePath} is empty.");
 
     /// <summary>
     /// Restores the weight average saved with the checkpoint <paramref name="state"/> came from. A

@@ -40,12 +40,6 @@ public class AdamOptimizerTests : IDisposable
         output.mul(output).mean().backward();
     }
 
-    private static float[] Flatten(Sequential net)
-    {
-        using var scope = torch.NewDisposeScope();
-        return net.parameters().SelectMany(p => p.detach().contiguous().data<float>().ToArray()).ToArray();
-    }
-
     [Fact]
     public void Its_updates_equal_torchsharp_adam()
     {
@@ -64,7 +58,7 @@ public class AdamOptimizerTests : IDisposable
             reference.step();
         }
 
-        Assert.Equal(Flatten(theirs), Flatten(ours));
+        Assert.Equal(NetworkWeights.Flatten(theirs), NetworkWeights.Flatten(ours));
     }
 
     /// <summary>
@@ -103,7 +97,7 @@ public class AdamOptimizerTests : IDisposable
                 Volatile.Write(ref stop, true);
                 collector.Join();
             }
-            return Flatten(net);
+            return NetworkWeights.Flatten(net);
         }
 
         float[] quiet = Train(collect: false);
@@ -141,13 +135,7 @@ public class AdamOptimizerTests : IDisposable
 
         // ... and ours, read back into a fresh optimizer: the next steps match TorchSharp's.
         using var copy = channelsLast ? ChannelsLastNet(3) : SmallNet(3);
-        using (torch.no_grad())
-        {
-            foreach (var (target, source) in copy.parameters().Zip(net.parameters()))
-            {
-                target.copy_(source);
-            }
-        }
+        NetworkWeights.Copy(net, copy);
         using var resumed = new AdamOptimizer(copy.parameters(), 1e-2);
         resumed.Load(ours);
         for (int step = 5; step < 10; step++)
@@ -162,11 +150,11 @@ public class AdamOptimizerTests : IDisposable
         if (channelsLast)
         {
             // The same update, but the convolutions' NHWC kernels round differently from NCHW ones.
-            Assert.All(Flatten(net).Zip(Flatten(copy)), pair => Assert.Equal(pair.First, pair.Second, 1e-5f));
+            Assert.All(NetworkWeights.Flatten(net).Zip(NetworkWeights.Flatten(copy)), pair => Assert.Equal(pair.First, pair.Second, 1e-5f));
         }
         else
         {
-            Assert.Equal(Flatten(net), Flatten(copy));
+            Assert.Equal(NetworkWeights.Flatten(net), NetworkWeights.Flatten(copy));
         }
     }
 }

@@ -287,8 +287,7 @@ public class TrainerTests : IDisposable
         public void Dispose() => _cancel.Dispose();
     }
 
-    private static TrainingState StateOf(string runFolder) =>
-        System.Text.Json.JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(Path.Combine(runFolder, RunFolderLayout.StateFile)), SeRanet.Video.Upscaler.ModelJson.Options)!;
+    private static TrainingState StateOf(string runFolder) => new CheckpointStore(runFolder).ReadState();
 
     private static double LargestDifference(LoadedModel a, LoadedModel b)
     {

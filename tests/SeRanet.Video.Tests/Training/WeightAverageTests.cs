@@ -16,38 +16,26 @@ public class WeightAverageTests
         return nn.Sequential(nn.Conv2d(3, 4, 3), nn.Conv2d(4, 2, 1));
     }
 
-    private static float[] Flat(nn.Module<Tensor, Tensor> net) =>
-        net.parameters().SelectMany(p => p.detach().reshape(-1).data<float>().ToArray()).ToArray();
-
-    private static void Overwrite(nn.Module<Tensor, Tensor> target, nn.Module<Tensor, Tensor> source)
-    {
-        using var noGrad = torch.no_grad();
-        foreach (var (to, from) in target.parameters().Zip(source.parameters()))
-        {
-            to.copy_(from);
-        }
-    }
-
     [Fact]
     public void It_starts_as_the_trained_weights_and_follows_them_at_the_ramped_decay()
     {
         using var trained = SmallNet(1);
         using var averaged = SmallNet(2);
         using var later = SmallNet(3);
-        float[] start = Flat(trained);
+        float[] start = NetworkWeights.Flatten(trained);
 
         var average = new WeightAverage(trained, averaged, decay: 0.99);
-        Assert.Equal(start, Flat(average.Model));
+        Assert.Equal(start, NetworkWeights.Flatten(average.Model));
 
-        Overwrite(trained, later);
-        float[] target = Flat(trained);
+        NetworkWeights.Copy(later, trained);
+        float[] target = NetworkWeights.Flatten(trained);
         average.Update();
         average.Update();
 
         // Two updates toward the same weights keep (1/10) * (2/11) of the gap.
         double kept = average.DecayAfter(0) * average.DecayAfter(1);
         Assert.Equal(0.1 * 2 / 11, kept, 12);
-        float[] now = Flat(average.Model);
+        float[] now = NetworkWeights.Flatten(average.Model);
         for (int i = 0; i < now.Length; i++)
         {
             Assert.Equal(target[i] + kept * (start[i] - target[i]), now[i], 5);
@@ -65,12 +53,12 @@ public class WeightAverageTests
         Assert.All(average.Model.parameters(), p => Assert.False(p.requires_grad));
 
         using var later = SmallNet(3);
-        Overwrite(trained, later);
+        NetworkWeights.Copy(later, trained);
         average.Update();
-        Assert.NotEqual(Flat(trained), Flat(average.Model));
+        Assert.NotEqual(NetworkWeights.Flatten(trained), NetworkWeights.Flatten(average.Model));
 
         average.Restart();
-        Assert.Equal(Flat(trained), Flat(average.Model));
+        Assert.Equal(NetworkWeights.Flatten(trained), NetworkWeights.Flatten(average.Model));
         Assert.Equal(0, average.Updates);
     }
 
@@ -101,11 +89,11 @@ public class WeightAverageTests
         using (var optimizer = new AdamOptimizer(network.ModuleForm.parameters(), 1e-3))
         {
             var average = new WeightAverage(network.ModuleForm, averaged.ModuleForm, decay: 0.9);
-            Overwrite(network.ModuleForm, later.ModuleForm);
+            NetworkWeights.Copy(later.ModuleForm, network.ModuleForm);
             average.Update();
             average.Update();
             average.Update();
-            saved = Flat(average.Model);
+            saved = NetworkWeights.Flatten(average.Model);
             store.Save(network.ModuleForm, optimizer, new TrainingState { Step = 3, Epoch = 1 }, header, (average, header));
         }
 
@@ -114,10 +102,10 @@ public class WeightAverageTests
         using var restoredOptimizer = new AdamOptimizer(restoredNetwork.ModuleForm.parameters(), 1e-3);
         var state = store.Load(restoredNetwork.ModuleForm, restoredOptimizer, architecture);
         var restored = new WeightAverage(restoredNetwork.ModuleForm, restoredAverage.ModuleForm, decay: 0.9);
-        Assert.NotEqual(saved, Flat(restored.Model));
+        Assert.NotEqual(saved, NetworkWeights.Flatten(restored.Model));
 
         Assert.Null(store.LoadAverage(restored, state, architecture));
-        Assert.Equal(saved, Flat(restored.Model));
+        Assert.Equal(saved, NetworkWeights.Flatten(restored.Model));
         Assert.Equal(3, restored.Updates);
         var otherDecay = new WeightAverage(restoredNetwork.ModuleForm, restoredAverage.ModuleForm, decay: 0.99);
         Assert.Equal("the weight average continues at decay 0.99 (saved at 0.9)", store.LoadAverage(otherDecay, state, architecture));
