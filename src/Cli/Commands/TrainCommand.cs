@@ -52,6 +52,11 @@ internal static class TrainCommand
         var degradeVariants = new Option<int>("--degrade-variants") { Description = "Compressed copies of each photo per codec, each at its own random quality.", DefaultValueFactory = _ => 1 }.Between(1, 16);
         var skipFlat = new Option<double>("--skip-flat") { Description = "Chance that a near-flat patch (sky, walls) is drawn again, so batches hold more detail.", DefaultValueFactory = _ => 0 }
             .Number("a probability from 0 to 1", value => value is >= 0 and <= 1);
+        var edgeCrops = new Option<double>("--edge-crops")
+        {
+            Description = "Chance that a patch lies against the photo's edge, its context past the edge repeated from the edge as when upscaling, so the network learns image borders too.",
+            DefaultValueFactory = _ => 0,
+        }.Number("a probability from 0 to 1", value => value is >= 0 and <= 1);
         var ema = new Option<double?>("--ema")
         {
             Description = "Keep a moving average of the weights with this decay (e.g. 0.999), and validate and write it instead of the last step's weights.",
@@ -72,7 +77,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a SeRanet network on folders of photos.")
         {
-            preset, color, data, output, run, steps, minutes, batchSize, patch, learningRate, epochSteps, loss, seed, degrade, degradeProbability, degradeVariants, skipFlat, ema, resume, init, scales, shrunkOnly, pretrain, pretrainSteps, json,
+            preset, color, data, output, run, steps, minutes, batchSize, patch, learningRate, epochSteps, loss, seed, degrade, degradeProbability, degradeVariants, skipFlat, edgeCrops, ema, resume, init, scales, shrunkOnly, pretrain, pretrainSteps, json,
         };
         command.Check(result => result.GetValue(pretrainSteps) is not null && result.GetValue(pretrain) != PretrainKind.Crbm
             ? "--pretrain-steps needs --pretrain crbm."
@@ -105,6 +110,7 @@ internal static class TrainCommand
                 DegradationProbability = result.GetValue(degradeProbability),
                 CompressedVariants = result.GetValue(degradeVariants),
                 SkipFlat = result.GetValue(skipFlat),
+                EdgeCrops = result.GetValue(edgeCrops),
                 AverageDecay = result.GetValue(ema),
                 Resume = result.GetValue(resume),
                 InitialWeights = result.GetValue(init),

@@ -50,6 +50,7 @@ internal static class CommandErrors
     {
         [InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.DataFolders))] = "--data",
         [InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.SkipFlat))] = "--skip-flat",
+        [InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.EdgeCrops))] = "--edge-crops",
         [InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.ExtraScales))] = "--scales",
         [InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.CompressedVariants))] = "--degrade-variants",
         [InvalidOptionException.NameOf<TrainerOptions>(nameof(TrainerOptions.Pretrain))] = "--pretrain",

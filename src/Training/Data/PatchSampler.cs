@@ -21,6 +21,7 @@ public sealed class PatchSampler
     private readonly Degradations _degradations;
     private readonly double _probability;
     private readonly double _skipFlat;
+    private readonly double _edgeCrops;
 
     /// <summary>
     /// Mean absolute step between neighbouring low-resolution pixels (8-bit levels) below which a
@@ -32,10 +33,18 @@ public sealed class PatchSampler
     /// Chance that a flat crop is drawn again (up to a few times). Large smooth wallpapers
     /// otherwise fill most batches with patches bicubic already gets right.
     /// </param>
-    public PatchSampler(IReadOnlyList<TrainingImage> images, int patchSize, int padding, ColorMode colorMode, Degradations degradations, double probability, double skipFlat = 0)
+    /// <param name="edgeCrops">
+    /// Chance that a crop is placed against the photo's edge, its context past the edge filled by
+    /// repeating the edge pixels, as inference pads an image. Without such crops the network only
+    /// ever sees real context all round, and the outermost pixels of every picture it upscales
+    /// (a large share of a small one) come from an input it never trained on.
+    /// </param>
+    public PatchSampler(IReadOnlyList<TrainingImage> images, int patchSize, int padding, ColorMode colorMode, Degradations degradations, double probability, double skipFlat = 0, double edgeCrops = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(skipFlat, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(skipFlat, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(edgeCrops, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(edgeCrops, 1);
         if (images.Count == 0)
         {
             throw new ArgumentException("No training images are large enough for the patch size.", nameof(images));
@@ -47,6 +56,8 @@ public sealed class PatchSampler
         _degradations = degradations;
         _probability = probability;
         _skipFlat = skipFlat;
+        // A network without context has nothing to pad: every crop is an edge crop already.
+        _edgeCrops = padding > 0 ? edgeCrops : 0;
         _cumulativeArea = new double[images.Count];
         double sum = 0;
         for (int i = 0; i < images.Count; i++)
@@ -110,8 +121,10 @@ public sealed class PatchSampler
         for (int attempt = 0; ; attempt++)
         {
             var image = PickImage(random);
-            int x = random.Next(0, image.Width / 2 - LowSide + 1);
-            int y = random.Next(0, image.Height / 2 - LowSide + 1);
+            // The extra draw only when edge crops are on, so runs without them keep their seeds' batches.
+            var (x, y) = _edgeCrops > 0 && random.NextDouble() < _edgeCrops
+                ? EdgePosition(random, image)
+                : (random.Next(0, image.Width / 2 - LowSide + 1), random.Next(0, image.Height / 2 - LowSide + 1));
             if (attempt == MaxRedraws || _skipFlat == 0 || random.NextDouble() >= _skipFlat || Detail(image, x, y) >= FlatDetailLevel)
             {
                 return (image, x, y);
@@ -119,23 +132,49 @@ public sealed class PatchSampler
         }
     }
 
-    /// <summary>Mean absolute horizontal and vertical step of the clean low-resolution green plane in a crop.</summary>
+    /// <summary>
+    /// A crop whose context reaches past one edge of the photo by 1 to <c>padding</c> pixels,
+    /// so the first (or last) rows or columns it learns from lie 0 to <c>padding - 1</c> pixels
+    /// inside that edge; along the other axis it lies anywhere, a corner included.
+    /// </summary>
+    private (int X, int Y) EdgePosition(Random random, TrainingImage image)
+    {
+        int lastX = image.Width / 2 - LowSide;
+        int lastY = image.Height / 2 - LowSide;
+        return random.Next(2) == 0
+            ? (PastEdge(random, lastX), random.Next(-_padding, lastY + _padding + 1))
+            : (random.Next(-_padding, lastX + _padding + 1), PastEdge(random, lastY));
+    }
+
+    private int PastEdge(Random random, int last)
+    {
+        int beyond = random.Next(1, _padding + 1);
+        return random.Next(2) == 0 ? -beyond : last + beyond;
+    }
+
+    /// <summary>
+    /// Mean absolute horizontal and vertical step of the clean low-resolution green plane in the
+    /// part of a crop that lies inside the photo.
+    /// </summary>
     public double Detail(TrainingImage image, int x0, int y0)
     {
         int width = image.Width / 2;
-        int plane = width * (image.Height / 2);
+        int height = image.Height / 2;
+        int plane = width * height;
         byte[] low = image.LowResolution[0];
+        int left = Math.Max(x0, 0), right = Math.Min(x0 + LowSide, width) - 1;
+        int top = Math.Max(y0, 0), bottom = Math.Min(y0 + LowSide, height) - 1;
         long sum = 0;
-        for (int y = y0; y < y0 + LowSide - 1; y++)
+        for (int y = top; y < bottom; y++)
         {
             int row = plane + y * width;
-            for (int x = x0; x < x0 + LowSide - 1; x++)
+            for (int x = left; x < right; x++)
             {
                 int at = row + x;
                 sum += Math.Abs(low[at + 1] - low[at]) + Math.Abs(low[at + width] - low[at]);
             }
         }
-        return sum / (2.0 * (LowSide - 1) * (LowSide - 1));
+        return sum / (2.0 * (right - left) * (bottom - top));
     }
 
     private TrainingImage PickImage(Random random)
@@ -166,15 +205,17 @@ public sealed class PatchSampler
     }
 
     // Both crops are squares centred on the same point, so one dihedral transform keeps them aligned.
+    // Positions past the photo's edge take the nearest edge pixel, as inference's edge padding does.
     private void CopyCrop(byte[] source, int width, int plane, int x0, int y0, int side, int orientation, Span<float> destination)
     {
         int n = side * side;
+        int height = plane / width;
         for (int v = 0; v < side; v++)
         {
             for (int u = 0; u < side; u++)
             {
                 var (sx, sy) = Orient(u, v, side, orientation);
-                int at = (y0 + sy) * width + x0 + sx;
+                int at = Math.Clamp(y0 + sy, 0, height - 1) * width + Math.Clamp(x0 + sx, 0, width - 1);
                 float r = source[at] / 255f, g = source[plane + at] / 255f, b = source[2 * plane + at] / 255f;
                 int to = v * side + u;
                 if (_colorMode == ColorMode.Y)

@@ -43,7 +43,7 @@ public sealed class Trainer(TrainerOptions options)
             throw new InvalidDataException("No validation image is large enough for validation patches.");
         }
 
-        var sampler = new PatchSampler(trainImages, options.PatchSize, padding, options.ColorMode, options.Degradations, options.DegradationProbability, options.SkipFlat);
+        var sampler = new PatchSampler(trainImages, options.PatchSize, padding, options.ColorMode, options.Degradations, options.DegradationProbability, options.SkipFlat, options.EdgeCrops);
         var validation = new TrainingValidation(validationImages, padding, options.ColorMode);
 
         using var network = ArchitectureRegistry.Build(architecture);

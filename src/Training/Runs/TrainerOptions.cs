@@ -81,6 +81,12 @@ public sealed record TrainerOptions
     /// <summary>Chance that a near-flat training crop is drawn again (0 keeps the plain area-weighted draw).</summary>
     public double SkipFlat { get; init; }
 
+    /// <summary>
+    /// Chance that a training crop lies against the photo's edge, its context past the edge
+    /// repeated from the edge as inference pads (0 keeps every crop's context inside the photo).
+    /// </summary>
+    public double EdgeCrops { get; init; }
+
     public bool Resume { get; init; }
 
     /// <summary>
@@ -150,6 +156,10 @@ public sealed record TrainerOptions
         if (SkipFlat is < 0 or > 1)
         {
             throw new InvalidOptionException(InvalidOptionException.NameOf<TrainerOptions>(nameof(SkipFlat)), "is a probability, between 0 and 1");
+        }
+        if (EdgeCrops is < 0 or > 1)
+        {
+            throw new InvalidOptionException(InvalidOptionException.NameOf<TrainerOptions>(nameof(EdgeCrops)), "is a probability, between 0 and 1");
         }
         if (ExtraScales.Any(scale => scale is <= 0 or >= 1))
         {

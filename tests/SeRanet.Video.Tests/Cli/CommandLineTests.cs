@@ -83,6 +83,7 @@ public class CommandLineTests
     [InlineData("train --data d -o m.srnv --scales 0.5,2", "--scales takes comma-separated shrink factors above 0 and below 1")]
     [InlineData("train --data d -o m.srnv --degrade jpeg,fog", "--degrade takes a comma-separated list of jpeg, h264, noise and blur")]
     [InlineData("train --data d -o m.srnv --skip-flat 1.5", "--skip-flat takes a probability from 0 to 1, not '1.5'")]
+    [InlineData("train --data d -o m.srnv --edge-crops 2", "--edge-crops takes a probability from 0 to 1, not '2'")]
     [InlineData("train --data d -o m.srnv --shrunk-only", "--shrunk-only needs the shrink factors")]
     [InlineData("train --data d -o m.srnv --ema 1", "--ema takes a decay above 0 and below 1, such as 0.999, not '1'")]
     [InlineData("train --data d -o m.srnv --pretrain-steps 100", "--pretrain-steps needs --pretrain crbm.")]

@@ -104,6 +104,7 @@ public class ToolEnvironmentTests : IDisposable
         {
             new TrainerOptions { Architecture = Presets.Get(Presets.SeRanetFast, 3), DataFolders = [], OutputPath = "m.srnv", RunFolder = "r" },
             new TrainerOptions { Architecture = Presets.Get(Presets.SeRanetFast, 3), DataFolders = [RepoPaths.Samples], OutputPath = "m.srnv", RunFolder = "r", SkipFlat = 2 },
+            new TrainerOptions { Architecture = Presets.Get(Presets.SeRanetFast, 3), DataFolders = [RepoPaths.Samples], OutputPath = "m.srnv", RunFolder = "r", EdgeCrops = -1 },
             new TrainerOptions { Architecture = Presets.Get(Presets.SeRanetFast, 3), DataFolders = [RepoPaths.Samples], OutputPath = "m.srnv", RunFolder = "r", ExtraScales = [2] },
             new TrainerOptions { Architecture = Presets.Get(Presets.SeRanetFast, 3), DataFolders = [RepoPaths.Samples], OutputPath = "m.srnv", RunFolder = "r", FullSize = false },
             new TrainerOptions { Architecture = Presets.Get(Presets.SeRanetFastDeepNoFusion, 3), DataFolders = [RepoPaths.Samples], OutputPath = "m.srnv", RunFolder = "r", Pretrain = PretrainKind.Crbm },
