@@ -76,6 +76,8 @@ internal static class PreviewCommand
         {
             bool asJson = result.GetValue(json);
             var upscaleOptions = modelRun.Read(result);
+            // Said when the model is loaded, before any frame, so a preview that fails later still says them.
+            var modelWarnings = new SynchronousProgress<IReadOnlyList<string>>(warnings => NumericsNotice.Announce(result, warnings));
             if (result.GetValue(report) is { } reportPath)
             {
                 string? reportModel = result.GetValue(model);
@@ -93,8 +95,7 @@ internal static class PreviewCommand
                     {
                         System.Console.WriteLine($"frame {sample.Frame} at {sample.Seconds:F3} s: model {sample.ModelSeconds:F3} s");
                     }
-                }), cancellationToken);
-                NumericsNotice.Announce(result, reportRun.Warnings);
+                }), modelWarnings, cancellationToken);
                 var estimate = reportRun.Estimate;
                 if (asJson)
                 {
@@ -128,8 +129,7 @@ internal static class PreviewCommand
                 {
                     System.Console.WriteLine($"{image.Path}: frame {image.Frame} at {image.Seconds:F3} s, bicubic | {image.Model}");
                 }
-            }), cancellationToken);
-            NumericsNotice.Announce(result, run.Warnings);
+            }), modelWarnings, cancellationToken);
             if (asJson)
             {
                 System.Console.WriteLine(JsonSerializer.Serialize(new { input = request.Input, model = run.Model, device = run.Device, backend = request.Model.Upscale.Backend.Name(), images = run.Images.Select(i => new { i.Path, i.Frame, i.Seconds, i.Width, i.Height }) }, ModelJson.Options));

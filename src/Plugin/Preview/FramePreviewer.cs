@@ -50,8 +50,7 @@ public sealed record PreviewRequest
 public sealed record PreviewImage(string Path, long Frame, double Seconds, int Width, int Height, string Model);
 
 /// <summary>What a finished preview wrote, and with which model.</summary>
-/// <param name="Warnings">What to tell the user about how the model ran (<see cref="ImageUpscaler.Warnings"/>).</param>
-public sealed record PreviewResult(string Model, string Device, IReadOnlyList<PreviewImage> Images, IReadOnlyList<string> Warnings);
+public sealed record PreviewResult(string Model, string Device, IReadOnlyList<PreviewImage> Images);
 
 /// <summary>
 /// The engine's preview job: frames of a video as PNGs, bicubic on the left and SeRanet on the
@@ -70,8 +69,12 @@ public static class FramePreviewer
     }
 
     /// <param name="progress">Each PNG as it is written, in frame order.</param>
+    /// <param name="modelWarnings">
+    /// Once, as soon as the model is loaded: what to tell the user about how it runs
+    /// (<see cref="ImageUpscaler.Warnings"/>, maybe none), so it is said even if the preview then fails.
+    /// </param>
     /// <exception cref="ArgumentException">The frames or the crop are outside the video.</exception>
-    public static async Task<PreviewResult> RunAsync(PreviewRequest request, IProgress<PreviewImage>? progress, CancellationToken cancellationToken)
+    public static async Task<PreviewResult> RunAsync(PreviewRequest request, IProgress<PreviewImage>? progress, IProgress<IReadOnlyList<string>>? modelWarnings, CancellationToken cancellationToken)
     {
         if ((request.Frames is null) == (request.AtSeconds is null))
         {
@@ -91,6 +94,7 @@ public static class FramePreviewer
 
         var loaded = UpscalerFactory.Create(request.Model);
         using var upscaler = loaded.Upscaler;
+        modelWarnings?.Report(upscaler.Warnings);
         var decoded = Channel.CreateBounded<Frame>(2);
         var compared = Channel.CreateBounded<Comparison>(2);
         var decoder = new FrameDecoder(video, request.Ffmpeg, first, last - first + 1);
@@ -126,7 +130,7 @@ public static class FramePreviewer
             decoded.Reader.DisposeQueued();
             compared.Reader.DisposeQueued();
         }
-        return new PreviewResult(upscaler.Header.Name, loaded.Device, written, upscaler.Warnings);
+        return new PreviewResult(upscaler.Header.Name, loaded.Device, written);
     }
 
     private static void CompareAll(ImageUpscaler upscaler, PreviewCrop? crop, ChannelReader<Frame> input, ChannelWriter<Comparison> output, CancellationToken cancellationToken)

@@ -26,8 +26,13 @@ public static class PreviewReport
     /// <summary>A zoomed crop is enlarged until it is at least this wide, so single pixels are visible.</summary>
     private const int ZoomedCropMinWidth = 384;
 
+    /// <param name="progress">Each sampled frame as the model finishes it.</param>
+    /// <param name="modelWarnings">
+    /// Once, as soon as the model is loaded: what to tell the user about how it runs
+    /// (<see cref="ImageUpscaler.Warnings"/>, maybe none), so it is said even if the report then fails.
+    /// </param>
     /// <exception cref="InvalidOptionException">The sample count is outside 1 to <see cref="PreviewReportRequest.MaxSamples"/>.</exception>
-    public static async Task<PreviewReportResult> RunAsync(PreviewReportRequest request, IProgress<ReportSample>? progress, CancellationToken cancellationToken)
+    public static async Task<PreviewReportResult> RunAsync(PreviewReportRequest request, IProgress<ReportSample>? progress, IProgress<IReadOnlyList<string>>? modelWarnings, CancellationToken cancellationToken)
     {
         if (request.Samples is < 1 or > PreviewReportRequest.MaxSamples)
         {
@@ -43,6 +48,7 @@ public static class PreviewReport
 
         var loaded = UpscalerFactory.Create(request.Model);
         using var upscaler = loaded.Upscaler;
+        modelWarnings?.Report(upscaler.Warnings);
         var decoded = Channel.CreateBounded<Frame>(1);
         var toEncode = Channel.CreateBounded<Frame>(1);
         var figures = new List<ReportFigure>();
@@ -78,7 +84,7 @@ public static class PreviewReport
         var page = new PreviewReportPage(new ReportFacts(Path.GetFileName(request.Input), video, ModelFile.Describe(upscaler.Header), request.Model.Upscale.Backend.Name(), loaded.Device,
             upscaler.OutputSize(video.UprightWidth, video.UprightHeight), request.Encoder, pixelFormat), figures, estimate);
         await WriteAtomicallyAsync(request.Output, request.Overwrite, page, cancellationToken).ConfigureAwait(false);
-        return new PreviewReportResult(request.Output, upscaler.Header.Name, loaded.Device, samples, estimate, upscaler.Warnings);
+        return new PreviewReportResult(request.Output, upscaler.Header.Name, loaded.Device, samples, estimate);
     }
 
     /// <summary>Each sampled frame on its own: one accurate seek per frame, so the frames between are never decoded.</summary>

@@ -37,5 +37,4 @@ public sealed record PreviewReportRequest
 public sealed record ReportSample(long Frame, double Seconds, double ModelSeconds);
 
 /// <summary>What a finished report shows, and where it was written.</summary>
-/// <param name="Warnings">What to tell the user about how the model ran (<see cref="SeRanet.Video.Upscaler.Inference.ImageUpscaler.Warnings"/>).</param>
-public sealed record PreviewReportResult(string Path, string Model, string Device, IReadOnlyList<ReportSample> Samples, RunEstimate Estimate, IReadOnlyList<string> Warnings);
+public sealed record PreviewReportResult(string Path, string Model, string Device, IReadOnlyList<ReportSample> Samples, RunEstimate Estimate);

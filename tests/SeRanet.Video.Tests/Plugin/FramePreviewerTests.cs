@@ -1,4 +1,5 @@
 using SeRanet.Video.Core.Options;
+using SeRanet.Video.Core.Pipeline;
 using SeRanet.Video.Plugin;
 using SeRanet.Video.Plugin.Preview;
 using SeRanet.Video.Tests.Support;
@@ -22,7 +23,8 @@ public class FramePreviewerTests : IDisposable
     /// <summary>Grey level of frame n of the ramp after conversion to full-range RGB.</summary>
     private static double RampGrey(int n) => (8.0 * n) * 255 / 219;
 
-    private static Task<PreviewResult> PreviewAsync(string input, string output, (long, long)? frames = null, double? at = null, PreviewCrop? crop = null) =>
+    private static Task<PreviewResult> PreviewAsync(string input, string output, (long, long)? frames = null, double? at = null, PreviewCrop? crop = null,
+        IProgress<IReadOnlyList<string>>? modelWarnings = null) =>
         FramePreviewer.RunAsync(new PreviewRequest
         {
             Input = input,
@@ -31,7 +33,7 @@ public class FramePreviewerTests : IDisposable
             Frames = frames,
             AtSeconds = at,
             Crop = crop,
-        }, null, CancellationToken.None);
+        }, null, modelWarnings, CancellationToken.None);
 
     [Theory]
     [InlineData(12, null, 12)]
@@ -101,5 +103,20 @@ public class FramePreviewerTests : IDisposable
         Assert.Equal("PreviewRequest.Crop", error.Option);
         Assert.Contains("is not inside the 64x48 frame", error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(_temp.File("c.png")));
+    }
+
+    [Fact]
+    public async Task The_model_s_warnings_are_given_when_it_loads_so_a_preview_that_fails_later_still_says_them()
+    {
+        string input = VideoClips.Ramp(_temp, 2);
+        var given = new List<IReadOnlyList<string>>();
+
+        // The crop is checked against the decoded frame, after the model has loaded.
+        await Assert.ThrowsAsync<InvalidOptionException>(() => PreviewAsync(input, _temp.File("c.png"), (0, 0), crop: new PreviewCrop(100, 0, 16, 16),
+            modelWarnings: new SynchronousProgress<IReadOnlyList<string>>(given.Add)));
+
+        var warnings = Assert.Single(given);
+        using var upscaler = UpscalerFactory.Create(new ModelChoice(null, DeviceChoice.Auto, new UpscaleOptions())).Upscaler;
+        Assert.Equal(upscaler.Warnings, warnings);
     }
 }

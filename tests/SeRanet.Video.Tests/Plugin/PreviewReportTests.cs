@@ -164,7 +164,7 @@ public class PreviewReportBrowserTests : IDisposable
             Output = output,
             Samples = samples,
             Model = new ModelChoice(null, DeviceChoice.Auto, new UpscaleOptions()),
-        }, null, CancellationToken.None);
+        }, null, null, CancellationToken.None);
 
     [Fact]
     public async Task A_report_samples_three_frames_estimates_the_run_and_leaves_no_scratch_file()
