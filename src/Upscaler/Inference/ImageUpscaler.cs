@@ -26,6 +26,7 @@ public sealed class ImageUpscaler : IDisposable
     private readonly int _tileSize;
     private readonly long _floatsPerPixel;
     private readonly IInferenceNetwork _inference;
+    private bool _disposed;
 
     /// <param name="device">
     /// Where the network runs. With the onnxruntime backend, CUDA selects ONNX Runtime's CUDA
@@ -281,6 +282,8 @@ public sealed class ImageUpscaler : IDisposable
 
     private Tensor RunNetwork(Tensor x)
     {
+        // Every upscaling path comes through here; after Dispose it would read freed weights.
+        ObjectDisposedException.ThrowIf(_disposed, this);
         int padding = _model.Padding;
         int tile = _tileSize;
         long tileFloats = _floatsPerPixel * (tile + 2L * padding) * (tile + 2L * padding);
@@ -300,8 +303,18 @@ public sealed class ImageUpscaler : IDisposable
         return ColorSpaces.ClipUnit(ColorSpaces.YCbCrToRgb(torch.cat([y, chroma], dim: 1)));
     }
 
+    /// <summary>
+    /// Frees the network; a second call does nothing, and upscaling afterwards fails with
+    /// <see cref="ObjectDisposedException"/>. Not safe against a pass running on another thread
+    /// (see the class summary): <c>PlanarUpscaler</c> is the thread-safe wrapper.
+    /// </summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         _inference.Dispose();
         _model.Dispose();
     }
