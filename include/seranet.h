@@ -95,7 +95,10 @@ typedef enum seranet_precision {
                                     bfloat16 kernels (AVX512-BF16, AMX) that pass the library's self-check;
                                     elsewhere the same numbers on float32 kernels, slower than FP32. Either
                                     way the same pictures to within one 8-bit level, and within 0.01 dB of FP32
-                                    on the project's public photo set */
+                                    on the project's public photo set. bfloat16 keeps 8 bits of mantissa, so
+                                    16-bit or float samples of an 8-bit picture can come out further from its
+                                    8-bit result than that result's own rounding on hard synthetic edges (such
+                                    as ffmpeg's testsrc2; not on photos); FP32 stays within it */
 } seranet_precision;
 
 typedef struct seranet_options {
