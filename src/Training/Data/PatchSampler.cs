@@ -56,7 +56,7 @@ public sealed class PatchSampler
         _degradations = degradations;
         _probability = probability;
         _skipFlat = skipFlat;
-        // A network without context has nothing to pad: every crop is an edge crop already.
+        // With no context there is nothing past an edge to repeat: an edge crop would be a plain one.
         _edgeCrops = padding > 0 ? edgeCrops : 0;
         _cumulativeArea = new double[images.Count];
         double sum = 0;
