@@ -2,13 +2,15 @@
 # What a model loses at a picture's edges, where upscaling pads the input by repeating its edge
 # pixels (the network never sees real context there):
 #   bench/borders.sh [MODEL ...]      default: seranet-fast-nofusion-d8
-# For each public image (data/eval), the centre half (even offsets, so the low-resolution grids
-# line up) is cut out and upscaled on its own, its edges padded; the same region is cut from the
-# whole image's upscale, where it had real context all round. Both are scored against the
+# For each public image (data/eval), the eval's 2x downscale is made of the whole image, and its
+# centre half is cut out and upscaled on its own, its edges padded; the same region is cut from
+# the whole image's upscale, where it had real context all round. Both get the same input pixels,
+# so they differ only by the padding. Both are scored against the
 # original in the crop's ring (output pixels 2 to 15 from the edge) and whole (2 px shaved, as
 # `seranet eval`). The whole-crop difference bounds what any better edge handling could gain:
 # real context is what no padding can beat. Y is ffmpeg's BT.601 limited-range luma of the RGB
-# outputs (its psnr filter), the eval's Y to within rounding.
+# outputs (its psnr filter, whose PSNR has six decimals where its MSE has two), the eval's Y to
+# within rounding.
 # Writes bench/results/borders.json and prints a line per model and image.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,23 +30,27 @@ upscale() {
 
 size() { ffprobe -v error -show_entries stream=width,height -of csv=p=0 "$1"; }
 
-# Y mean squared error of A against B inside the rectangle W x H at X,Y.
+# Y mean squared error of A against B inside the rectangle W x H at X,Y, from the psnr filter's
+# summary PSNR (MSE = 255^2 / 10^(PSNR/10)).
 mse_y() {
-  local a=$1 b=$2 w=$3 h=$4 x=$5 y=$6
-  ffmpeg -nostdin -v error -i "$a" -i "$b" -lavfi \
-    "[0]format=rgb24,crop=$w:$h:$x:$y,format=yuv444p[a];[1]format=rgb24,crop=$w:$h:$x:$y,format=yuv444p[b];[a][b]psnr=stats_file=-" \
-    -f null - 2>&1 | grep -o 'mse_y:[0-9.]*' | cut -d: -f2
+  local a=$1 b=$2 w=$3 h=$4 x=$5 y=$6 psnr
+  ffmpeg -nostdin -hide_banner -i "$a" -i "$b" -lavfi \
+    "[0]format=rgb24,crop=$w:$h:$x:$y,format=yuv444p[a];[1]format=rgb24,crop=$w:$h:$x:$y,format=yuv444p[b];[a][b]psnr" \
+    -f null - >"$work/psnr.log" 2>&1 || { cat "$work/psnr.log" >&2; return 1; }
+  psnr=$(grep -o 'PSNR y:[0-9.]*' "$work/psnr.log" | cut -d: -f2)
+  [ -n "$psnr" ] || { echo "no Y PSNR for $a against $b:" >&2; cat "$work/psnr.log" >&2; return 1; }
+  awk -v p="$psnr" 'BEGIN { printf "%.9f\n", 255 * 255 / 10 ^ (p / 10) }'
 }
 
 # Ring and whole-crop MSE of OUT against REF (both the crop's size): "ring whole".
 ring_and_whole() {
   local out=$1 ref=$2 wh w h inner whole
   wh=$(size "$ref"); w=${wh%,*}; h=${wh#*,}
-  whole=$(mse_y "$out" "$ref" $((w - 2 * shave)) $((h - 2 * shave)) $shave $shave)
-  inner=$(mse_y "$out" "$ref" $((w - 2 * ring)) $((h - 2 * ring)) $ring $ring)
+  whole=$(mse_y "$out" "$ref" $((w - 2 * shave)) $((h - 2 * shave)) $shave $shave) || return 1
+  inner=$(mse_y "$out" "$ref" $((w - 2 * ring)) $((h - 2 * ring)) $ring $ring) || return 1
   # The ring's error from the whole and the inner rectangle's, weighted by their areas.
   awk -v a=$(((w - 2 * shave) * (h - 2 * shave))) -v i=$(((w - 2 * ring) * (h - 2 * ring))) -v W="$whole" -v I="$inner" \
-    'BEGIN { printf "%.6f %.6f\n", (W * a - I * i) / (a - i), W }'
+    'BEGIN { printf "%.9f %.9f\n", (W * a - I * i) / (a - i), W }'
 }
 
 declare -A crops
@@ -56,23 +62,30 @@ for original in data/eval/*.png; do
   ffmpeg -nostdin -v error -y -i "$original" -vf "crop=$w:$h:0:0" "$work/whole-hr/$name"
   ffmpeg -nostdin -v error -y -i "$original" -vf "crop=$cw:$ch:$cx:$cy" "$work/crop-hr/$name"
 done
-# The eval's own 2x downscale of both, so the low resolutions are what its protocol feeds a model.
+# The eval's own 2x downscale of the whole images; the crops' low resolution is cut from it.
 ./seranet eval --data "$work/whole-hr" --write-lr "$work/whole-lr" --json >/dev/null
-./seranet eval --data "$work/crop-hr" --write-lr "$work/crop-lr" --json >/dev/null
+mkdir -p "$work/crop-lr"
+for name in "${!crops[@]}"; do
+  IFS=: read -r cw ch cx cy <<<"${crops[$name]}"
+  ffmpeg -nostdin -v error -y -i "$work/whole-lr/$name" -vf "crop=$((cw / 2)):$((ch / 2)):$((cx / 2)):$((cy / 2))" "$work/crop-lr/$name"
+done
 
 lines="$work/lines.txt"
 : > "$lines"
 for model in "${models[@]}"; do
   for low in "$work"/whole-lr/*.png; do
     name=$(basename "$low")
-    # A model may be a name or a .srnv path; its folder here is named after the file.
+    # A model may be a name or a .srnv path; its folder here is named after the file (so two
+    # files of one name in different folders need copies under different names).
     tag=$(basename "$model" .srnv)
     mkdir -p "$work/$tag/whole" "$work/$tag/alone" "$work/$tag/in-context"
     upscale "$low" "$work/$tag/whole/$name" "$model"
     upscale "$work/crop-lr/$name" "$work/$tag/alone/$name" "$model"
     ffmpeg -nostdin -v error -y -i "$work/$tag/whole/$name" -vf "crop=${crops[$name]}" "$work/$tag/in-context/$name"
-    read -r alone_ring alone_whole < <(ring_and_whole "$work/$tag/alone/$name" "$work/crop-hr/$name")
-    read -r context_ring context_whole < <(ring_and_whole "$work/$tag/in-context/$name" "$work/crop-hr/$name")
+    alone=$(ring_and_whole "$work/$tag/alone/$name" "$work/crop-hr/$name")
+    context=$(ring_and_whole "$work/$tag/in-context/$name" "$work/crop-hr/$name")
+    read -r alone_ring alone_whole <<<"$alone"
+    read -r context_ring context_whole <<<"$context"
     echo "$tag ${name%.png} $alone_ring $context_ring $alone_whole $context_whole" >> "$lines"
   done
 done
@@ -92,7 +105,7 @@ for model, image, alone_ring, context_ring, alone_whole, context_whole in rows:
 for model, images in results.items():
     mean = sum(i["crop_psnr_gain_with_real_context_db"] for i in images) / len(images)
     print(f"{model}: mean over {len(images)} crops, +{mean:.4f} dB with real context at the edges")
-json.dump({"protocol": "centre half of each public image upscaled alone (edges padded) against the same region cut from the whole image's upscale; Y MSE in the ring 2-15 px from the crop's edge and over the crop (2 px shaved)",
+json.dump({"protocol": "centre half of each public image's 2x downscale upscaled alone (edges padded) against the same region cut from the whole image's upscale; Y MSE in the ring 2-15 px from the crop's edge and over the crop (2 px shaved)",
            "models": results}, open("bench/results/borders.json", "w"), indent=2)
 PY
 echo "written: bench/results/borders.json"

@@ -37,7 +37,9 @@ public sealed class PatchSampler
     /// Chance that a crop is placed against the photo's edge, its context past the edge filled by
     /// repeating the edge pixels, as inference pads an image. Without such crops the network only
     /// ever sees real context all round, and the outermost pixels of every picture it upscales
-    /// (a large share of a small one) come from an input it never trained on.
+    /// (a large share of a small one) come from an input it never trained on. Blur and noise
+    /// degradations are added after padding, so an edge crop's repeated pixels get their own noise,
+    /// where a noisy picture's padding repeats its noise.
     /// </param>
     public PatchSampler(IReadOnlyList<TrainingImage> images, int patchSize, int padding, ColorMode colorMode, Degradations degradations, double probability, double skipFlat = 0, double edgeCrops = 0)
     {
@@ -118,11 +120,13 @@ public sealed class PatchSampler
 
     private (TrainingImage Image, int X, int Y) PickCrop(Random random)
     {
+        // Decided once, so a flat edge crop drawn again is another edge crop, and the share holds.
+        // The extra draw only when edge crops are on, so runs without them keep their seeds' batches.
+        bool againstEdge = _edgeCrops > 0 && random.NextDouble() < _edgeCrops;
         for (int attempt = 0; ; attempt++)
         {
             var image = PickImage(random);
-            // The extra draw only when edge crops are on, so runs without them keep their seeds' batches.
-            var (x, y) = _edgeCrops > 0 && random.NextDouble() < _edgeCrops
+            var (x, y) = againstEdge
                 ? EdgePosition(random, image)
                 : (random.Next(0, image.Width / 2 - LowSide + 1), random.Next(0, image.Height / 2 - LowSide + 1));
             if (attempt == MaxRedraws || _skipFlat == 0 || random.NextDouble() >= _skipFlat || Detail(image, x, y) >= FlatDetailLevel)

@@ -282,7 +282,8 @@ public sealed class ImageUpscaler : IDisposable
 
     private Tensor RunNetwork(Tensor x)
     {
-        // Every upscaling path comes through here; after Dispose it would read freed weights.
+        // Every upscaling path that has a picture comes through here (an empty batch returns before);
+        // after Dispose it would read freed weights.
         ObjectDisposedException.ThrowIf(_disposed, this);
         int padding = _model.Padding;
         int tile = _tileSize;

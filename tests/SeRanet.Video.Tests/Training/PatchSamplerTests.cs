@@ -97,14 +97,64 @@ public class PatchSamplerTests
         Assert.InRange(edges, 400, 600);
     }
 
+    /// <summary>Mean absolute right and down step of the green plane over the pixels with both neighbours in the rectangle.</summary>
+    private static double MeanStep(TrainingImage photo, int left, int top, int width, int height)
+    {
+        int lowWidth = photo.Width / 2, plane = lowWidth * (photo.Height / 2);
+        byte[] low = photo.LowResolution[0];
+        long sum = 0;
+        for (int y = top; y < top + height - 1; y++)
+        {
+            for (int x = left; x < left + width - 1; x++)
+            {
+                int at = plane + y * lowWidth + x;
+                sum += Math.Abs(low[at + 1] - low[at]) + Math.Abs(low[at + lowWidth] - low[at]);
+            }
+        }
+        return sum / (2.0 * (width - 1) * (height - 1));
+    }
+
     [Fact]
-    public void A_crop_against_the_edge_is_judged_flat_by_the_part_inside_the_photo()
+    public void A_crop_is_judged_flat_by_its_part_inside_the_photo()
     {
         var photo = Photo(40, 30, 3);
         var sampler = new PatchSampler([photo], Patch, Padding, ColorMode.Rgb, Degradations.None, 0);
-        // Past the top-left corner: only the inside part counts, so the repeated pixels (steps of 0) do not make it look flat.
-        double corner = sampler.Detail(photo, -Padding, -Padding);
-        double inside = sampler.Detail(photo, 0, 0);
-        Assert.InRange(corner, 0.7 * inside, 1.3 * inside);
+
+        // Inside: the whole crop, as before edge crops existed.
+        Assert.Equal(MeanStep(photo, 5, 7, LowSide, LowSide), sampler.Detail(photo, 5, 7), 12);
+        // Past the top-left corner: only the inside part, so the repeated pixels (steps of 0) do not make it look flat.
+        Assert.Equal(MeanStep(photo, 0, 0, LowSide - Padding, LowSide - Padding), sampler.Detail(photo, -Padding, -Padding), 12);
+        // Past the bottom-right corner, the same.
+        Assert.Equal(MeanStep(photo, 40 - LowSide + Padding, 30 - LowSide + Padding, LowSide - Padding, LowSide - Padding),
+            sampler.Detail(photo, 40 - LowSide + Padding, 30 - LowSide + Padding), 12);
+    }
+
+    [Fact]
+    public void Flat_edge_crops_drawn_again_are_edge_crops_again_so_the_share_holds()
+    {
+        // A flat band (a checkerboard of 100 and 101: steps of 1, and no two neighbouring lines
+        // alike) 12 pixels wide round a detailed centre: every edge crop lies inside the band and is
+        // flat, most plain crops are not. Every flat crop is drawn again (up to 8 times), so a
+        // redraw that could turn into a plain crop would leave almost no edge crops.
+        var photo = Photo(40, 30, 4);
+        int lowWidth = 40, plane = lowWidth * 30;
+        for (int c = 0; c < 3; c++)
+        {
+            for (int y = 0; y < 30; y++)
+            {
+                for (int x = 0; x < lowWidth; x++)
+                {
+                    if (x < 12 || x >= 28 || y < 12 || y >= 18)
+                    {
+                        photo.LowResolution[0][c * plane + y * lowWidth + x] = (byte)(100 + (x + y) % 2);
+                    }
+                }
+            }
+        }
+        var sampler = new PatchSampler([photo], Patch, Padding, ColorMode.Rgb, Degradations.None, 0, skipFlat: 1, edgeCrops: 0.5);
+
+        var batch = sampler.NextBatch(new Random(5), 1000);
+
+        Assert.InRange(Enumerable.Range(0, batch.Count).Count(i => HasRepeatedEdge(batch, i)), 400, 600);
     }
 }
