@@ -29,6 +29,11 @@ namespace SeRanet.Video.Training.Runs;
 /// a small gain a, and the next layer undoes the affine part; what remains is the sigmoid's
 /// cubic term, at most about 0.3% of the pixel range for the gain used here.
 /// </para>
+/// <para>
+/// A network without a context path (<see cref="SplitSpliceOptions.Context"/>) grows one: the path
+/// starts random and its 1x1 join starts at zero, so it adds nothing until training gives it weight
+/// (exact). Its first step moves only the join, whose gradient the random features already give.
+/// </para>
 /// </remarks>
 public static class NetworkGrowth
 {
@@ -55,7 +60,8 @@ public static class NetworkGrowth
         && to.PathWidths.Take(to.PathWidths.Count - from.PathWidths.Count).All(width => width >= to.Channels)
         && AtLeastAsWide(from.BranchWidths, to.BranchWidths)
         && AtLeastAsWide(from.TailWidths, to.TailWidths)
-        && !(SameShape(from, to) && from.Fusion == to.Fusion);
+        && (from.Context is null || SameContext(from.Context, to.Context))
+        && !(SameShape(from, to) && from.Fusion == to.Fusion && (from.Context is null) == (to.Context is null));
 
     /// <summary>
     /// Writes the grown form of the <paramref name="source"/> weights (a network of shape
@@ -94,6 +100,27 @@ public static class NetworkGrowth
             CopyInto(source, target, $"tail.conv{i + 1}", $"tail.conv{i + 1}", inputs: null, decode: null);
         }
         CopyInto(source, target, "tail.output", "tail.output", inputs: null, decode: null);
+        GrowContext(source, from, target, to);
+    }
+
+    /// <summary>A context path the source lacks starts joined with zero weights; one it has is copied, its join into the first channels.</summary>
+    private static void GrowContext(IReadOnlyDictionary<string, Tensor> source, SplitSpliceOptions from, IReadOnlyDictionary<string, Tensor> target, SplitSpliceOptions to)
+    {
+        if (to.Context is not { } context)
+        {
+            return;
+        }
+        if (from.Context is null)
+        {
+            target["context_join.weight"].zero_();
+            target["context_join.bias"].zero_();
+            return;
+        }
+        for (int i = 0; i < context.Dilations.Count; i++)
+        {
+            CopyInto(source, target, $"context_path.conv{i + 1}", $"context_path.conv{i + 1}", inputs: null, decode: null);
+        }
+        CopyInto(source, target, "context_join", "context_join", inputs: null, decode: null);
     }
 
     private static void GrowPath(string path, bool sigmoid, IReadOnlyDictionary<string, Tensor> source, SplitSpliceOptions from,
@@ -170,6 +197,9 @@ public static class NetworkGrowth
 
     private static bool AtLeastAsWide(IReadOnlyList<int> from, IReadOnlyList<int> to) =>
         from.Count == to.Count && from.Zip(to).All(pair => pair.Second >= pair.First);
+
+    private static bool SameContext(ContextPathOptions a, ContextPathOptions? b) =>
+        b is not null && a.Width == b.Width && a.JoinAfter == b.JoinAfter && a.Dilations.SequenceEqual(b.Dilations);
 
     private static bool SameShape(SplitSpliceOptions a, SplitSpliceOptions b) =>
         a.PathWidths.SequenceEqual(b.PathWidths) && a.BranchWidths.SequenceEqual(b.BranchWidths) && a.TailWidths.SequenceEqual(b.TailWidths);

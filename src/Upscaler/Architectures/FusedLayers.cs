@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace SeRanet.Video.Upscaler.Architectures;
 
 /// <summary>One convolution of the inference form: weight [out, in / groups, k, k], unpadded, stride 1.</summary>
-public sealed record FusedConvolution(Tensor Weight, Tensor? Bias, int Groups);
+public sealed record FusedConvolution(Tensor Weight, Tensor? Bias, int Groups, int Dilation = 1);
 
 /// <summary>
 /// What <see cref="FusedSplitSplice.Forward"/> computes, as data: an exporter writes these layers
@@ -18,6 +18,19 @@ public sealed record FusedLayers
 
     /// <summary>Each followed by a sigmoid, from the padded input; empty without fusion. Concatenated after the Leaky ReLU path.</summary>
     public required IReadOnlyList<FusedConvolution> SigmoidPath { get; init; }
+
+    /// <summary>
+    /// The context path (<see cref="SplitSpliceOptions.Context"/>): dilated, each followed by Leaky ReLU
+    /// 0.1, from the whole padded input; empty without one. The Leaky ReLU path then reads the padded
+    /// input less <see cref="SplitSpliceOptions.ContextMargin"/>.
+    /// </summary>
+    public IReadOnlyList<FusedConvolution> ContextPath { get; init; } = [];
+
+    /// <summary>
+    /// The context path's 1x1 join, its output centre-cropped and added to the Leaky ReLU path after
+    /// layer <see cref="ContextPathOptions.JoinAfter"/> (after its activation); null without a context path.
+    /// </summary>
+    public FusedConvolution? ContextJoin { get; init; }
 
     /// <summary>Each followed by Leaky ReLU 0.1; branch k (lu, ru, ld, rd) owns the k-th quarter of the channels.</summary>
     public required IReadOnlyList<FusedConvolution> Branches { get; init; }

@@ -41,6 +41,8 @@ public sealed class FusedSplitSplice : IInferenceNetwork
     private readonly List<(Tensor Weight, Tensor Bias)> _sigmoidPath = [];
     private readonly List<(Tensor Weight, Tensor Bias)> _branches = [];
     private readonly List<(Tensor Weight, Tensor Bias)> _tail = [];
+    private readonly List<(Tensor Weight, Tensor Bias)> _contextPath = [];
+    private readonly List<(Tensor Weight, Tensor Bias)> _contextJoin = [];
     private readonly (Tensor Weight, Tensor Bias)? _outputBeforeSplice;
     private readonly Tensor? _bicubicBeforeSplice;
     private readonly ScalarType _computeType;
@@ -76,6 +78,14 @@ public sealed class FusedSplitSplice : IInferenceNetwork
                 _sigmoidPath.Add(Stack(weights, ["crbm_path"], $"conv{i}"));
             }
         }
+        if (_options.Context is { } context)
+        {
+            for (int i = 1; i <= context.Dilations.Count; i++)
+            {
+                _contextPath.Add(Stack(weights, ["context_path"], $"conv{i}"));
+            }
+            _contextJoin.Add(Stack(weights, ["context_join"]));
+        }
         string[] branches = ["branch_lu", "branch_ru", "branch_ld", "branch_rd"];
         for (int i = 1; i <= _options.BranchWidths.Count; i++)
         {
@@ -98,7 +108,7 @@ public sealed class FusedSplitSplice : IInferenceNetwork
         }
         if (numbers != ConvolutionNumbers.Fp32)
         {
-            foreach (var layers in new[] { _lreluPath, _sigmoidPath, _branches, _tail })
+            foreach (var layers in new[] { _lreluPath, _sigmoidPath, _branches, _tail, _contextPath, _contextJoin })
             {
                 for (int i = 0; i < layers.Count; i++)
                 {
@@ -127,7 +137,8 @@ public sealed class FusedSplitSplice : IInferenceNetwork
     {
         get
         {
-            var (padding, radius) = (_options.Padding, _options.LowResolutionRadius);
+            // The feature path reads the padded input less the context path's margin.
+            var (padding, radius) = (_options.Padding - _options.ContextMargin, _options.LowResolutionRadius);
             int outputReach = _outputBeforeSplice is { } output ? (int)output.Weight.shape[2] / 2 : 0;
             return new FusedLayers
             {
@@ -136,12 +147,14 @@ public sealed class FusedSplitSplice : IInferenceNetwork
                 SigmoidPath = _sigmoidPath.Select(layer => new FusedConvolution(layer.Weight, layer.Bias, 1)).ToList(),
                 Branches = _branches.Select((layer, i) => new FusedConvolution(layer.Weight, layer.Bias, i == 0 ? 1 : 4)).ToList(),
                 Tail = _tail.Select(layer => new FusedConvolution(layer.Weight, layer.Bias, 1)).ToList(),
+                ContextPath = _contextPath.Select((layer, i) => new FusedConvolution(layer.Weight, layer.Bias, 1, _options.Context!.Dilations[i])).ToList(),
+                ContextJoin = _contextJoin.Select(layer => new FusedConvolution(layer.Weight, layer.Bias, 1)).SingleOrDefault(),
                 OutputBeforeSplice = _outputBeforeSplice is { } folded ? new FusedConvolution(folded.Weight, folded.Bias, 1) : null,
                 BicubicBeforeSplice = _bicubicBeforeSplice is { } bicubic ? new FusedConvolution(bicubic, null, _options.Channels) : null,
                 // Forward's CenterCrop offsets, which do not depend on the input size: the
                 // branches leave H + 2(P - radius) rows and the folded output needs H + 2 reach.
                 OutputCrop = padding - radius - outputReach,
-                BicubicMargin = padding - SubPixelBicubicRadius,
+                BicubicMargin = _options.Padding - SubPixelBicubicRadius,
                 // The splice doubles H + 2(P - radius); the tail takes its own radius off each side.
                 TailCrop = 2 * (padding - radius) - _options.HighResolutionRadius,
             };
@@ -155,7 +168,7 @@ public sealed class FusedSplitSplice : IInferenceNetwork
         {
             var layers = Layers;
             var firstBranch = Shape(layers.Branches[0]);
-            var shapes = layers.LeakyPath.Concat(layers.SigmoidPath).Select(Shape)
+            var shapes = layers.LeakyPath.Concat(layers.SigmoidPath).Concat(layers.ContextPath).Concat(layers.ContextJoin is { } join ? [join] : []).Select(Shape)
                 .Append(firstBranch with { OutChannels = FirstBranchConvolutionOutputs(firstBranch.OutChannels) })
                 .Concat(layers.Branches.Skip(1).Concat(layers.Tail).Select(Shape))
                 .ToList();
@@ -174,7 +187,7 @@ public sealed class FusedSplitSplice : IInferenceNetwork
     }
 
     private static Numerics.ConvolutionShape Shape(FusedConvolution c) =>
-        new((int)c.Weight.shape[1] * c.Groups, (int)c.Weight.shape[0], (int)c.Weight.shape[2], c.Groups);
+        new((int)c.Weight.shape[1] * c.Groups, (int)c.Weight.shape[0], (int)c.Weight.shape[2], c.Groups, c.Dilation);
 
     /// <param name="input">[N, C, H + 2P, W + 2P] on the device the network's weights were on.</param>
     /// <returns>[N, C, 2H, 2W], clipped to [0, 1], in the caller's dispose scope.</returns>
@@ -190,11 +203,18 @@ public sealed class FusedSplitSplice : IInferenceNetwork
         input = ChannelsLast(input);
         Tensor features = Rounded(_computeType == input.dtype ? input : input.to(_computeType));
 
-        Tensor lrelu = features;
+        Tensor? joined = _options.Context is { } context ? ContextFeatures(features, context) : null;
+        int contextMargin = _options.ContextMargin;
+        Tensor lrelu = contextMargin == 0 ? features
+            : features[.., .., TensorIndex.Slice(contextMargin, features.shape[2] - contextMargin), TensorIndex.Slice(contextMargin, features.shape[3] - contextMargin)];
         Tensor sigmoid = features;
         for (int i = 0; i < _lreluPath.Count; i++)
         {
             lrelu = Rounded(Rounded(nn.functional.conv2d(lrelu, _lreluPath[i].Weight, _lreluPath[i].Bias)).leaky_relu_(TorchScalars.LeakySlope));
+            if (joined is not null && i + 1 == _options.Context!.JoinAfter)
+            {
+                lrelu = Rounded(lrelu.add_(CenterCrop(joined, lrelu.shape[2], lrelu.shape[3]), TorchScalars.One));
+            }
             if (_options.Fusion)
             {
                 sigmoid = Rounded(Rounded(nn.functional.conv2d(sigmoid, _sigmoidPath[i].Weight, _sigmoidPath[i].Bias)).sigmoid_());
@@ -240,6 +260,18 @@ public sealed class FusedSplitSplice : IInferenceNetwork
             x = x.add(CenterCrop(upscaled, outHeight, outWidth), TorchScalars.One);
         }
         return x.clamp_(TorchScalars.Zero, TorchScalars.One);
+    }
+
+    /// <summary>The context path over the whole padded input, through its 1x1 join: what the feature path adds after layer <see cref="ContextPathOptions.JoinAfter"/>.</summary>
+    private Tensor ContextFeatures(Tensor features, ContextPathOptions context)
+    {
+        Tensor x = features;
+        for (int i = 0; i < _contextPath.Count; i++)
+        {
+            x = nn.functional.conv2d(x, _contextPath[i].Weight, _contextPath[i].Bias, dilation: [context.Dilations[i], context.Dilations[i]]);
+            x = Rounded(Rounded(x).leaky_relu_(TorchScalars.LeakySlope));
+        }
+        return Rounded(nn.functional.conv2d(x, _contextJoin[0].Weight, _contextJoin[0].Bias));
     }
 
     /// <summary>
@@ -379,9 +411,12 @@ public sealed class FusedSplitSplice : IInferenceNetwork
     private static Tensor ChannelsLast(Tensor x) => Numerics.MemoryLayout.ChannelsLast(x);
 
     /// <summary>The layer <paramref name="layer"/> of each module, stacked along output channels.</summary>
-    private static (Tensor Weight, Tensor Bias) Stack(Dictionary<string, Tensor> weights, string[] modules, string layer) =>
-        (Owned(ChannelsLast(Copy(modules.Select(m => weights[$"{m}.{layer}.weight"]).ToArray()))),
-         Owned(Copy(modules.Select(m => weights[$"{m}.{layer}.bias"]).ToArray())));
+    private static (Tensor Weight, Tensor Bias) Stack(Dictionary<string, Tensor> weights, string[] modules, string? layer = null)
+    {
+        string Key(string module, string parameter) => layer is null ? $"{module}.{parameter}" : $"{module}.{layer}.{parameter}";
+        return (Owned(ChannelsLast(Copy(modules.Select(m => weights[Key(m, "weight")]).ToArray()))),
+                Owned(Copy(modules.Select(m => weights[Key(m, "bias")]).ToArray())));
+    }
 
     // The fused form must own copies: TorchSharp's cat hands a single tensor back as it is, and
     // ChannelsLast copies only when the strides change.
@@ -391,7 +426,7 @@ public sealed class FusedSplitSplice : IInferenceNetwork
 
     public void Dispose()
     {
-        var owned = _lreluPath.Concat(_sigmoidPath).Concat(_branches).Concat(_tail).SelectMany(layer => new[] { layer.Weight, layer.Bias }).ToList();
+        var owned = _lreluPath.Concat(_sigmoidPath).Concat(_branches).Concat(_tail).Concat(_contextPath).Concat(_contextJoin).SelectMany(layer => new[] { layer.Weight, layer.Bias }).ToList();
         if (_outputBeforeSplice is { } output)
         {
             owned.AddRange([output.Weight, output.Bias]);

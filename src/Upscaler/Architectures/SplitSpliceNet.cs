@@ -22,6 +22,8 @@ public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>, IUpscalingNetwor
     private readonly Sequential branch_ld;
     private readonly Sequential branch_rd;
     private readonly Sequential tail;
+    private readonly Sequential? context_path;
+    private readonly Conv2d? context_join;
 
     public SplitSpliceNet(string name, SplitSpliceOptions options)
         : base(name)
@@ -37,6 +39,11 @@ public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>, IUpscalingNetwor
         branch_ld = Branch(options, fused);
         branch_rd = Branch(options, fused);
         tail = Tail(options);
+        if (options.Context is { } context)
+        {
+            context_path = ContextPath(options.Channels, context);
+            context_join = nn.Conv2d(context.Width, options.PathWidths[context.JoinAfter - 1], 1);
+        }
 
         RegisterComponents();
         UseChannelsLastWeights();
@@ -92,8 +99,8 @@ public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>, IUpscalingNetwor
         }
 
         input = Numerics.MemoryLayout.ChannelsLast(input);
-        Tensor features = crbm_path is null
-            ? lrelu_path.call(input)
+        Tensor features = context_path is not null ? PathWithContext(input)
+            : crbm_path is null ? lrelu_path.call(input)
             : torch.cat([lrelu_path.call(input), crbm_path.call(input)], dim: 1);
 
         Tensor spliced = Splice(branch_lu.call(features), branch_ru.call(features), branch_ld.call(features), branch_rd.call(features));
@@ -106,6 +113,32 @@ public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>, IUpscalingNetwor
         }
         return training ? output : Imaging.ColorSpaces.ClipUnit(output);
     }
+
+    /// <summary>
+    /// The feature path over the padded input less <see cref="SplitSpliceOptions.ContextMargin"/>,
+    /// with the context path's joined features added after layer <see cref="ContextPathOptions.JoinAfter"/>.
+    /// </summary>
+    private Tensor PathWithContext(Tensor input)
+    {
+        var context = Options.Context!;
+        Tensor joined = context_join!.call(context_path!.call(input));
+        Tensor x = Crop(input, Options.ContextMargin);
+        int layer = 0;
+        foreach (var (_, module) in lrelu_path.named_children())
+        {
+            x = ((nn.Module<Tensor, Tensor>)module).call(x);
+            // Children alternate convolution, activation: the join follows the activation.
+            if (++layer == 2 * context.JoinAfter)
+            {
+                x = x.add(CenterCrop(joined, x.shape[2], x.shape[3]), TorchScalars.One);
+            }
+        }
+        return x;
+    }
+
+    private static Tensor Crop(Tensor x, int margin) => margin == 0
+        ? x
+        : x[.., .., TensorIndex.Slice(margin, x.shape[2] - margin), TensorIndex.Slice(margin, x.shape[3] - margin)];
 
     /// <summary>
     /// Interleaves four maps into one of twice the size: (2i, 2j) from lu, (2i, 2j+1) from ru,
@@ -137,6 +170,19 @@ public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>, IUpscalingNetwor
             layers.Add(($"conv{i + 1}", nn.Conv2d(inWidth, options.PathWidths[i], options.PathKernel)));
             layers.Add(($"act{i + 1}", i == 0 ? activation : CloneActivation(activation)));
             inWidth = options.PathWidths[i];
+        }
+        return nn.Sequential(layers);
+    }
+
+    private static Sequential ContextPath(int channels, ContextPathOptions context)
+    {
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
+        int inWidth = channels;
+        for (int i = 0; i < context.Dilations.Count; i++)
+        {
+            layers.Add(($"conv{i + 1}", nn.Conv2d(inWidth, context.Width, ContextPathOptions.Kernel, dilation: context.Dilations[i])));
+            layers.Add(($"act{i + 1}", new LeakyRelu($"act{i + 1}")));
+            inWidth = context.Width;
         }
         return nn.Sequential(layers);
     }

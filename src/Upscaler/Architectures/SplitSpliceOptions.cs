@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SeRanet.Video.Upscaler.Architectures;
 
 /// <summary>
@@ -35,6 +37,9 @@ public sealed record SplitSpliceOptions
     /// <summary>Predict a correction to a bicubic upscale instead of the image itself.</summary>
     public bool Residual { get; init; }
 
+    /// <summary>A wide-context path beside the feature path; null (and absent from model files) without one.</summary>
+    public ContextPathOptions? Context { get; init; }
+
     public void Validate()
     {
         if (Channels is not (1 or 3))
@@ -58,6 +63,7 @@ public sealed record SplitSpliceOptions
         {
             throw new ArgumentException("Widths must be positive.");
         }
+        Context?.Validate(this);
     }
 
     /// <summary>Context the network consumes at low resolution, in pixels per side.</summary>
@@ -72,11 +78,22 @@ public sealed record SplitSpliceOptions
     {
         get
         {
-            int padding = LowResolutionRadius + (HighResolutionRadius + 1) / 2;
+            int padding = PathPadding + ContextMargin;
             // The residual's bicubic upscale reads 2 input pixels beyond each output pixel.
             return Residual ? Math.Max(padding, 2) : padding;
         }
     }
+
+    /// <summary>Input pixels of context per side the feature path, branches and tail consume.</summary>
+    [JsonIgnore] // Not in model files: a derived figure, and headers written before it stay byte for byte.
+    public int PathPadding => LowResolutionRadius + (HighResolutionRadius + 1) / 2;
+
+    /// <summary>
+    /// Input pixels per side that only the context path reads, beyond <see cref="PathPadding"/>: the
+    /// feature path's input is the padded input less this margin.
+    /// </summary>
+    [JsonIgnore]
+    public int ContextMargin => Context is { } context ? Math.Max(0, context.Radius - context.JoinAfter * (PathKernel / 2)) : 0;
 
     /// <summary>Multiply-adds per input pixel, to compare presets.</summary>
     public long MultiplyAddsPerPixel
@@ -102,6 +119,12 @@ public sealed record SplitSpliceOptions
                 total += 4L * inWidth * width * TailKernel * TailKernel;
                 inWidth = width;
             }
+            if (Context is { } context)
+            {
+                int k2 = ContextPathOptions.Kernel * ContextPathOptions.Kernel;
+                total += (long)Channels * context.Width * k2 + (context.Dilations.Count - 1L) * context.Width * context.Width * k2;
+                total += (long)context.Width * PathWidths[context.JoinAfter - 1];
+            }
             return total;
         }
     }
@@ -114,7 +137,8 @@ public sealed record SplitSpliceOptions
             int paths = Fusion ? 2 : 1;
             long low = Channels + paths * (PathWidths.Sum() + PathWidths[^1]) + 4L * BranchWidths.Sum() * 2;
             long high = 4L * (BranchWidths[^1] * 2 + TailWidths.Sum() * 2 + Channels * 3);
-            return low + high;
+            long context = Context is { } path ? 2L * path.Width + PathWidths[path.JoinAfter - 1] : 0;
+            return low + high + context;
         }
     }
 }

@@ -47,6 +47,10 @@ public static class MpvShaderExporter
             throw new InvalidOperationException($"The {header.Architecture} architecture has no mpv shader export.");
         }
         FusedLayers layers = fused.Layers;
+        if (layers.ContextJoin is not null)
+        {
+            throw new InvalidOperationException($"{header.Name} has a context path, which the mpv shader export does not write.");
+        }
         if (layers.OutputBeforeSplice is not { } output)
         {
             throw new InvalidOperationException(

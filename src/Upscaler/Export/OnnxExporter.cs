@@ -84,10 +84,16 @@ public static class OnnxExporter
                 Text("mode", "edge"));
         string image = points.QuantizesFirstConvolutions ? points.Image(padded) : padded;
 
-        string leaky = image;
+        string? joined = layers.ContextJoin is { } join ? ContextPath(writer, points, image, layers, join) : null;
+        var options = layers.Options;
+        string leaky = CenterCrop(writer, points, "lrelu_path.crop", image, options.ContextMargin);
         for (int i = 0; i < layers.LeakyPath.Count; i++)
         {
             leaky = LeakyRelu(writer, points, $"lrelu_path.act{i + 1}", Convolution(writer, points, $"lrelu_path.conv{i + 1}", leaky, layers.LeakyPath[i]));
+            if (joined is not null && i + 1 == options.Context!.JoinAfter)
+            {
+                leaky = points.Measured(writer.Node("context_join.add", "Add", [leaky, joined]));
+            }
         }
         string features = leaky;
         if (layers.SigmoidPath.Count > 0)
@@ -144,6 +150,25 @@ public static class OnnxExporter
         writer.Node(OutputName, "Clip", [x, writer.Floats("clip.min", [0f], []), writer.Floats("clip.max", [1f], [])]);
     }
 
+    /// <summary>
+    /// The context path over the whole padded image and its join, cropped to the feature path's size
+    /// after <see cref="ContextPathOptions.JoinAfter"/> layers: (P - context radius) against
+    /// (P - margin - JoinAfter x path radius) pixels of margin, a size-independent crop.
+    /// </summary>
+    private static string ContextPath(OnnxGraphWriter writer, QuantizationPoints points, string image, FusedLayers layers, FusedConvolution join)
+    {
+        var options = layers.Options;
+        var context = options.Context!;
+        string x = image;
+        for (int i = 0; i < layers.ContextPath.Count; i++)
+        {
+            x = LeakyRelu(writer, points, $"context_path.act{i + 1}", Convolution(writer, points, $"context_path.conv{i + 1}", x, layers.ContextPath[i]));
+        }
+        x = Convolution(writer, points, "context_join", x, join);
+        int crop = options.ContextMargin + context.JoinAfter * (options.PathKernel / 2) - context.Radius;
+        return CenterCrop(writer, points, "context_join.crop", x, crop);
+    }
+
     /// <summary>torch's bicubic 2x of the input, four sub-pixels per channel (CRD order), at low resolution.</summary>
     /// <remarks>Always float, from the float input: see <see cref="Int8Quantization"/>.</remarks>
     private static string Bicubic(OnnxGraphWriter writer, QuantizationPoints points, string padded, FusedLayers layers, FusedConvolution bicubic) =>
@@ -171,10 +196,7 @@ public static class OnnxExporter
         {
             inputs.Add(writer.Weight(name + ".bias", bias));
         }
-        long kernel = layer.Weight.shape[2];
-        return layer.Groups == 1
-            ? writer.Node(name, "Conv", inputs, Ints("kernel_shape", kernel, kernel))
-            : writer.Node(name, "Conv", inputs, Ints("kernel_shape", kernel, kernel), Int("group", layer.Groups));
+        return writer.Node(name, "Conv", inputs, OnnxGraphWriter.ConvolutionAttributes(layer));
     }
 
     private static string LeakyRelu(OnnxGraphWriter writer, QuantizationPoints points, string name, string input) =>

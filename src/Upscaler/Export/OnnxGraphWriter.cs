@@ -92,6 +92,22 @@ internal sealed class OnnxGraphWriter(GraphProto graph, bool float16)
     public static AttributeProto Text(string name, string value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
 
+    /// <summary>A Conv node's attributes for <paramref name="layer"/>: its kernel, and its groups and dilation where they are not 1.</summary>
+    public static AttributeProto[] ConvolutionAttributes(Architectures.FusedConvolution layer)
+    {
+        long kernel = layer.Weight.shape[2];
+        var attributes = new List<AttributeProto> { Ints("kernel_shape", kernel, kernel) };
+        if (layer.Groups != 1)
+        {
+            attributes.Add(Int("group", layer.Groups));
+        }
+        if (layer.Dilation != 1)
+        {
+            attributes.Add(Ints("dilations", layer.Dilation, layer.Dilation));
+        }
+        return [.. attributes];
+    }
+
     public static AttributeProto Ints(string name, params long[] values)
     {
         var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };

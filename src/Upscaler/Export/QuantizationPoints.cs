@@ -140,11 +140,7 @@ internal sealed class QuantizationPoints
             string biasZero = Raw($"{name}.bias.zero_point", Int32Type, new byte[outputs * 4], [outputs]);
             inputs.Add(_writer.Node($"{name}.bias.dq", "DequantizeLinear", [biasInt32, biasScale, biasZero], OnnxGraphWriter.Int("axis", 0)));
         }
-        long kernel = weight.shape[2];
-        string output = layer.Groups == 1
-            ? _writer.Node(name, "Conv", inputs, OnnxGraphWriter.Ints("kernel_shape", kernel, kernel))
-            : _writer.Node(name, "Conv", inputs, OnnxGraphWriter.Ints("kernel_shape", kernel, kernel), OnnxGraphWriter.Int("group", layer.Groups));
-        return Measured(output);
+        return Measured(_writer.Node(name, "Conv", inputs, OnnxGraphWriter.ConvolutionAttributes(layer)));
     }
 
     /// <summary>

@@ -53,10 +53,11 @@ public static class ConvolutionSelfCheck
     /// </summary>
     public const int MaxChannelsPerGroup = 64;
 
-    /// <summary>A convolution as libtorch's <c>conv2d(input, weight, bias, groups)</c> computes it.</summary>
-    public delegate Tensor Convolution(Tensor input, Tensor weight, Tensor bias, int groups);
+    /// <summary>A convolution as libtorch's <c>conv2d(input, weight, bias, dilation, groups)</c> computes it.</summary>
+    public delegate Tensor Convolution(Tensor input, Tensor weight, Tensor bias, int groups, int dilation);
 
-    private static readonly Convolution LibTorch = (input, weight, bias, groups) => nn.functional.conv2d(input, weight, bias, groups: groups);
+    private static readonly Convolution LibTorch = (input, weight, bias, groups, dilation) =>
+        nn.functional.conv2d(input, weight, bias, dilation: [dilation, dilation], groups: groups);
 
     /// <summary>How one precision is checked: the output side and the error allowed, kept together.</summary>
     private sealed record PrecisionSettings(int Side, double Tolerance)
@@ -123,7 +124,7 @@ public static class ConvolutionSelfCheck
     private static (string Name, double Error) Compare(ConvolutionShape shape, Convolution convolution, bool backward, ScalarType precision,
         int outputSide, Generator generator)
     {
-        int side = outputSide + shape.Kernel - 1;
+        int side = outputSide + shape.Dilation * (shape.Kernel - 1);
         int fanIn = shape.InChannels / shape.Groups * shape.Kernel * shape.Kernel;
         var input = torch.rand([1, shape.InChannels, side, side], generator: generator);
         // A scoped scalar: an implicit one may be freed by the finalizer mid-call (see TorchScalars).
@@ -138,15 +139,15 @@ public static class ConvolutionSelfCheck
         }
         var fastInput = MemoryLayout.ChannelsLast(input).requires_grad_(backward);
         var fastWeight = MemoryLayout.ChannelsLast(weight).requires_grad_(backward);
-        var fast = convolution(fastInput, fastWeight, bias, shape.Groups);
+        var fast = convolution(fastInput, fastWeight, bias, shape.Groups, shape.Dilation);
 
         if (precision == ScalarType.BFloat16)
         {
-            return ("forward", RelativeError(fast, Bf16Reference(input, weight, bias, shape.Groups)));
+            return ("forward", RelativeError(fast, Bf16Reference(input, weight, bias, shape.Groups, shape.Dilation)));
         }
         var exactInput = input.to(ScalarType.Float64).requires_grad_(backward);
         var exactWeight = weight.to(ScalarType.Float64).requires_grad_(backward);
-        var exact = nn.functional.conv2d(exactInput, exactWeight, bias.to(ScalarType.Float64), groups: shape.Groups);
+        var exact = nn.functional.conv2d(exactInput, exactWeight, bias.to(ScalarType.Float64), dilation: [shape.Dilation, shape.Dilation], groups: shape.Groups);
 
         var results = new List<(string, double)> { ("forward", RelativeError(fast, exact)) };
         if (backward)
@@ -171,11 +172,12 @@ public static class ConvolutionSelfCheck
     /// libtorch's own float32 kernels, oneDNN switched off, cost as much; float32's own error (about
     /// 1e-6) is four orders below <see cref="Bf16Tolerance"/>.
     /// </summary>
-    private static Tensor Bf16Reference(Tensor input, Tensor weight, Tensor bias, int groups) =>
+    private static Tensor Bf16Reference(Tensor input, Tensor weight, Tensor bias, int groups, int dilation) =>
         nn.functional.conv2d(
             MemoryLayout.ChannelsLast(input.to(ScalarType.Float32)),
             MemoryLayout.ChannelsLast(weight.to(ScalarType.Float32)),
             bias.to(ScalarType.Float32),
+            dilation: [dilation, dilation],
             groups: groups);
 
     /// <summary>The largest difference, relative to the largest reference value, in the reference's number format.</summary>

@@ -12,8 +12,8 @@ public enum NetworkForm
     Inference,
 }
 
-/// <summary>One 2-D convolution a network runs: its channels, square kernel and groups.</summary>
-public sealed record ConvolutionShape(int InChannels, int OutChannels, int Kernel, int Groups = 1)
+/// <summary>One 2-D convolution a network runs: its channels, square kernel, groups and dilation.</summary>
+public sealed record ConvolutionShape(int InChannels, int OutChannels, int Kernel, int Groups = 1, int Dilation = 1)
 {
     /// <summary>
     /// The inference form's residual bicubic, one plane at a time (grouped, it was wrong on an
@@ -29,7 +29,7 @@ public sealed record ConvolutionShape(int InChannels, int OutChannels, int Kerne
         inference.Where(shape => shape != PlaneBicubic);
 
     public override string ToString() =>
-        $"{InChannels}->{OutChannels} {Kernel}x{Kernel}" + (Groups == 1 ? "" : $" groups {Groups}");
+        $"{InChannels}->{OutChannels} {Kernel}x{Kernel}" + (Groups == 1 ? "" : $" groups {Groups}") + (Dilation == 1 ? "" : $" dilation {Dilation}");
 
     /// <summary>
     /// The convolutions of a split/splice network in one of its forms. ConvolutionNumericsTests
@@ -43,6 +43,16 @@ public sealed record ConvolutionShape(int InChannels, int OutChannels, int Kerne
         {
             shapes.Add(new(width, pathWidth, options.PathKernel));
             width = pathWidth;
+        }
+        if (options.Context is { } context)
+        {
+            int contextWidth = options.Channels;
+            foreach (int dilation in context.Dilations)
+            {
+                shapes.Add(new(contextWidth, context.Width, ContextPathOptions.Kernel, Dilation: dilation));
+                contextWidth = context.Width;
+            }
+            shapes.Add(new(context.Width, options.PathWidths[context.JoinAfter - 1], 1));
         }
 
         int fused = width * (options.Fusion ? 2 : 1);

@@ -86,6 +86,26 @@ public class NetworkGrowthTests
     }
 
     [Fact]
+    public async Task A_grown_context_path_starts_silent_and_its_join_trains()
+    {
+        // The shipped RGB default is pruned (no sigmoid path), the family a context path joins.
+        var options = SigmoidPathFolding.Folded(RgbDeep) with { Context = new ContextPathOptions() };
+        double psnr = await PsnrAgainstShipped(options);
+        Assert.True(psnr > 90, $"a grown context path changed the picture: {psnr:F1} dB");
+
+        using var grown = Grown(options);
+        Assert.Equal(0f, grown.state_dict()["context_join.weight"].abs().sum().item<float>());
+        using var scope = torch.NewDisposeScope();
+        grown.train();
+        Tensor photo = await EvaluationPhotos.RgbTensor("butterfly.png");
+        Tensor input = Padded(photo[.., .., ..48, ..48], options.Padding);
+        Tensor target = nn.functional.interpolate(photo[.., .., ..48, ..48], scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest);
+        grown.call(input).sub(target).square().mean().backward();
+        Tensor gradient = grown.named_parameters().First(p => p.name == "context_join.weight").parameter.grad!;
+        Assert.True(gradient.abs().sum().item<float>() > 0, "the zero join gets no gradient, so the context path would never train");
+    }
+
+    [Fact]
     public void Only_wider_or_deeper_forms_of_the_same_family_can_grow()
     {
         Assert.True(NetworkGrowth.CanGrow(RgbDeep, Presets.Get(Presets.SeRanetFastWide, channels: 3)));
@@ -101,6 +121,14 @@ public class NetworkGrowthTests
         Assert.True(NetworkGrowth.CanGrow(pruned, RgbDeep));
         Assert.True(NetworkGrowth.CanGrow(pruned, Presets.Get(Presets.SeRanetFastWide, channels: 3)));
         Assert.False(NetworkGrowth.CanGrow(pruned, pruned));
+
+        // A context path may be added, never dropped or reshaped.
+        var context = pruned with { Context = new ContextPathOptions() };
+        Assert.True(NetworkGrowth.CanGrow(pruned, context));
+        Assert.False(NetworkGrowth.CanGrow(context, pruned));
+        Assert.False(NetworkGrowth.CanGrow(context, context));
+        Assert.False(NetworkGrowth.CanGrow(context, pruned with { Context = new ContextPathOptions { Dilations = [1, 2, 1] } }));
+        Assert.True(NetworkGrowth.CanGrow(context, context with { PathWidths = [32, 32, 32] }));
     }
 
     private static SplitSpliceNet Grown(SplitSpliceOptions options)

@@ -23,19 +23,19 @@ public class ConvolutionNumericsTests
     /// <summary>Output channels per group are capped to keep the exact loop quick; inputs are not.</summary>
     private const int MaxOutputsPerGroup = 48;
 
-    public static TheoryData<int, int, int, int> PresetShapes()
+    public static TheoryData<int, int, int, int, int> PresetShapes()
     {
-        var data = new TheoryData<int, int, int, int>();
+        var data = new TheoryData<int, int, int, int, int>();
         foreach (var shape in ConvolutionShape.OfPresets())
         {
-            data.Add(shape.InChannels, shape.OutChannels, shape.Kernel, shape.Groups);
+            data.Add(shape.InChannels, shape.OutChannels, shape.Kernel, shape.Groups, shape.Dilation);
         }
         return data;
     }
 
     [Theory]
     [MemberData(nameof(PresetShapes))]
-    public void Every_preset_convolution_equals_an_exact_loop_at_training_sizes(int inChannels, int outChannels, int kernel, int groups)
+    public void Every_preset_convolution_equals_an_exact_loop_at_training_sizes(int inChannels, int outChannels, int kernel, int groups, int dilation)
     {
         outChannels = Math.Min(outChannels / groups, MaxOutputsPerGroup) * groups;
         using var scope = torch.NewDisposeScope();
@@ -46,9 +46,9 @@ public class ConvolutionNumericsTests
         var bias = torch.rand([outChannels], generator: generator);
 
         // The layout every network of ours runs in (see MemoryLayout).
-        var actual = nn.functional.conv2d(MemoryLayout.ChannelsLast(input), MemoryLayout.ChannelsLast(weight), bias, groups: groups)
+        var actual = nn.functional.conv2d(MemoryLayout.ChannelsLast(input), MemoryLayout.ChannelsLast(weight), bias, dilation: [dilation, dilation], groups: groups)
             .contiguous().data<float>().ToArray();
-        var (expected, magnitude) = ExactConvolution(input, weight, bias, groups);
+        var (expected, magnitude) = ExactConvolution(input, weight, bias, groups, dilation);
 
         // float32 sums of K = C x k x k products err by about sqrt(K) x 6e-8 of the sum of their
         // magnitudes; 2e-6 x that sum, per output, is 10x above that for the widest layer here
@@ -57,16 +57,16 @@ public class ConvolutionNumericsTests
         {
             double allowed = 2e-6 * magnitude[i] + 1e-6;
             Assert.True(Math.Abs(actual[i] - expected[i]) <= allowed,
-                $"{inChannels}->{outChannels} {kernel}x{kernel} groups {groups}: output {i} is {actual[i]}, exactly {expected[i]:G9} (allowed error {allowed:G3})");
+                $"{inChannels}->{outChannels} {kernel}x{kernel} groups {groups} dilation {dilation}: output {i} is {actual[i]}, exactly {expected[i]:G9} (allowed error {allowed:G3})");
         }
     }
 
     /// <summary>A plain double-precision loop: the definition of the convolution, nothing shared with libtorch.</summary>
-    private static (double[] Values, double[] Magnitudes) ExactConvolution(Tensor input, Tensor weight, Tensor bias, int groups)
+    private static (double[] Values, double[] Magnitudes) ExactConvolution(Tensor input, Tensor weight, Tensor bias, int groups, int dilation)
     {
         int n = (int)input.shape[0], inChannels = (int)input.shape[1], side = (int)input.shape[2];
         int outChannels = (int)weight.shape[0], perGroupIn = (int)weight.shape[1], kernel = (int)weight.shape[2];
-        int outSide = side - kernel + 1, perGroupOut = outChannels / groups;
+        int outSide = side - dilation * (kernel - 1), perGroupOut = outChannels / groups;
         float[] x = input.contiguous().data<float>().ToArray();
         float[] w = weight.contiguous().data<float>().ToArray();
         float[] b = bias.data<float>().ToArray();
@@ -85,11 +85,11 @@ public class ConvolutionNumericsTests
                         int channel = group * perGroupIn + c;
                         for (int ky = 0; ky < kernel; ky++)
                         {
-                            int row = ((image * inChannels + channel) * side + y + ky) * side + xo;
+                            int row = ((image * inChannels + channel) * side + y + dilation * ky) * side + xo;
                             int taps = ((o * perGroupIn + c) * kernel + ky) * kernel;
                             for (int kx = 0; kx < kernel; kx++)
                             {
-                                double product = (double)x[row + kx] * w[taps + kx];
+                                double product = (double)x[row + dilation * kx] * w[taps + kx];
                                 sum += product;
                                 magnitude += Math.Abs(product);
                             }
@@ -124,9 +124,9 @@ public class ConvolutionNumericsTests
     public void The_self_check_names_a_wrong_convolution()
     {
         // A stand-in for the broken kernels: right everywhere except layers with 24 inputs, off by 1.0 there.
-        ConvolutionSelfCheck.Convolution broken = (input, weight, bias, groups) =>
+        ConvolutionSelfCheck.Convolution broken = (input, weight, bias, groups, dilation) =>
         {
-            var output = nn.functional.conv2d(input, weight, bias, groups: groups);
+            var output = nn.functional.conv2d(input, weight, bias, dilation: [dilation, dilation], groups: groups);
             return input.shape[1] == 24 ? output.add(torch.ones_like(output)) : output;
         };
 
@@ -141,10 +141,10 @@ public class ConvolutionNumericsTests
     public void The_self_check_catches_wrong_gradients_too()
     {
         // Forward right, backward wrong: the input gradient of the 24-input layers is scaled.
-        ConvolutionSelfCheck.Convolution wrongBackward = (input, weight, bias, groups) =>
+        ConvolutionSelfCheck.Convolution wrongBackward = (input, weight, bias, groups, dilation) =>
         {
             var scaled = input.shape[1] == 24 ? ScaleGradient(input, 1.5) : input;
-            return nn.functional.conv2d(scaled, weight, bias, groups: groups);
+            return nn.functional.conv2d(scaled, weight, bias, dilation: [dilation, dilation], groups: groups);
         };
 
         var result = ConvolutionSelfCheck.Run(ConvolutionShape.Of(Presets.Get(Presets.SeRanetFastDeep, 1), NetworkForm.Module), wrongBackward);
@@ -158,13 +158,13 @@ public class ConvolutionNumericsTests
     {
         var shapes = ConvolutionShape.Of(Presets.Get(Presets.SeRanetFastDeep, 1), NetworkForm.Inference);
         // What a correct bfloat16 kernel does at worst: float32 arithmetic, each output rounded to bfloat16.
-        ConvolutionSelfCheck.Convolution rounded = (input, weight, bias, groups) =>
-            nn.functional.conv2d(input.to(ScalarType.Float32), weight.to(ScalarType.Float32), bias.to(ScalarType.Float32), groups: groups)
+        ConvolutionSelfCheck.Convolution rounded = (input, weight, bias, groups, dilation) =>
+            nn.functional.conv2d(input.to(ScalarType.Float32), weight.to(ScalarType.Float32), bias.to(ScalarType.Float32), dilation: [dilation, dilation], groups: groups)
                 .to(ScalarType.BFloat16);
         // What the broken kernels did on an AMD EPYC: wrong for a single input channel.
-        ConvolutionSelfCheck.Convolution broken = (input, weight, bias, groups) =>
+        ConvolutionSelfCheck.Convolution broken = (input, weight, bias, groups, dilation) =>
         {
-            var output = rounded(input, weight, bias, groups);
+            var output = rounded(input, weight, bias, groups, dilation);
             using var factor = 1.5.ToScalar();
             return input.shape[1] == 1 ? output.mul(factor) : output;
         };
@@ -219,6 +219,7 @@ public class ConvolutionNumericsTests
     public static TheoryData<string, int> Presets_() => new()
     {
         { Presets.SeRanetFast, 1 }, { Presets.SeRanetFastDeep, 1 }, { Presets.SeRanetFastDeep, 3 }, { Presets.SeRanetFastD4, 1 }, { Presets.SeRanetV1, 1 }, { Presets.SeRanetV1, 3 },
+        { Presets.SeRanetFastNoFusionD8Context, 3 },
     };
 
     [Theory]
@@ -230,7 +231,7 @@ public class ConvolutionNumericsTests
         using var fused = new FusedSplitSplice(network);
 
         var moduleShapes = network.modules().OfType<Conv2d>()
-            .Select(c => new ConvolutionShape((int)c.weight!.shape[1], (int)c.weight.shape[0], (int)c.weight.shape[2])).Distinct();
+            .Select(c => new ConvolutionShape((int)c.weight!.shape[1], (int)c.weight.shape[0], (int)c.weight.shape[2], Dilation: (int)c.dilation[0])).Distinct();
 
         Assert.Equal(moduleShapes.OrderBy(s => s.ToString()), ConvolutionShape.Of(options, NetworkForm.Module).OrderBy(s => s.ToString()));
         Assert.Equal(fused.ConvolutionShapes.OrderBy(s => s.ToString()), ConvolutionShape.Of(options, NetworkForm.Inference).OrderBy(s => s.ToString()));

@@ -17,6 +17,7 @@ public class FusedSplitSpliceTests
         { Presets.SeRanetFastD4, 1 },
         { Presets.SeRanetFastDeepNoFusion, 1 },
         { Presets.SeRanetV1, 3 },
+        { Presets.SeRanetFastNoFusionD8Context, 3 },
     };
 
     /// <summary>

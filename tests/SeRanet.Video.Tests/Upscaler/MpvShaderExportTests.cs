@@ -289,6 +289,15 @@ public class MpvShaderExportTests
     }
 
     [Fact]
+    public void A_network_with_a_context_path_is_refused()
+    {
+        var options = Presets.Get(Presets.SeRanetFast, 1) with { Fusion = false, Context = new ContextPathOptions { Width = 8, Dilations = [1, 2], JoinAfter = 1 } };
+        using var loaded = Untrained(options, ColorMode.Y);
+        var error = Assert.Throws<InvalidOperationException>(() => MpvShaderExporter.Build(loaded, new MpvShaderOptions()));
+        Assert.Contains("has a context path", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_network_too_wide_for_one_pass_is_refused()
     {
         // 40 + 40 path channels are 20 textures for the first branch convolution.

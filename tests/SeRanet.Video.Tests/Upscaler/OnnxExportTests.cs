@@ -28,7 +28,7 @@ public class OnnxExportTests
     public static TheoryData<string, string> Cases()
     {
         var cases = new TheoryData<string, string>();
-        foreach (string model in new[] { Presets.SeRanetFastDeep, Presets.SeRanetFast, "seranet-fast-deep-rgb", "untrained seranet-fast rgb", "untrained v1 topology rgb", "untrained tail residual y" })
+        foreach (string model in new[] { Presets.SeRanetFastDeep, Presets.SeRanetFast, "seranet-fast-deep-rgb", "untrained seranet-fast rgb", "untrained v1 topology rgb", "untrained tail residual y", "untrained context rgb", "untrained short context y" })
         {
             cases.Add(model, "butterfly");
             cases.Add(model, "odd crop");
@@ -190,6 +190,16 @@ public class OnnxExportTests
             },
             // No preset has a tail and a residual: the bicubic as a convolution after the splice.
             "untrained tail residual y" => Presets.Get(Presets.SeRanetFast, 1) with { TailWidths = [8], Residual = true },
+            // A context path that reaches past the feature path (the path's input cropped), and one
+            // that does not (the context's output cropped instead).
+            "untrained context rgb" => Presets.Get(Presets.SeRanetFast, 3) with
+            {
+                PathWidths = [16, 16, 16], Fusion = false, Context = new ContextPathOptions { Width = 8, Dilations = [1, 2, 4, 2], JoinAfter = 2 },
+            },
+            "untrained short context y" => Presets.Get(Presets.SeRanetFast, 1) with
+            {
+                PathWidths = [16, 16, 16], Fusion = false, Context = new ContextPathOptions { Width = 8, Dilations = [1], JoinAfter = 3 },
+            },
             _ => throw new ArgumentException(model, nameof(model)),
         };
         torch.manual_seed(11);
