@@ -44,8 +44,9 @@ public static class NetworkGrowth
 
     /// <summary>
     /// Whether <paramref name="to"/> is <paramref name="from"/> with wider layers and more
-    /// feature-path layers, or a network without a sigmoid path given one: everything else (colour
-    /// mode, kernels, branch and tail depth, residual) must be the same, and a sigmoid path is never dropped.
+    /// feature-path layers, or a network without a sigmoid path or a context path given one:
+    /// everything else (colour mode, kernels, branch and tail depth, residual, an existing context
+    /// path) must be the same, and neither path is ever dropped.
     /// </summary>
     public static bool CanGrow(SplitSpliceOptions from, SplitSpliceOptions to) =>
         from.Channels == to.Channels
@@ -60,7 +61,7 @@ public static class NetworkGrowth
         && to.PathWidths.Take(to.PathWidths.Count - from.PathWidths.Count).All(width => width >= to.Channels)
         && AtLeastAsWide(from.BranchWidths, to.BranchWidths)
         && AtLeastAsWide(from.TailWidths, to.TailWidths)
-        && (from.Context is null || SameContext(from.Context, to.Context))
+        && (from.Context is null || SameContext(from.Context, to.Context, to.PathWidths.Count - from.PathWidths.Count))
         && !(SameShape(from, to) && from.Fusion == to.Fusion && (from.Context is null) == (to.Context is null));
 
     /// <summary>
@@ -198,8 +199,13 @@ public static class NetworkGrowth
     private static bool AtLeastAsWide(IReadOnlyList<int> from, IReadOnlyList<int> to) =>
         from.Count == to.Count && from.Zip(to).All(pair => pair.Second >= pair.First);
 
-    private static bool SameContext(ContextPathOptions a, ContextPathOptions? b) =>
-        b is not null && a.Width == b.Width && a.JoinAfter == b.JoinAfter && a.Dilations.SequenceEqual(b.Dilations);
+    /// <summary>
+    /// Whether <paramref name="to"/> is <paramref name="from"/>'s context path in a network with
+    /// <paramref name="added"/> more feature-path layers: new layers go in front, so the layer it
+    /// joins after moves back by as many.
+    /// </summary>
+    private static bool SameContext(ContextPathOptions from, ContextPathOptions? to, int added) =>
+        to is not null && from.Width == to.Width && from.JoinAfter + added == to.JoinAfter && from.Dilations.SequenceEqual(to.Dilations);
 
     private static bool SameShape(SplitSpliceOptions a, SplitSpliceOptions b) =>
         a.PathWidths.SequenceEqual(b.PathWidths) && a.BranchWidths.SequenceEqual(b.BranchWidths) && a.TailWidths.SequenceEqual(b.TailWidths);

@@ -13,7 +13,7 @@ public sealed record FusedLayers
 {
     public required SplitSpliceOptions Options { get; init; }
 
-    /// <summary>Each followed by Leaky ReLU 0.1, from the padded input.</summary>
+    /// <summary>Each followed by Leaky ReLU 0.1, from the padded input less <see cref="SplitSpliceOptions.ContextMargin"/>.</summary>
     public required IReadOnlyList<FusedConvolution> LeakyPath { get; init; }
 
     /// <summary>Each followed by a sigmoid, from the padded input; empty without fusion. Concatenated after the Leaky ReLU path.</summary>

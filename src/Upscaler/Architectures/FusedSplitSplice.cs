@@ -42,6 +42,7 @@ public sealed class FusedSplitSplice : IInferenceNetwork
     private readonly List<(Tensor Weight, Tensor Bias)> _branches = [];
     private readonly List<(Tensor Weight, Tensor Bias)> _tail = [];
     private readonly List<(Tensor Weight, Tensor Bias)> _contextPath = [];
+    // At most one layer; a list so the precision conversion and Dispose treat it as every other layer list.
     private readonly List<(Tensor Weight, Tensor Bias)> _contextJoin = [];
     private readonly (Tensor Weight, Tensor Bias)? _outputBeforeSplice;
     private readonly Tensor? _bicubicBeforeSplice;

@@ -66,7 +66,7 @@ public sealed record SplitSpliceOptions
         Context?.Validate(this);
     }
 
-    /// <summary>Context the network consumes at low resolution, in pixels per side.</summary>
+    /// <summary>Context the feature path and branches consume at low resolution, in pixels per side (a context path reads farther: <see cref="ContextMargin"/>).</summary>
     public int LowResolutionRadius =>
         PathWidths.Count * (PathKernel / 2) + BranchKernels.Sum(k => k / 2);
 
@@ -137,7 +137,7 @@ public sealed record SplitSpliceOptions
             int paths = Fusion ? 2 : 1;
             long low = Channels + paths * (PathWidths.Sum() + PathWidths[^1]) + 4L * BranchWidths.Sum() * 2;
             long high = 4L * (BranchWidths[^1] * 2 + TailWidths.Sum() * 2 + Channels * 3);
-            long context = Context is { } path ? 2L * path.Width + PathWidths[path.JoinAfter - 1] : 0;
+            long context = Context is { } path ? (long)path.Dilations.Count * path.Width + PathWidths[path.JoinAfter - 1] : 0;
             return low + high + context;
         }
     }

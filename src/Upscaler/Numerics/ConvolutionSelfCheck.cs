@@ -53,7 +53,7 @@ public static class ConvolutionSelfCheck
     /// </summary>
     public const int MaxChannelsPerGroup = 64;
 
-    /// <summary>A convolution as libtorch's <c>conv2d(input, weight, bias, dilation, groups)</c> computes it.</summary>
+    /// <summary>A convolution as libtorch's <c>conv2d(input, weight, bias, groups, dilation)</c> computes it.</summary>
     public delegate Tensor Convolution(Tensor input, Tensor weight, Tensor bias, int groups, int dilation);
 
     private static readonly Convolution LibTorch = (input, weight, bias, groups, dilation) =>

@@ -129,6 +129,30 @@ public class NetworkGrowthTests
         Assert.False(NetworkGrowth.CanGrow(context, context));
         Assert.False(NetworkGrowth.CanGrow(context, pruned with { Context = new ContextPathOptions { Dilations = [1, 2, 1] } }));
         Assert.True(NetworkGrowth.CanGrow(context, context with { PathWidths = [32, 32, 32] }));
+        // Deeper: new layers go in front, so the join moves back with the layer it followed.
+        Assert.True(NetworkGrowth.CanGrow(context, context with { PathWidths = [24, 24, 24, 24], Context = new ContextPathOptions { JoinAfter = 3 } }));
+        Assert.False(NetworkGrowth.CanGrow(context, context with { PathWidths = [24, 24, 24, 24] }));
+    }
+
+    [Fact]
+    public async Task A_network_with_a_context_path_grows_wider_and_deeper_exactly()
+    {
+        torch.manual_seed(20261202);
+        var small = SigmoidPathFolding.Folded(RgbDeep) with { Context = new ContextPathOptions { Width = 8, Dilations = [1, 4, 2], JoinAfter = 2 } };
+        var large = small with { PathWidths = [32, 32, 32, 32], Context = small.Context! with { JoinAfter = 3 } };
+        using var source = new SplitSpliceNet("seranet", small);
+        using var grown = new SplitSpliceNet("seranet", large);
+        NetworkGrowth.Grow(source.state_dict(), small, grown.state_dict(), large);
+        source.eval();
+        grown.eval();
+
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        Tensor photo = (await EvaluationPhotos.RgbTensor("butterfly.png"))[.., .., ..96, ..96];
+        Tensor expected = source.call(Padded(photo, small.Padding));
+        Tensor actual = grown.call(Padded(photo, large.Padding));
+        float largest = expected.sub(actual).abs().max().item<float>();
+        Assert.True(largest < 1e-5f, $"the grown network is {largest} from the source");
     }
 
     private static SplitSpliceNet Grown(SplitSpliceOptions options)

@@ -41,7 +41,9 @@ public class ConvolutionNumericsTests
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         using var generator = new Generator(3);
-        var input = torch.rand([2, inChannels, Side, Side], generator: generator);
+        // A dilated kernel's input is wider by its gaps, so every shape's output is as large.
+        int side = Side + (dilation - 1) * (kernel - 1);
+        var input = torch.rand([2, inChannels, side, side], generator: generator);
         var weight = torch.randn([outChannels, inChannels / groups, kernel, kernel], generator: generator);
         var bias = torch.rand([outChannels], generator: generator);
 

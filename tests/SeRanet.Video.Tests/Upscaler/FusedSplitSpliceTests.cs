@@ -64,7 +64,7 @@ public class FusedSplitSpliceTests
     /// </summary>
     public static TheoryData<string> FoldingShapes() => new()
     {
-        "tail kernel 1", "tail kernel 5", "tail kernel 7 residual", "no fusion", "padding 2", "padding 2 tail kernel 3",
+        "tail kernel 1", "tail kernel 5", "tail kernel 7 residual", "no fusion", "padding 2", "padding 2 tail kernel 3", "short context", "context with a tail",
     };
 
     private static SplitSpliceOptions FoldingShape(string name)
@@ -78,6 +78,10 @@ public class FusedSplitSpliceTests
             "no fusion" => small with { Fusion = false },
             "padding 2" => small with { PathWidths = [4], PathKernel = 1, BranchWidths = [4], BranchKernels = [1], TailKernel = 1 },
             "padding 2 tail kernel 3" => small with { PathWidths = [4], PathKernel = 1, BranchWidths = [4], BranchKernels = [1], TailKernel = 3 },
+            // A context path that reaches no farther than the feature path: its output is cropped, not the path's input.
+            "short context" => small with { Fusion = false, PathWidths = [8, 8, 8], Context = new ContextPathOptions { Width = 4, Dilations = [1], JoinAfter = 3 } },
+            // One that reaches farther, before a tail after the splice (the unfolded output).
+            "context with a tail" => small with { Fusion = false, TailWidths = [4], Context = new ContextPathOptions { Width = 4, Dilations = [2, 3], JoinAfter = 1 } },
             _ => throw new ArgumentException(name),
         };
     }

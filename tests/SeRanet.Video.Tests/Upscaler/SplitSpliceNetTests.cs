@@ -113,6 +113,16 @@ public class SplitSpliceNetTests
         ];
 
         Assert.Equal(expected.Order(), net.state_dict().Keys.Order());
+
+        // A context path adds its own keys and leaves the rest as they were.
+        using var context = new SplitSpliceNet("seranet", Presets.Get(Presets.SeRanetFastNoFusionD8Context));
+        using var plain = new SplitSpliceNet("seranet", Presets.Get(Presets.SeRanetFastNoFusionD8));
+        string[] added =
+        [
+            .. Enumerable.Range(1, 7).SelectMany(i => new[] { $"context_path.conv{i}.weight", $"context_path.conv{i}.bias" }),
+            "context_join.weight", "context_join.bias",
+        ];
+        Assert.Equal(plain.state_dict().Keys.Concat(added).Order(), context.state_dict().Keys.Order());
     }
 
     [Fact]
