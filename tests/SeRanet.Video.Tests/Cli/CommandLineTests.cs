@@ -77,7 +77,7 @@ public class CommandLineTests
     [InlineData("preview in.mp4 --frame 1 --crop 1,2,0,4", "--crop takes a region x,y,w,h")]
     [InlineData("filter --size 640x360 --pix-fmt yuv420p", "--pix-fmt takes rgb24 or rgb48le, not 'yuv420p'")]
     [InlineData("bench --frames 3", "'--frames'")]
-    [InlineData("bench --preset seranet-huge", "--preset takes seranet-fast, seranet-fast-deep, seranet-fast-d4, seranet-fast-d5, seranet-fast-wide, seranet-fast-deep-nofusion, seranet-fast-nofusion-d5, seranet-fast-nofusion-d6, seranet-fast-nofusion-d8, seranet-fast-nofusion-d12, seranet-fast-nofusion-d8-b16 or seranet-v1")]
+    [InlineData("bench --preset seranet-huge", "--preset takes seranet-fast, seranet-fast-deep, seranet-fast-d4, seranet-fast-d5, seranet-fast-wide, seranet-fast-deep-nofusion, seranet-fast-nofusion-d5, seranet-fast-nofusion-d6, seranet-fast-nofusion-d8, seranet-fast-nofusion-d12, seranet-fast-nofusion-d8-b16, seranet-fast-nofusion-d8-ctx or seranet-v1")]
     [InlineData("train --data d -o m.srnv --batch-size 0", "--batch-size takes a whole number from 1 to 65535, not '0'")]
     [InlineData("train --data d --out m.srnv", "'--out'")]
     [InlineData("train --data d -o m.srnv --scales 0.5,2", "--scales takes comma-separated shrink factors above 0 and below 1")]
