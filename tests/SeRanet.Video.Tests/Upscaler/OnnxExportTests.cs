@@ -167,6 +167,40 @@ public class OnnxExportTests
         Assert.Equal(ExitCodes.Usage, Run(["export", Presets.SeRanetFast, "--format", "onnx", "--int8", "--fp16", "-o", refused]));
     }
 
+    /// <summary>
+    /// A context path's tensors (its convolutions, the join, the sum it joins) are quantisation
+    /// points like the rest: `seranet calibrate` measures them on a photo, and the int8 export
+    /// finds a range for each and stays close to the float export.
+    /// </summary>
+    [Fact]
+    public async Task A_model_with_a_context_path_calibrates_and_exports_to_int8()
+    {
+        using var temp = new TempFolder();
+        string model = temp.File("context.srnv"), photos = temp.File("photos");
+        using (var loaded = Load("untrained context rgb"))
+        {
+            ModelFile.Save(model, loaded.Network.ModuleForm, loaded.Header);
+        }
+        Directory.CreateDirectory(photos);
+        File.Copy(Path.Combine(RepoPaths.RequireFolder(RepoPaths.EvaluationData), "butterfly.png"), Path.Combine(photos, "butterfly.png"));
+        Assert.Equal(ExitCodes.Success, Run(["calibrate", model, "--data", photos, "-o", temp.File("context.int8.json")]));
+        Assert.Contains("context_join.add", File.ReadAllText(temp.File("context.int8.json")), StringComparison.Ordinal);
+
+        string floatPath = temp.File("context.onnx"), int8Path = temp.File("context-int8.onnx");
+        Assert.Equal(ExitCodes.Success, Run(["export", model, "--format", "onnx", "-o", floatPath]));
+        Assert.Equal(ExitCodes.Success, Run(["export", model, "--format", "onnx", "--int8", "-o", int8Path]));
+        Assert.Equal("N 3 H2 W2", OnnxChecker.Check(int8Path));
+
+        using var scope = torch.NewDisposeScope();
+        Tensor rgb = await Photo("odd crop");
+        var (floatShape, expected) = RunOnnx(floatPath, rgb);
+        var (int8Shape, actual) = RunOnnx(int8Path, rgb);
+        Assert.Equal(floatShape, int8Shape);
+        double meanSquare = expected.Zip(actual, (x, y) => (double)(x - y) * (x - y)).Average();
+        double decibels = 10 * Math.Log10(1 / meanSquare);
+        Assert.True(decibels is >= 40 and < 90, $"the int8 export is {decibels:F1} dB from the float export");
+    }
+
     private static int Run(string[] args)
     {
         using var output = new StringWriter();
