@@ -62,7 +62,7 @@ internal static class TrainCommand
             Description = "Keep a moving average of the weights with this decay (e.g. 0.999), and validate and write it instead of the last step's weights.",
         }.Number("a decay above 0 and below 1, such as 0.999", value => value is > 0 and < 1);
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint in the run folder." };
-        var init = new Option<string?>("--init") { Description = "Start from a trained model file of the same preset and colour mode (fine-tuning), with a fresh optimiser and schedule; a Y model also starts an RGB run of its preset, and a smaller preset of the family starts a wider or deeper one (e.g. seranet-fast-deep into seranet-fast-wide)." };
+        var init = new Option<string?>("--init") { Description = "Start from a trained model file of the same preset and colour mode (fine-tuning), with a fresh optimiser and schedule; a Y model also starts an RGB run of its preset, and a smaller preset of the family starts a wider or deeper one, or one with a sigmoid or context path added (e.g. seranet-fast-deep into seranet-fast-wide, seranet-fast-nofusion-d8 into seranet-fast-nofusion-d8-ctx)." };
         var scales = new Option<List<double>>("--scales") { Description = "Also train on each photo shrunk by these factors, e.g. 0.75,0.5 (sharper per pixel than big originals)." }
             .Accepting("comma-separated shrink factors above 0 and below 1, such as 0.75,0.5", ParseScales);
         var shrunkOnly = new Option<bool>("--shrunk-only") { Description = "Train only on the --scales copies, leaving out the photos at their own size." };

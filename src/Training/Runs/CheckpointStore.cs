@@ -86,7 +86,7 @@ public sealed class CheckpointStore(string runFolder)
     /// <summary>
     /// Loads a model file's weights into the network being trained, after checking that they fit
     /// it; a Y model's weights also start the same preset in RGB (<see cref="LumaToRgbLift"/>), and a
-    /// smaller network of the same family starts a wider or deeper one (<see cref="NetworkGrowth"/>).
+    /// smaller network of the same family starts a wider or deeper one, or one with a sigmoid or context path added (<see cref="NetworkGrowth"/>).
     /// </summary>
     /// <param name="what">The file, as the error message names it.</param>
     /// <param name="remedy">What the user can do instead, for the error message.</param>

@@ -61,7 +61,7 @@ public sealed class Trainer(TrainerOptions options)
         }
         else if (options.InitialWeights is { } initial)
         {
-            CheckpointStore.CopyWeights(initial, model, architecture, $"The model to start from ({initial})", "start from a model of the same preset and colour mode, or of a narrower or shallower preset it can grow from");
+            CheckpointStore.CopyWeights(initial, model, architecture, $"The model to start from ({initial})", "start from a model of the same preset and colour mode, or of a narrower or shallower preset it can grow from (or one without a sigmoid or context path)");
             progress?.Report(TrainingProgress.Note($"starting from the weights in {initial}", options.Steps));
         }
         else

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SeRanet.Video.Upscaler.Architectures;
 
 /// <summary>
@@ -25,6 +27,7 @@ public sealed record ContextPathOptions
     public int JoinAfter { get; init; } = 2;
 
     /// <summary>Low-resolution pixels of context the path consumes per side.</summary>
+    [JsonIgnore] // Derived; model files keep what defines the path.
     public int Radius => Dilations.Sum() * (Kernel / 2);
 
     public void Validate(SplitSpliceOptions network)

@@ -85,7 +85,7 @@ public sealed record SplitSpliceOptions
     }
 
     /// <summary>Input pixels of context per side the feature path, branches and tail consume.</summary>
-    [JsonIgnore] // Not in model files: a derived figure, and headers written before it stay byte for byte.
+    [JsonIgnore] // Not in model files, so headers written before it stay byte for byte.
     public int PathPadding => LowResolutionRadius + (HighResolutionRadius + 1) / 2;
 
     /// <summary>

@@ -49,7 +49,7 @@ public static class MpvShaderExporter
         FusedLayers layers = fused.Layers;
         if (layers.ContextJoin is not null)
         {
-            throw new InvalidOperationException($"{header.Name} has a context path, which the mpv shader export does not write.");
+            throw new InvalidOperationException($"{header.Name} has a context path, which the mpv shader export does not write; the ONNX export takes it.");
         }
         if (layers.OutputBeforeSplice is not { } output)
         {

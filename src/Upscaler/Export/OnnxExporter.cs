@@ -72,7 +72,7 @@ public static class OnnxExporter
     /// The nodes of <see cref="FusedSplitSplice.Forward"/>, in its order, after an edge pad of P
     /// (none when 0). <paramref name="points"/> marks the tensors an int8 graph quantises: the
     /// image into the first convolutions, every convolution's output but the bicubic's, every
-    /// activation and the fusion's concatenation.
+    /// activation, the fusion's concatenation and the sum a context path joins.
     /// </summary>
     private static void WriteNetwork(OnnxGraphWriter writer, QuantizationPoints points, FusedLayers layers, int padding)
     {
