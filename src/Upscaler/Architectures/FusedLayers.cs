@@ -59,6 +59,9 @@ public sealed record FusedLayers
     /// <summary>Input pixels cropped from the padded input before the bicubic convolution.</summary>
     public int BicubicMargin { get; init; }
 
+    /// <summary>Low-resolution pixels cropped from the context path's join before it is added (with a context path only).</summary>
+    public int ContextJoinCrop { get; init; }
+
     /// <summary>Output pixels cropped after the tail (with a tail only).</summary>
     public int TailCrop { get; init; }
 }

@@ -158,6 +158,11 @@ public sealed class FusedSplitSplice : IInferenceNetwork
                 BicubicMargin = _options.Padding - SubPixelBicubicRadius,
                 // The splice doubles H + 2(P - radius); the tail takes its own radius off each side.
                 TailCrop = 2 * (padding - radius) - _options.HighResolutionRadius,
+                // The context path leaves H + 2(P - its radius); the feature path has H + 2(P - margin
+                // - JoinAfter x its radius) where the join adds to it.
+                ContextJoinCrop = _options.Context is { } context
+                    ? _options.ContextMargin + context.JoinAfter * (_options.PathKernel / 2) - context.Radius
+                    : 0,
             };
         }
     }
@@ -206,8 +211,7 @@ public sealed class FusedSplitSplice : IInferenceNetwork
 
         Tensor? joined = _options.Context is { } context ? ContextFeatures(features, context) : null;
         int contextMargin = _options.ContextMargin;
-        Tensor lrelu = contextMargin == 0 ? features
-            : features[.., .., TensorIndex.Slice(contextMargin, features.shape[2] - contextMargin), TensorIndex.Slice(contextMargin, features.shape[3] - contextMargin)];
+        Tensor lrelu = CenterCrop(features, features.shape[2] - 2 * contextMargin, features.shape[3] - 2 * contextMargin);
         Tensor sigmoid = features;
         for (int i = 0; i < _lreluPath.Count; i++)
         {

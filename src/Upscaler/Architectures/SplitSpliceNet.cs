@@ -122,7 +122,8 @@ public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>, IUpscalingNetwor
     {
         var context = Options.Context!;
         Tensor joined = context_join!.call(context_path!.call(input));
-        Tensor x = Crop(input, Options.ContextMargin);
+        int margin = Options.ContextMargin;
+        Tensor x = CenterCrop(input, input.shape[2] - 2 * margin, input.shape[3] - 2 * margin);
         int layer = 0;
         foreach (var (_, module) in lrelu_path.named_children())
         {
@@ -135,10 +136,6 @@ public sealed class SplitSpliceNet : nn.Module<Tensor, Tensor>, IUpscalingNetwor
         }
         return x;
     }
-
-    private static Tensor Crop(Tensor x, int margin) => margin == 0
-        ? x
-        : x[.., .., TensorIndex.Slice(margin, x.shape[2] - margin), TensorIndex.Slice(margin, x.shape[3] - margin)];
 
     /// <summary>
     /// Interleaves four maps into one of twice the size: (2i, 2j) from lu, (2i, 2j+1) from ru,

@@ -152,21 +152,17 @@ public static class OnnxExporter
 
     /// <summary>
     /// The context path over the whole padded image and its join, cropped to the feature path's size
-    /// after <see cref="ContextPathOptions.JoinAfter"/> layers: (P - context radius) against
-    /// (P - margin - JoinAfter x path radius) pixels of margin, a size-independent crop.
+    /// after <see cref="ContextPathOptions.JoinAfter"/> layers (<see cref="FusedLayers.ContextJoinCrop"/>).
     /// </summary>
     private static string ContextPath(OnnxGraphWriter writer, QuantizationPoints points, string image, FusedLayers layers, FusedConvolution join)
     {
-        var options = layers.Options;
-        var context = options.Context!;
         string x = image;
         for (int i = 0; i < layers.ContextPath.Count; i++)
         {
             x = LeakyRelu(writer, points, $"context_path.act{i + 1}", Convolution(writer, points, $"context_path.conv{i + 1}", x, layers.ContextPath[i]));
         }
         x = Convolution(writer, points, "context_join", x, join);
-        int crop = options.ContextMargin + context.JoinAfter * (options.PathKernel / 2) - context.Radius;
-        return CenterCrop(writer, points, "context_join.crop", x, crop);
+        return CenterCrop(writer, points, "context_join.crop", x, layers.ContextJoinCrop);
     }
 
     /// <summary>torch's bicubic 2x of the input, four sub-pixels per channel (CRD order), at low resolution.</summary>
